@@ -1,0 +1,151 @@
+"""First stage of the safe compiler: rewrite estimate text into Python expression syntax.
+
+The estimate language is Python's expression grammar plus three things Python does not
+have: number suffixes (``160k``, ``1.2M``), the percent sign (``5%``) and the range
+keyword (``3 to 4``). :func:`rewrite` replaces those by plain Python (``160000.0``,
+``0.05``, ``or``) so that :func:`ast.parse` can build the tree, and keeps a map from every
+character of the rewritten text back to the user's text, so errors point at what the user
+wrote. The scan is a small hand-written lexer rather than :mod:`tokenize`, whose handling
+of ``160k`` changed in Python 3.12 (it became an error there).
+
+The lexer also rejects early what has no business in an estimate: non-ASCII or control
+characters outside strings (Python would NFKC-normalise look-alike identifiers), the word
+``or`` (it stands for ``to`` after rewriting), backslashes and string prefixes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+__all__ = ["MAX_LENGTH", "ExprError", "rewrite"]
+
+MAX_LENGTH = 10_000
+"""Longest accepted estimate text, in characters."""
+
+_DIGITS = r"[0-9](?:_?[0-9])*"
+_NUMBER = re.compile(
+    rf"(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})(?:[eE][+-]?{_DIGITS})?")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SUFFIXES = {"k": 1e3, "K": 1e3, "M": 1e6}
+_WHITESPACE = " \t\r\n\f\v"
+_ASCII_DIGITS = "0123456789"
+_NONEMPTY_DIGITS = tuple(_ASCII_DIGITS)
+_ALLOWED_PUNCT = set("+-*/()<>=!,[]%.:;&|^~@{}`$?")
+
+
+class ExprError(ValueError):
+    """An estimate that cannot be compiled, with where and (maybe) how to fix it.
+
+    ``offset`` is the 0-based character index into the source text of the problem;
+    ``hint`` is an optional suggestion (``"did you mean `cash_now`?"``).
+
+    >>> e = ExprError("unknown name `cash_nw`", 4, "did you mean `cash_now`?")
+    >>> (e.message, e.offset, e.hint)
+    ('unknown name `cash_nw`', 4, 'did you mean `cash_now`?')
+    """
+
+    def __init__(self, message: str, offset: int = 0, hint: str | None = None) -> None:
+        super().__init__(message if hint is None else f"{message} ({hint})")
+        self.message = message
+        self.offset = offset
+        self.hint = hint
+
+
+class _Out:
+    """The rewritten text and, for each of its characters, the source offset."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.omap: list[int] = []
+
+    def emit(self, text: str, src: int, verbatim: bool) -> None:
+        self.parts.append(text)
+        if verbatim:
+            self.omap.extend(range(src, src + len(text)))
+        else:
+            self.omap.extend([src] * len(text))
+
+
+def _number(text: str, pos: int, out: _Out) -> int:
+    """Scan a number with optional suffix and percent sign; emit its value as a literal."""
+    m = _NUMBER.match(text, pos)
+    assert m is not None
+    end = m.end()
+    value = float(m.group().replace("_", ""))
+    if end < len(text) and text[end] in _SUFFIXES:
+        value *= _SUFFIXES[text[end]]
+        end += 1
+    if end < len(text) and text[end] == "%":
+        value /= 100.0
+        end += 1
+    if end < len(text) and (text[end].isalnum() or text[end] in "_."):
+        raise ExprError(f"unexpected `{text[end]}` after the number `{text[pos:end]}`", end,
+                        "suffixes are k (thousand), M (million) and % (percent)")
+    if not math.isfinite(value):
+        raise ExprError(f"the number `{text[pos:end]}` is too large", pos)
+    out.emit(repr(value), pos, verbatim=False)
+    return end
+
+
+def _word(text: str, pos: int, out: _Out) -> int:
+    m = _WORD.match(text, pos)
+    assert m is not None
+    word, end = m.group(), m.end()
+    if end < len(text) and text[end] in "'\"":
+        raise ExprError(f"unexpected `{text[end]}` right after `{word}`", end,
+                        "string prefixes are not supported")
+    if word == "or":
+        raise ExprError("`or` is not part of the estimate language", pos,
+                        "use max(a, b) or where(cond, a, b)")
+    out.emit("or" if word == "to" else word, pos, verbatim=True)
+    return end
+
+
+def _string(text: str, pos: int, out: _Out) -> int:
+    quote = text[pos]
+    end = text.find(quote, pos + 1)
+    if end < 0:
+        raise ExprError("this string is never closed", pos)
+    body = text[pos + 1:end]
+    bad = next((i for i, ch in enumerate(body) if ch == "\\" or not ch.isprintable()), None)
+    if bad is not None:
+        raise ExprError("strings may not contain backslashes or control characters",
+                        pos + 1 + bad)
+    out.emit(text[pos:end + 1], pos, verbatim=True)
+    return end + 1
+
+
+def rewrite(text: str) -> tuple[str, list[int]]:
+    """Rewrite estimate text as one line of Python; return it with its offset map.
+
+    ``omap[i]`` is the source offset of character ``i`` of the result; ``omap[len(result)]``
+    is ``len(text)``.
+
+    >>> rewrite("160k to 5%")
+    ('160000.0 or 0.05', [0, 0, 0, 0, 0, 0, 0, 0, 4, 5, 6, 7, 8, 8, 8, 8, 10])
+    """
+    if len(text) > MAX_LENGTH:
+        raise ExprError(f"estimate is too long ({len(text):,} characters; "
+                        f"the limit is {MAX_LENGTH:,})", MAX_LENGTH)
+    out, pos = _Out(), 0
+    while pos < len(text):
+        ch = text[pos]
+        if ch in _WHITESPACE:
+            out.emit(" ", pos, verbatim=False)
+            pos += 1
+        elif ch in _ASCII_DIGITS or (ch == "." and text[pos + 1:pos + 2] in _NONEMPTY_DIGITS):
+            pos = _number(text, pos, out)
+        elif ch.isascii() and (ch.isalpha() or ch == "_"):
+            pos = _word(text, pos, out)
+        elif ch in "'\"":
+            pos = _string(text, pos, out)
+        elif ch in _ALLOWED_PUNCT:
+            out.emit(ch, pos, verbatim=True)
+            pos += 1
+        elif ch == "#":
+            raise ExprError("comments (`#`) are not supported in estimates", pos)
+        else:
+            raise ExprError(f"unexpected character {ch!r}", pos)
+    out.omap.append(len(text))
+    return "".join(out.parts), out.omap
