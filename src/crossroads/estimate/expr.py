@@ -151,8 +151,8 @@ class Compiled:
     """A compiled estimate: its free names, its random nodes and an IR to evaluate.
 
     >>> c = compile_estimate("x * 2 + (1 to 1)")
-    >>> sorted(c.names), c.evaluate({"x": 3.0}, [])
-    (['x'], 7.0)
+    >>> sorted(c.names), len(c.random_nodes), c.evaluate({"x": 3.0}, [])
+    (['x'], 0, 7.0)
     """
 
     source: str
@@ -459,7 +459,10 @@ class _Compiler:
         return _Rand(index)
 
     def _range(self, node: ast.BoolOp) -> _Node:
-        return self._new_random("to", self._range_dist(node), node)
+        dist = self._range_dist(node)
+        if isinstance(dist, D.Constant):  # `3 to 3` is just 3: fold it, no random node
+            return _Const(dist.value)
+        return self._new_random("to", dist, node)
 
     def _range_dist(self, node: ast.BoolOp) -> D.Dist:
         if isinstance(node.op, ast.And):
