@@ -1,0 +1,46 @@
+# The one way to do each job, the same locally and in CI.
+# `make demo` and `make test` work on a fresh machine with nothing installed by hand.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TSTAMP := $(VENV)/.installed-test
+EXAMPLE := examples/why-i-quit-data-science.yaml
+
+.PHONY: demo test lint bench clean venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/crossroads run $(EXAMPLE)
+
+# System packages the tests need (chromium for the browser tests, postgresql for the store
+# tests) are installed by scripts/test-deps.sh when missing; the PostgreSQL server lives only
+# for the run. pytest's exit code 5 (no tests collected) is a failure.
+test: $(TSTAMP)
+	bash scripts/test-deps.sh
+	bash scripts/with-postgres.sh bash scripts/pytest.sh
+
+lint: $(TSTAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+bench: $(TSTAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

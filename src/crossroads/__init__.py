@@ -1,0 +1,20 @@
+"""crossroads: a local-first career-decision engine.
+
+Write your options down with honest uncertainty; crossroads simulates each path year by
+year and says what each is worth, how likely each is to be best and when a switch breaks
+even.
+
+    import crossroads
+    decision = crossroads.load("decision.yaml")
+    result = crossroads.run(decision)
+    result.to_dict()
+"""
+
+from __future__ import annotations
+
+from crossroads.api import load, run
+from crossroads.model.errors import DecisionError
+
+__version__ = "0.1.0"
+
+__all__ = ["DecisionError", "__version__", "load", "run"]

@@ -1,0 +1,389 @@
+"""Decision -> Model: every estimate compiled, every name checked, params ordered.
+
+The Model is what the sampler and simulator read. It holds plain frozen dataclasses and the
+compiled expressions; each random input carries a *stream key* that names it without the
+option's id, so identical roles in two options draw identical numbers (common random
+numbers) and differences between options are not noise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from graphlib import CycleError, TopologicalSorter
+
+from crossroads.estimate.dists import Dist
+from crossroads.estimate.expr import Compiled, ExprError, RandomNode, compile_estimate
+from crossroads.model.errors import DecisionError, did_you_mean
+from crossroads.model.parse import Located, Path
+from crossroads.model.schema import Decision, Equity, Estimate, Option, Role
+
+#: Names the simulator provides while it walks the years.
+PATH_NAMES = frozenset({"previous", "year"})
+
+Resolver = Callable[[RandomNode], Dist]
+
+
+@dataclass(frozen=True)
+class Field:
+    """A compiled estimate with its random-stream key and its place in the file."""
+
+    key: str
+    expr: Compiled
+    path: Path
+
+    @property
+    def dynamic(self) -> bool:
+        """True when the value depends on the path walked (previous cash, year, skills)."""
+        return any(n in PATH_NAMES or n.startswith("skill:") or n == "intersection"
+                   for n in self.expr.names)
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    to: int
+    after: Field | None
+    chance: Field
+    per_year: Field | None
+    key: str
+
+
+@dataclass(frozen=True)
+class EquitySpec:
+    grant: Field
+    vesting: tuple[float, ...]  # share vesting in each year of tenure
+    liquidity: Field
+    multiple: Field
+    exit: Field | None
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    id: str
+    label: str
+    cash: Field
+    raise_: Field
+    bonus: Field
+    equity: EquitySpec | None
+    criteria: Mapping[str, Field]
+    practice: Mapping[str, Field]
+    mentor: Field
+    next: tuple[TransitionSpec, ...]
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    id: str
+    label: str
+    roles: tuple[RoleSpec, ...]
+    start: int
+    cash_flows: tuple[tuple[int, Field], ...]
+    reference: Mapping[str, str] | None
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    id: str
+    label: str
+    worth: Field | None
+    scale: tuple[float, float]
+    better: str
+
+
+@dataclass(frozen=True)
+class SkillSpec:
+    id: str
+    now: Field
+    half_life: Field | None
+    years_to_top_quartile: Field | None
+    mentor_speedup: Field
+
+
+@dataclass(frozen=True)
+class Model:
+    """A compiled decision: what to simulate, over which years, with which inputs."""
+
+    title: str
+    source: str
+    currency: str
+    horizon: int
+    discount: float
+    samples: int
+    seed: int
+    baseline: int
+    views: tuple[int, ...]
+    params: Mapping[str, Field]  # in dependency order
+    correlations: tuple[tuple[str, str, float], ...]
+    criteria: Mapping[str, CriterionSpec]
+    options: tuple[OptionSpec, ...]
+    skills: Mapping[str, SkillSpec]
+    skill_correlation: float | tuple[tuple[float, ...], ...]
+    intersection: tuple[str, ...]
+    decision: Decision = field(repr=False)
+    located: Located = field(repr=False)
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.options)
+
+
+class _Compiler:
+    """Compiles fields one by one, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, located: Located, resolve: Resolver | None) -> None:
+        self.located = located
+        self.decision = located.decision
+        self.resolve = resolve
+        self.problems: list[DecisionError] = []
+        self.names: set[str] = set(self.decision.params) | PATH_NAMES
+        self.names |= {f"skill:{s}" for s in self.decision.skills.skills}
+        if self.decision.skills.intersection:
+            self.names.add("intersection")
+        self.probability_params = _probability_params(self.decision)
+
+    def field(self, value: Estimate, path: Path, key: str, *, probability: bool = False,
+              names: Iterable[str] | None = None) -> Field:
+        known = self.names if names is None else set(names)
+        try:
+            expr = compile_estimate(value, probability=probability, known_names=known)
+            if self.resolve is not None and any(n.dist is None for n in expr.random_nodes):
+                expr = expr.with_resolved(self.resolve)
+        except ExprError as exc:
+            self.problems.append(self._at(path, value, exc))
+            expr = compile_estimate(0)
+        except ValueError as exc:  # a research/market prior that cannot be built
+            self.problems.append(self.located.error(path, str(exc)))
+            expr = compile_estimate(0)
+        return Field(key, expr, path)
+
+    def _at(self, path: Path, value: Estimate, exc: ExprError) -> DecisionError:
+        line, column = self.located.where(path)
+        # A scalar written on its own line after `key:`: point inside it, past any quote.
+        if isinstance(value, str) and path in self.located.positions and "\n" not in value:
+            quoted = self.located.char_at(line, column) in {"'", '"'}
+            column += exc.offset + int(quoted)
+        return DecisionError(self.located.source, line, column, exc.message, exc.hint)
+
+    def error(self, path: Path, message: str, hint: str | None = None) -> None:
+        self.problems.append(self.located.error(path, message, hint))
+
+
+def compile_model(located: Located, resolve: Resolver | None = None) -> Model:
+    """Compile a parsed decision; raise one DecisionError listing every problem found."""
+    c = _Compiler(located, resolve)
+    d = c.decision
+    params = _compile_params(c)
+    criteria = {
+        cid: CriterionSpec(
+            cid, crit.label or cid,
+            c.field(crit.worth, ("criteria", cid, "worth"), f"worth.{cid}")
+            if crit.worth is not None else None,
+            crit.scale, crit.better,
+        )
+        for cid, crit in d.criteria.items()
+    }
+    options = tuple(_compile_option(c, oid, opt) for oid, opt in d.options.items())
+    skills = _compile_skills(c)
+    _check_correlations(c)
+    _check_weights(c)
+    if c.problems:
+        raise DecisionError.collect(c.problems)
+    ids = list(d.options)
+    baseline = ids.index(d.baseline) if d.baseline else 0
+    corr = d.skills.correlation
+    return Model(
+        title=d.decision, source=located.source, currency=d.currency, horizon=d.horizon,
+        discount=d.discount, samples=d.samples, seed=d.seed, baseline=baseline,
+        views=tuple(sorted({v for v in d.views if 1 <= v <= d.horizon})),
+        params=params, correlations=tuple(d.correlations), criteria=criteria,
+        options=options, skills=skills,
+        skill_correlation=corr if isinstance(corr, float) else tuple(map(tuple, corr)),
+        intersection=tuple(d.skills.intersection), decision=d, located=located,
+    )
+
+
+def _compile_params(c: _Compiler) -> dict[str, Field]:
+    raw = c.decision.params
+    fields = {
+        name: c.field(value, ("params", name), f"params.{name}",
+                      probability=name in c.probability_params,
+                      names=set(raw) - {name})
+        for name, value in raw.items()
+    }
+    graph = {name: f.expr.names & set(raw) for name, f in fields.items()}
+    try:
+        order = list(TopologicalSorter(graph).static_order())
+    except CycleError as exc:
+        cycle = list(exc.args[1])
+        c.error(("params", cycle[0]), "params depend on each other in a cycle: "
+                + " -> ".join(f"`{n}`" for n in cycle))
+        order = list(raw)
+    return {name: fields[name] for name in order}
+
+
+def _probability_params(d: Decision) -> set[str]:
+    """Params used directly as a chance, so that `30% to 50%` fits a beta."""
+    names: set[str] = set()
+    for opt in d.options.values():
+        for role in opt.roles.values():
+            for move in role.next:
+                for value in (move.chance, move.per_year):
+                    if isinstance(value, str) and value.strip() in d.params:
+                        names.add(value.strip())
+            if role.equity and isinstance(role.equity.liquidity, str):
+                names.add(role.equity.liquidity.strip())
+    return names & set(d.params)
+
+
+def _compile_option(c: _Compiler, oid: str, opt: Option) -> OptionSpec:
+    role_ids = list(opt.roles)
+    start = opt.start or role_ids[0]
+    if start not in opt.roles:
+        c.error(("options", oid, "start"), f"unknown role `{start}` in option `{oid}`",
+                did_you_mean(start, role_ids))
+        start = role_ids[0]
+    roles = tuple(_compile_role(c, oid, rid, role, role_ids) for rid, role in opt.roles.items())
+    flows = tuple(
+        (cf.year, c.field(cf.amount, ("options", oid, "cash_flows", i, "amount"), f"cash_flows.{i}"))
+        for i, cf in enumerate(opt.cash_flows)
+    )
+    for i, cf in enumerate(opt.cash_flows):
+        if cf.year >= c.decision.horizon:
+            c.error(("options", oid, "cash_flows", i, "year"),
+                    f"year {cf.year} is outside the horizon (years 0 to {c.decision.horizon - 1})")
+    ref = opt.reference.model_dump(exclude_none=True) if opt.reference else None
+    return OptionSpec(oid, opt.label or oid, roles, role_ids.index(start), flows, ref)
+
+
+def _compile_role(c: _Compiler, oid: str, rid: str, role: Role, role_ids: list[str]) -> RoleSpec:
+    base: Path = ("options", oid, "roles", rid)
+
+    def f(name: str, value: Estimate, **kw: bool) -> Field:
+        return c.field(value, (*base, name), f"role.{rid}.{name}", **kw)
+
+    criteria = {}
+    for cid, crit in c.decision.criteria.items():
+        value = role.criteria.get(cid, crit.default)
+        if value is None:
+            c.error(base, f"role `{rid}` has no score for criterion `{cid}`",
+                    f"add `{cid}:` to its criteria, or give criteria.{cid}.default")
+            continue
+        path = (*base, "criteria", cid) if cid in role.criteria else ("criteria", cid, "default")
+        criteria[cid] = c.field(value, path, f"role.{rid}.criteria.{cid}")
+    for cid in role.criteria:
+        if cid not in c.decision.criteria:
+            c.error((*base, "criteria", cid), f"unknown criterion `{cid}`",
+                    did_you_mean(cid, c.decision.criteria))
+    practice = {}
+    for sid, value in role.practice.items():
+        if sid not in c.decision.skills.skills:
+            c.error((*base, "practice", sid), f"unknown skill `{sid}`",
+                    did_you_mean(sid, c.decision.skills.skills))
+        practice[sid] = c.field(value, (*base, "practice", sid), f"role.{rid}.practice.{sid}")
+    moves = tuple(_compile_move(c, base, rid, i, m, role_ids) for i, m in enumerate(role.next))
+    return RoleSpec(
+        id=rid, label=role.label or rid, cash=f("cash", role.cash), raise_=f("raise", role.raise_),
+        bonus=f("bonus", role.bonus),
+        equity=_compile_equity(c, base, rid, role.equity) if role.equity else None,
+        criteria=criteria, practice=practice, mentor=f("mentor", role.mentor), next=moves,
+    )
+
+
+def _compile_move(c: _Compiler, base: Path, rid: str, i: int, move: object,
+                  role_ids: list[str]) -> TransitionSpec:
+    from crossroads.model.schema import Transition
+
+    assert isinstance(move, Transition)
+    path: Path = (*base, "next", i)
+    if move.to not in role_ids:
+        c.error((*path, "to"), f"unknown role `{move.to}` in `next`",
+                did_you_mean(move.to, role_ids) or f"roles here: {', '.join(role_ids)}")
+        to = 0
+    else:
+        to = role_ids.index(move.to)
+    key = f"move.{rid}.{i}"
+    after = c.field(move.after, (*path, "after"), f"{key}.after") if move.after is not None else None
+    per_year = (c.field(move.per_year, (*path, "per_year"), f"{key}.per_year", probability=True)
+                if move.per_year is not None else None)
+    chance = c.field(move.chance, (*path, "chance"), f"{key}.chance", probability=True)
+    return TransitionSpec(to, after, chance, per_year, key)
+
+
+def _compile_equity(c: _Compiler, base: Path, rid: str, eq: Equity) -> EquitySpec:
+    path: Path = (*base, "equity")
+    if eq.schedule is not None:
+        vesting = tuple(eq.schedule)
+        if abs(sum(vesting) - 1.0) > 1e-6:
+            c.error((*path, "schedule"), f"vesting schedule must add up to 100%, got "
+                    f"{sum(vesting):.0%}")
+    else:
+        if eq.cliff > eq.vest_years:
+            c.error((*path, "cliff"), "cliff cannot be longer than vest_years")
+        share = 1.0 / eq.vest_years
+        cliff = max(eq.cliff, 1)
+        vesting = tuple([0.0] * (cliff - 1) + [share * cliff] + [share] * (eq.vest_years - cliff))
+
+    def f(name: str, value: Estimate, **kw: bool) -> Field:
+        return c.field(value, (*path, name), f"role.{rid}.equity.{name}", **kw)
+
+    return EquitySpec(
+        grant=f("grant", eq.grant), vesting=vesting,
+        liquidity=f("liquidity", eq.liquidity, probability=True),
+        multiple=f("multiple", eq.multiple),
+        exit=f("exit", eq.exit) if eq.exit is not None else None,
+    )
+
+
+def _compile_skills(c: _Compiler) -> dict[str, SkillSpec]:
+    block = c.decision.skills
+    out = {}
+    for sid, sk in block.skills.items():
+        base: Path = ("skills", sid)
+
+        def f(name: str, value: Estimate, *, sid: str = sid, base: Path = base,
+              probability: bool = False) -> Field:
+            return c.field(value, (*base, name), f"skill.{sid}.{name}", probability=probability,
+                           names=set(c.decision.params))
+
+        out[sid] = SkillSpec(
+            sid, f("now", sk.now, probability=True),
+            f("half_life", sk.half_life) if sk.half_life is not None else None,
+            f("years_to_top_quartile", sk.years_to_top_quartile)
+            if sk.years_to_top_quartile is not None else None,
+            f("mentor_speedup", sk.mentor_speedup),
+        )
+    for i, sid in enumerate(block.intersection):
+        if sid not in block.skills:
+            c.error(("skills", "intersection", i), f"unknown skill `{sid}` in intersection",
+                    did_you_mean(sid, block.skills))
+    return out
+
+
+def _check_correlations(c: _Compiler) -> None:
+    for i, (a, b, rho) in enumerate(c.decision.correlations):
+        for name in (a, b):
+            if name not in c.decision.params:
+                c.error(("correlations", i), f"unknown param `{name}` in correlations",
+                        did_you_mean(name, c.decision.params))
+        if not -1.0 <= rho <= 1.0:
+            c.error(("correlations", i), f"a correlation must be between -1 and 1, got {rho}")
+        if a == b:
+            c.error(("correlations", i), f"`{a}` cannot be correlated with itself")
+
+
+def _check_weights(c: _Compiler) -> None:
+    w = c.decision.weights
+    if w is None:
+        return
+    valid = ["money", *c.decision.criteria]
+    for i, name in enumerate(w.order or []):
+        if name not in valid:
+            c.error(("weights", "order", i), f"unknown criterion `{name}` in weights.order",
+                    did_you_mean(name, valid))
+    for name, (lo, hi) in (w.intervals or {}).items():
+        if name not in valid:
+            c.error(("weights", "intervals", name), f"unknown criterion `{name}` in weights",
+                    did_you_mean(name, valid))
+        if not 0.0 <= lo <= hi <= 1.0:
+            c.error(("weights", "intervals", name),
+                    f"a weight interval must satisfy 0 <= low <= high <= 1, got [{lo}, {hi}]")

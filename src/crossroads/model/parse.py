@@ -1,0 +1,255 @@
+"""Decision text -> :class:`Decision`, with the line and column of every node.
+
+Parsers take text, not files: the caller reads the file and passes ``source`` for error
+messages. ruamel.yaml keeps positions; we copy the document into plain Python values plus a
+map from each node's path to its position, validate with pydantic and translate every
+validation error back to ``FILE:LINE:COL``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from crossroads.model.errors import DecisionError, did_you_mean
+from crossroads.model.schema import OBSOLETE_KEYS, Decision
+
+Path = tuple[str | int, ...]
+Position = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Located:
+    """A validated decision plus where each of its nodes sits in the source text."""
+
+    decision: Decision
+    source: str
+    positions: Mapping[Path, Position]
+    text: str = ""
+
+    def char_at(self, line: int, column: int) -> str:
+        """The character at a 1-based position, or '' past the end."""
+        lines = self.text.splitlines()
+        if 1 <= line <= len(lines) and 1 <= column <= len(lines[line - 1]):
+            return lines[line - 1][column - 1]
+        return ""
+
+    def where(self, path: Path) -> Position:
+        """The position of ``path``, or of its closest located ancestor."""
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+    def error(self, path: Path, message: str, hint: str | None = None) -> DecisionError:
+        """A DecisionError at ``path``."""
+        line, column = self.where(path)
+        return DecisionError(self.source, line, column, message, hint)
+
+
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 bytes to text; a bad byte is reported where it sits."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise DecisionError(
+            source, line, column, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x})",
+            "save it as UTF-8",
+        ) from None
+
+
+def parse_decision(text: str | bytes, source: str = "<string>") -> Located:
+    """Parse and validate a decision file's text.
+
+    >>> located = parse_decision("decision: Go?\\noptions: {a: {roles: {r: {cash: 1}}}}")
+    >>> located.decision.decision
+    'Go?'
+    """
+    if isinstance(text, bytes):
+        text = decode(text, source)
+    document = _load_yaml(text, source)
+    positions: dict[Path, Position] = {}
+    plain = _plain(document, (), positions)
+    if not isinstance(plain, dict):
+        line, column = positions.get((), (1, 1))
+        raise DecisionError(source, line, column, "expected a mapping of keys such as "
+                            "`decision:` and `options:` at the top of the file")
+    _check_obsolete(plain, source, positions)
+    try:
+        decision = Decision.model_validate(plain)
+    except ValidationError as exc:
+        raise DecisionError.collect(
+            [_translate(err, source, positions) for err in exc.errors()]
+        ) from None
+    return Located(decision, source, positions, text)
+
+
+def _load_yaml(text: str, source: str) -> Any:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        document = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise DecisionError(source, line, column, f"YAML: {_squash(problem)}") from None
+    except YAMLError as exc:
+        raise DecisionError(source, 1, 1, f"YAML: {_squash(str(exc))}") from None
+    if document is None:
+        raise DecisionError(source, 1, 1, "the file is empty",
+                            "start with `decision:` and `options:` (see examples/)")
+    return document
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _plain(node: Any, path: Path, positions: dict[Path, Position]) -> Any:
+    """Copy a ruamel document into plain values, recording each node's position."""
+    if isinstance(node, CommentedMap):
+        if not path:
+            positions[()] = (node.lc.line + 1, node.lc.col + 1)
+        result: dict[str, Any] = {}
+        for key, value in node.items():
+            line, col = node.lc.value(key) if _is_scalar(value) else node.lc.key(key)
+            positions[(*path, str(key))] = (line + 1, col + 1)
+            result[str(key)] = _plain(value, (*path, str(key)), positions)
+        return result
+    if isinstance(node, CommentedSeq):
+        items = []
+        for i, value in enumerate(node):
+            line, col = node.lc.item(i)
+            positions[(*path, i)] = (line + 1, col + 1)
+            items.append(_plain(value, (*path, i), positions))
+        return items
+    if hasattr(node, "isoformat"):  # YAML dates: keep them as text
+        return node.isoformat()
+    if isinstance(node, str):  # ruamel's scalar string subclasses
+        return str(node)
+    return node
+
+
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, CommentedMap | CommentedSeq)
+
+
+def _check_obsolete(plain: dict[str, Any], source: str, positions: Mapping[Path, Position]) -> None:
+    for key, message in OBSOLETE_KEYS.items():
+        if key in plain:
+            line, column = positions[(key,)]
+            raise DecisionError(source, line, column, message)
+
+
+def _translate(err: Mapping[str, Any], source: str, positions: Mapping[Path, Position]) -> DecisionError:
+    """One pydantic error -> a DecisionError at the right place with a plain message."""
+    loc = _file_path(tuple(err["loc"]))
+    path = loc
+    while path not in positions and path:
+        path = path[:-1]
+    line, column = positions.get(path, (1, 1))
+    kind = err["type"]
+    where = ".".join(str(p) for p in loc) or "the file"
+    if kind == "extra_forbidden":
+        valid = _valid_keys(loc[:-1])
+        hint = did_you_mean(str(loc[-1]), valid) or (
+            f"valid keys here: {', '.join(sorted(valid))}" if valid else None
+        )
+        return DecisionError(source, line, column, f"unknown key `{loc[-1]}`", hint)
+    if kind == "missing":
+        return DecisionError(source, line, column, f"missing required key `{loc[-1]}`"
+                             + (f" in {'.'.join(map(str, loc[:-1]))}" if len(loc) > 1 else ""))
+    message = _friendly(err)
+    return DecisionError(source, line, column, f"{where}: {message}")
+
+
+def _file_path(loc: Path) -> Path:
+    """Map pydantic's locations back to the keys written in the file."""
+    out: list[str | int] = []
+    for part in loc:
+        if part == "raise_":
+            part = "raise"
+        if out == ["skills"] and part == "skills":
+            continue  # skills are written beside `correlation` and `intersection`
+        if isinstance(part, str) and part.startswith(("function-", "tagged-union")):
+            continue
+        if part in {"str", "float", "int"}:
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _friendly(err: Mapping[str, Any]) -> str:
+    kind, msg, value = err["type"], err["msg"], err.get("input")
+    shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+    expected = {
+        "int_parsing": "expected a whole number",
+        "int_type": "expected a whole number",
+        "int_from_float": "expected a whole number",
+        "float_parsing": "expected a number",
+        "float_type": "expected a number",
+        "string_type": "expected text",
+        "dict_type": "expected a mapping (key: value lines)",
+        "model_type": "expected a mapping (key: value lines)",
+        "list_type": "expected a list",
+        "tuple_type": "expected a list",
+        "literal_error": msg.replace("Input should be", "expected"),
+    }.get(kind)
+    if expected:
+        return f"{expected}, got {shown}"
+    if kind.startswith(("greater_than", "less_than")):
+        return f"{msg.replace('Input should be', 'must be')}, got {shown}"
+    if kind == "value_error":
+        return msg.removeprefix("Value error, ")
+    return f"{msg}, got {shown}"
+
+
+def _valid_keys(loc: Path) -> set[str]:
+    """The keys a model accepts at ``loc``, for the "did you mean" hint."""
+    model: Any = Decision
+    for part in loc:
+        model = _descend(model, part)
+        if model is None:
+            return set()
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        keys = {f.alias or name for name, f in model.model_fields.items()}
+        return keys - {"skills"} | ({"correlation", "intersection"} if "intersection" in keys
+                                    else set())
+    return set()
+
+
+def _descend(model: Any, part: str | int) -> Any:
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        fields = {f.alias or n: f for n, f in model.model_fields.items()}
+        if part not in fields and "skills" in fields and model.__name__ == "Skills":
+            return _descend(_unwrap(fields["skills"].annotation), part)
+        field = fields.get(str(part))
+        return _unwrap(field.annotation) if field else None
+    if get_origin(model) in (dict, list):
+        return _unwrap(get_args(model)[-1])
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional so a field's model class can be found."""
+    for arg in _union_args(annotation):
+        if arg is not type(None):
+            return arg
+    return annotation
+
+
+def _union_args(annotation: Any) -> Iterator[Any]:
+    args = get_args(annotation)
+    if args and get_origin(annotation) not in (dict, list, tuple):
+        yield from args
+    else:
+        yield annotation
