@@ -268,11 +268,11 @@ class Triangular(Dist):
     kind: ClassVar[str] = "triangular"
 
     def __post_init__(self) -> None:
-        _check_range("triangular", self.lo, self.hi)
         _finite("mode", self.mode)
         if not self.lo <= self.mode <= self.hi:
             raise ValueError("triangular needs lo <= mode <= hi, got "
                              f"{self.lo:g}, {self.mode:g}, {self.hi:g}")
+        _check_range("triangular", self.lo, self.hi)
 
     def ppf(self, u: FloatArray) -> FloatArray:
         u = _arr(u)
@@ -310,11 +310,11 @@ class Pert(Dist):
     kind: ClassVar[str] = "pert"
 
     def __post_init__(self) -> None:
-        _check_range("pert", self.lo, self.hi)
         _finite("mode", self.mode)
         if not self.lo <= self.mode <= self.hi:
             raise ValueError("pert needs lo <= mode <= hi, got "
                              f"{self.lo:g}, {self.mode:g}, {self.hi:g}")
+        _check_range("pert", self.lo, self.hi)
 
     @property
     def alpha(self) -> float:

@@ -253,6 +253,8 @@ def compile_estimate(text: str | int | float, *, probability: bool = False,
             raise ExprError(f"expected a finite number, got {text!r}")
         text = repr(text)
     py, omap = rewrite(text)
+    indent = len(py) - len(py.lstrip())  # eval mode rejects leading spaces as an indent
+    py, omap = py[indent:], omap[indent:]
     tree = _parse(text, py, omap)
     comp = _Compiler(text, py, omap, probability, known_names)
     ir = comp.walk(tree.body)

@@ -1,0 +1,97 @@
+"""``a to b`` as a 90% interval: 5% of draws below a and 5% above b, whatever the family."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from crossroads.estimate.dists import (
+    PROBABILITY_NUDGE,
+    Z95,
+    Beta,
+    Constant,
+    LogNormal,
+    Normal,
+    fit_range,
+)
+
+N = 200_000
+TAIL_SE = math.sqrt(0.05 * 0.95 / N)
+
+
+def test_z95() -> None:
+    assert Z95 == pytest.approx(1.6448536269514722, rel=1e-15)
+
+
+@pytest.mark.parametrize(("lo", "hi", "probability", "family"), [
+    (3.0, 4.0, False, LogNormal),
+    (100_000.0, 150_000.0, False, LogNormal),
+    (0.3, 0.5, False, LogNormal),
+    (-10.0, 10.0, False, Normal),
+    (-0.02, 0.02, False, Normal),
+    (0.0, 5.0, False, Normal),
+    (0.3, 0.5, True, Beta),
+    (0.01, 0.99, True, Beta),
+    (0.9, 0.999, True, Beta),
+    (0.05, 0.08, True, Beta),
+    (0.5, 3.0, True, LogNormal),    # not a probability range: bounds outside [0, 1]
+    (-0.1, 0.2, True, Normal),
+])
+def test_five_percent_in_each_tail(lo: float, hi: float, probability: bool, family) -> None:
+    dist = fit_range(lo, hi, probability=probability)
+    assert type(dist) is family
+    assert dist.interval(0.9) == pytest.approx((lo, hi), rel=1e-7, abs=1e-12)
+    x = dist.ppf(np.random.default_rng(99).random(N))
+    assert abs(np.mean(x < lo) - 0.05) <= 4 * TAIL_SE
+    assert abs(np.mean(x > hi) - 0.05) <= 4 * TAIL_SE
+
+
+def test_lognormal_formula() -> None:
+    d = fit_range(3, 4, probability=False)
+    assert d == LogNormal((math.log(3) + math.log(4)) / 2, (math.log(4) - math.log(3)) / (2 * Z95))
+
+
+def test_normal_formula() -> None:
+    assert fit_range(-1, 3, probability=False) == Normal(1.0, 4 / (2 * Z95))
+
+
+@pytest.mark.parametrize(("lo", "hi", "expected"), [
+    (0.0, 0.1, (PROBABILITY_NUDGE, 0.1)),
+    (0.9, 1.0, (0.9, 1.0 - PROBABILITY_NUDGE)),
+    (0.0, 1.0, (PROBABILITY_NUDGE, 1.0 - PROBABILITY_NUDGE)),
+])
+def test_probability_bounds_at_zero_or_one_are_nudged(lo, hi, expected) -> None:
+    d = fit_range(lo, hi, probability=True)
+    assert isinstance(d, Beta)
+    assert d.interval(0.9) == pytest.approx(expected, rel=1e-6)
+
+
+def test_equal_bounds_give_a_constant() -> None:
+    assert fit_range(5, 5, probability=False) == Constant(5.0)
+    assert fit_range(0.3, 0.3, probability=True) == Constant(0.3)
+
+
+@pytest.mark.parametrize(("lo", "hi", "message"), [
+    (5.0, 3.0, r"range is reversed \(5 to 3\)"),
+    (float("nan"), 3.0, "lo must be a finite number"),
+    (0.0, float("inf"), "hi must be a finite number"),
+])
+def test_bad_ranges(lo: float, hi: float, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        fit_range(lo, hi, probability=False)
+
+
+def test_same_inputs_same_fit() -> None:
+    assert fit_range(0.3, 0.5, probability=True) == fit_range(0.3, 0.5, probability=True)
+
+
+@pytest.mark.parametrize("lo", np.linspace(0.0, 0.95, 12).tolist())
+def test_beta_fit_converges_across_the_unit_interval(lo: float) -> None:
+    for width in (0.001, 0.02, 0.3):
+        hi = min(lo + width, 1.0)
+        d = fit_range(lo, hi, probability=True)
+        q = d.interval(0.9)
+        assert q == pytest.approx((max(lo, PROBABILITY_NUDGE), min(hi, 1 - PROBABILITY_NUDGE)),
+                                  rel=1e-6)
