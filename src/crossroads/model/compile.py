@@ -244,7 +244,8 @@ def _compile_option(c: _Compiler, oid: str, opt: Option) -> OptionSpec:
         start = role_ids[0]
     roles = tuple(_compile_role(c, oid, rid, role, role_ids) for rid, role in opt.roles.items())
     flows = tuple(
-        (cf.year, c.field(cf.amount, ("options", oid, "cash_flows", i, "amount"), f"cash_flows.{i}"))
+        (cf.year,
+         c.field(cf.amount, ("options", oid, "cash_flows", i, "amount"), f"cash_flows.{i}"))
         for i, cf in enumerate(opt.cash_flows)
     )
     for i, cf in enumerate(opt.cash_flows):
@@ -302,7 +303,8 @@ def _compile_move(c: _Compiler, base: Path, rid: str, i: int, move: object,
     else:
         to = role_ids.index(move.to)
     key = f"move.{rid}.{i}"
-    after = c.field(move.after, (*path, "after"), f"{key}.after") if move.after is not None else None
+    after = (c.field(move.after, (*path, "after"), f"{key}.after")
+             if move.after is not None else None)
     per_year = (c.field(move.per_year, (*path, "per_year"), f"{key}.per_year", probability=True)
                 if move.per_year is not None else None)
     chance = c.field(move.chance, (*path, "chance"), f"{key}.chance", probability=True)

@@ -150,7 +150,8 @@ def _check_obsolete(plain: dict[str, Any], source: str, positions: Mapping[Path,
             raise DecisionError(source, line, column, message)
 
 
-def _translate(err: Mapping[str, Any], source: str, positions: Mapping[Path, Position]) -> DecisionError:
+def _translate(err: Mapping[str, Any], source: str,
+               positions: Mapping[Path, Position]) -> DecisionError:
     """One pydantic error -> a DecisionError at the right place with a plain message."""
     loc = _file_path(tuple(err["loc"]))
     path = loc
@@ -160,6 +161,11 @@ def _translate(err: Mapping[str, Any], source: str, positions: Mapping[Path, Pos
     kind = err["type"]
     where = ".".join(str(p) for p in loc) or "the file"
     if kind == "extra_forbidden":
+        if any(ch in str(loc[-1]) for ch in "()%") or str(loc[-1])[:1].isdigit():
+            return DecisionError(
+                source, line, column, f"`{loc[-1]}` looks like the end of an expression",
+                "inside `{...}` a comma ends the value: quote expressions that contain "
+                "commas, e.g. raise: 'normal(3%, 2%)'")
         valid = _valid_keys(loc[:-1])
         hint = did_you_mean(str(loc[-1]), valid) or (
             f"valid keys here: {', '.join(sorted(valid))}" if valid else None

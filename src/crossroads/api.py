@@ -1,0 +1,92 @@
+"""The public Python API: ``load`` a decision, ``run`` it, read ``.to_dict()``.
+
+This module is an edge: it reads files and the research database and creates the random
+streams from the seed; everything it calls is pure.
+
+    import crossroads
+    decision = crossroads.load("decision.yaml")        # a path, or YAML text
+    result = crossroads.run(decision, samples=None, seed=None)
+    result.to_dict()                                   # exactly the `run --json` object
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from crossroads.model.compile import Model, Resolver, compile_model
+from crossroads.model.errors import DecisionError
+from crossroads.model.parse import parse_decision
+from crossroads.run import RunResult, run_model
+
+#: Per-draw state that must fit in memory at once; a larger `samples` is refused up front.
+MEMORY_BUDGET_BYTES = 2 * 1024**3
+
+
+def load(source: str | os.PathLike[str], *, db: str | None = None) -> Model:
+    """Parse, validate and compile a decision file (a path) or decision text.
+
+    ``research(...)`` params are pooled from the research log in ``db`` (a SQLAlchemy URL;
+    default: ``CROSSROADS_DB`` or the user's data directory).
+
+    >>> model = load("decision: Go?\\noptions: {stay: {roles: {job: {cash: 50k}}}}")
+    >>> model.options[0].id
+    'stay'
+    """
+    text, name = _read(source)
+    located = parse_decision(text, source=name)
+    resolver = _resolver(text, db, located.decision.research.weighting,
+                         located.decision.research.cap)
+    model = compile_model(located, resolver)
+    check_budget(model, model.samples)
+    return model
+
+
+def _read(source: str | os.PathLike[str]) -> tuple[str | bytes, str]:
+    if isinstance(source, os.PathLike) or ("\n" not in source and
+                                           source.endswith((".yaml", ".yml"))):
+        path = Path(source)
+        try:
+            return path.read_bytes(), str(path)
+        except FileNotFoundError:
+            raise DecisionError(str(path), 1, 1, "no such file") from None
+        except IsADirectoryError:
+            raise DecisionError(str(path), 1, 1, "this is a folder, not a decision file") from None
+        except OSError as exc:
+            raise DecisionError(str(path), 1, 1, f"cannot read the file: {exc.strerror}") from None
+    return source, "<string>"
+
+
+def _resolver(text: str | bytes, db: str | None, weighting: str, cap: float) -> Resolver | None:
+    """Build the research/market resolver only when the file asks for one."""
+    raw = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    if "research(" not in raw and "market(" not in raw:
+        return None
+    from crossroads.evidence.resolve import make_default_resolver
+
+    return make_default_resolver(db, weighting=weighting, cap=cap,
+                                 needs_research="research(" in raw)
+
+
+def check_budget(model: Model, samples: int) -> None:
+    """Refuse a sample count whose per-draw summaries would not fit the memory budget."""
+    per_draw = 8 * len(model.options) * (2 + len(model.criteria)) + 64
+    need = per_draw * samples
+    if need > MEMORY_BUDGET_BYTES:
+        most = MEMORY_BUDGET_BYTES // per_draw
+        line, column = model.located.where(("samples",))
+        raise DecisionError(
+            model.source, line, column,
+            f"{samples:,} samples would need about {need / 1024**3:.1f} GiB for per-draw "
+            f"results, over the {MEMORY_BUDGET_BYTES / 1024**3:.0f} GiB budget",
+            f"use at most {most:,} samples (set `samples:` or pass --samples)",
+        )
+
+
+def run(model: Model, samples: int | None = None, seed: int | None = None, *,
+        on_progress: Callable[[float], None] | None = None) -> RunResult:
+    """Simulate every option and summarise: the numbers behind `crossroads run`."""
+    n = samples if samples is not None else model.samples
+    check_budget(model, n)
+    return run_model(model, n, model.seed if seed is None else seed, on_progress=on_progress)

@@ -1,0 +1,277 @@
+"""Roles year by year: the path simulator, vectorised over draws, looping over years.
+
+Each option is a small state machine. In every year each draw sits in one role; it is paid
+the role's cash (grown by its raise since the role started, plus bonus), scores the role's
+criteria, practises skills, vests equity; at the end of the year the role's moves are tried
+in listed order and the first that fires moves the draw from the next year on:
+
+* ``after: T`` fires when tenure reaches max(1, round(T)) and the draw's ``chance`` succeeds;
+* ``per_year: p`` fires with probability p at the end of every year spent in the role.
+
+Cash when a role starts may use ``previous`` (the base cash paid in the year before the
+move) and ``year`` (the year the role starts). All options are walked on the same draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from crossroads._types import FloatArray
+from crossroads.model.compile import Field, Model, OptionSpec, RoleSpec
+from crossroads.sample import Draws
+from crossroads.simulate.money import EquityState, discount_factors
+from crossroads.simulate.skilltrack import SkillTracker
+
+Value = FloatArray | float
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Everything simulated for one chunk of draws; arrays are (n_options, n, horizon)."""
+
+    option_ids: tuple[str, ...]
+    labels: tuple[str, ...]
+    cash: FloatArray                  # all cash: salary, bonus, equity, one-offs
+    equity: FloatArray                # the equity part of cash
+    roles: np.ndarray                 # role index held each year (int16)
+    criteria: Mapping[str, FloatArray]
+    skills: Mapping[str, FloatArray]  # percentiles as fractions
+    intersection: FloatArray | None   # P(a peer is at or above you on every skill)
+    worth: Mapping[str, FloatArray]   # (n,) money per point-year, per criterion with worth
+    params: Mapping[str, Value]
+    discount: FloatArray              # (horizon,)
+
+    @property
+    def n(self) -> int:
+        return int(self.cash.shape[1])
+
+
+def at_year(value: Value, t: int) -> Value:
+    """A field's value in year t: yearly fields carry a column per year."""
+    if isinstance(value, np.ndarray) and value.ndim == 2:
+        return value[:, t]
+    return value
+
+
+def simulate(model: Model, draws: Draws, *,
+             on_progress: Callable[[float], None] | None = None) -> Outcomes:
+    """Walk every option's roles for every draw and year."""
+    n, horizon = draws.n, model.horizon
+    shape = (len(model.options), n, horizon)
+    cash, equity = np.zeros(shape), np.zeros(shape)
+    roles = np.zeros(shape, dtype=np.int16)
+    criteria = {c: np.zeros(shape) for c in model.criteria}
+    skills = {s: np.zeros(shape) for s in model.skills}
+    inter = np.zeros(shape) if model.intersection else None
+    for i, option in enumerate(model.options):
+        walker = _Walker(model, option, draws)
+        walker.run()
+        cash[i], equity[i], roles[i] = walker.cash.T, walker.equity_cash.T, walker.roles.T
+        for c in criteria:
+            criteria[c][i] = walker.criteria[c].T
+        for s in skills:
+            skills[s][i] = walker.tracker.percentiles[s].T
+        if inter is not None:
+            inter[i] = walker.tracker.intersection.T
+        if on_progress is not None:
+            on_progress((i + 1) / len(model.options))
+    worth = {
+        c: np.broadcast_to(np.asarray(draws.evaluate(spec.worth), dtype=np.float64), (n,))
+        for c, spec in model.criteria.items() if spec.worth is not None
+    }
+    return Outcomes(
+        option_ids=model.option_ids, labels=tuple(o.label for o in model.options),
+        cash=cash, equity=equity, roles=roles, criteria=criteria, skills=skills,
+        intersection=inter, worth=worth, params=draws.params,
+        discount=discount_factors(model.discount, horizon),
+    )
+
+
+class _Walker:
+    """One option over one chunk of draws: the state that moves from year to year.
+
+    Role-dependent fields are looked up with one gather per field and year: every role's
+    value sits in a table row, and ``table[role, draw]`` picks each draw's. Only fields that
+    depend on the path (previous cash, year, skills) are evaluated year by year.
+    """
+
+    def __init__(self, model: Model, option: OptionSpec, draws: Draws) -> None:
+        self.model, self.option, self.draws = model, option, draws
+        n, horizon = draws.n, model.horizon
+        self.n, self.horizon = n, horizon
+        self.cols = np.arange(n)
+        self.cash = np.zeros((horizon, n))  # year-major: a year is contiguous
+        self.equity_cash = np.zeros((horizon, n))
+        self.roles = np.zeros((horizon, n), dtype=np.int16)
+        self.criteria = {c: np.zeros((horizon, n)) for c in model.criteria}
+        self.tracker = SkillTracker(model, draws)
+        self.role = np.full(n, option.start, dtype=np.int16)
+        self.entry = np.zeros(n, dtype=np.int64)
+        self.slots = self._slots()
+        self.static = [self._static(r) for r in option.roles]
+        self.base = np.zeros(n)
+        start = option.roles[option.start]
+        self.base = self._broadcast(self._value(start.cash, 0, previous=self.base, year=0))
+        self.equity = {k: self._equity(r) for k, r in enumerate(option.roles) if r.equity}
+
+    def _slots(self) -> dict[str, _Slot]:
+        roles = self.option.roles
+        slots = {
+            "bonus": [r.bonus for r in roles], "raise": [r.raise_ for r in roles],
+            "mentor": [r.mentor for r in roles],
+            **{f"criteria.{c}": [r.criteria.get(c) for r in roles] for c in self.model.criteria},
+            **{f"practice.{s}": [r.practice.get(s) for r in roles] for s in self.model.skills},
+        }
+        return {name: _Slot(fields, self.draws, self.horizon) for name, fields in slots.items()}
+
+    def run(self) -> None:
+        for t in range(self.horizon):
+            self._year(t)
+            if t + 1 < self.horizon:
+                self._move(t)
+        for year, f in self.option.cash_flows:
+            self.cash[year] += at_year(self.draws.evaluate(f), year)
+
+    def lookup(self, slot: str, t: int, role: np.ndarray | None = None) -> FloatArray:
+        """Each draw's value of a role field in year t, for the role it holds (or ``role``)."""
+        held = self.role if role is None else role
+        s = self.slots[slot]
+        out = s.table[held, self.cols] if s.table.ndim == 2 else s.table[held, self.cols, t]
+        for k in s.dynamic:
+            mask = held == k
+            if mask.any():
+                f = s.fields[k]
+                assert f is not None
+                out = np.where(mask, self._value(f, t), out)
+        return np.asarray(out)
+
+    def _year(self, t: int) -> None:
+        self.roles[t] = self.role
+        salary = self.base * (1.0 + self.lookup("bonus", t))
+        for c in self.model.criteria:
+            self.criteria[c][t] = self.lookup(f"criteria.{c}", t)
+        practice = {s: self.lookup(f"practice.{s}", t) for s in self.model.skills}
+        paid = np.zeros(self.n)
+        for k, state in self.equity.items():
+            paid += state.pay(t, self.role == k, t - self.entry)
+        self.equity_cash[t] = paid
+        self.cash[t] = salary + paid
+        if self.model.skills:
+            self.tracker.record(t)
+            self.tracker.step(practice, np.clip(self.lookup("mentor", t), 0.0, 1.0))
+
+    def _move(self, t: int) -> None:
+        """Try each role's moves at the end of year t; the first that fires wins."""
+        new_role = self.role.copy()
+        moved = np.zeros(self.n, dtype=bool)
+        tenure = t + 1 - self.entry
+        for k, spec in enumerate(self.option.roles):
+            in_role = self.role == k
+            if not spec.next or not in_role.any():
+                continue
+            for move, fires in zip(spec.next, self._fires(spec, t, tenure), strict=True):
+                hit = fires & in_role & ~moved
+                new_role[hit] = move.to
+                moved |= hit
+        previous = self.base
+        grown = self.base * (1.0 + self.lookup("raise", t + 1))
+        for k, spec in enumerate(self.option.roles):
+            arrive = moved & (new_role == k)
+            if arrive.any():
+                start = self._value(spec.cash, t + 1, previous=previous, year=t + 1)
+                grown = np.where(arrive, start, grown)
+                if k in self.equity:
+                    grant = self._grant(spec, t + 1, previous)
+                    self.equity[k].grant = np.where(arrive, grant, self.equity[k].grant)
+        self.base = self._broadcast(grown)
+        self.entry = np.where(moved, t + 1, self.entry)
+        self.role = new_role
+
+    def _fires(self, spec: RoleSpec, t: int, tenure: np.ndarray) -> list[np.ndarray]:
+        out = []
+        for move in spec.next:
+            u = self.draws.streams.uniform(move.key, (self.n, self.horizon))[:, t]
+            if move.after is not None:
+                years = np.maximum(1, np.rint(self._value(move.after, t)))
+                chance = np.clip(self._value(move.chance, t), 0.0, 1.0)
+                out.append((tenure == years) & (u < chance))
+            else:
+                assert move.per_year is not None
+                out.append(u < np.clip(self._value(move.per_year, t), 0.0, 1.0))
+        return out
+
+    # -- evaluating fields -------------------------------------------------------------
+
+    def _static(self, spec: RoleSpec) -> dict[str, Value]:
+        """A role's move fields that do not depend on the path, evaluated once per chunk."""
+        fields = [f for move in spec.next for f in (move.after, move.chance, move.per_year)
+                  if f is not None]
+        return {f.key: self.draws.evaluate(f) for f in fields if not f.dynamic}
+
+    def _value(self, f: Field, t: int, **extra: Value) -> Value:
+        role = f.key.split(".")[1] if f.key.startswith(("role.", "move.")) else ""
+        cache = self.static[self._role_index(role)] if role else {}
+        if f.key in cache and not extra:
+            return at_year(cache[f.key], t)
+        env: dict[str, Value] = {"year": float(t), "previous": self.base,
+                                 **self.tracker.env(t), **extra}
+        return at_year(self.draws.evaluate(f, env), t)
+
+    def _role_index(self, role_id: str) -> int:
+        for k, spec in enumerate(self.option.roles):
+            if spec.id == role_id:
+                return k
+        return 0
+
+    def _broadcast(self, value: Value) -> FloatArray:
+        return np.array(np.broadcast_to(np.asarray(value, dtype=np.float64), (self.n,)))
+
+    def _grant(self, spec: RoleSpec, t: int, previous: FloatArray) -> FloatArray:
+        """A new grant on entering the role (its value may depend on `previous`)."""
+        assert spec.equity is not None
+        return self._broadcast(self._value(spec.equity.grant, t, previous=previous, year=t))
+
+    def _equity(self, spec: RoleSpec) -> EquityState:
+        eq = spec.equity
+        assert eq is not None
+        streams = self.draws.streams
+        liquid = streams.uniform(f"role.{spec.id}.equity.event", (self.n,))
+        p = np.clip(self._broadcast(at_year(self.draws.evaluate(eq.liquidity), 0)), 0.0, 1.0)
+        if eq.exit is not None:
+            exit_year = np.rint(self._broadcast(at_year(self.draws.evaluate(eq.exit), 0)))
+        else:
+            u = streams.uniform(f"role.{spec.id}.equity.exit", (self.n,))
+            exit_year = np.floor(u * self.horizon)
+        start_in_role = self.role == self._role_index(spec.id)
+        return EquityState(
+            grant=np.where(start_in_role, self._grant(spec, 0, np.zeros(self.n)), 0.0),
+            multiple=self._broadcast(at_year(self.draws.evaluate(eq.multiple), 0)),
+            event=liquid < p, exit_year=exit_year.astype(np.int64),
+            vesting=eq.vesting, pool=np.zeros(self.n),
+        )
+
+
+class _Slot:
+    """One role field across an option's roles: a gather table plus the dynamic roles.
+
+    ``table`` is (n_roles, n) or, when any role's value changes by year, (n_roles, n,
+    horizon); a role that does not set the field contributes 0; rows of dynamic roles are 0
+    and are filled in year by year.
+    """
+
+    def __init__(self, fields: list[Field | None], draws: Draws, horizon: int) -> None:
+        self.fields = fields
+        self.dynamic = [k for k, f in enumerate(fields) if f is not None and f.dynamic]
+        values = [draws.evaluate(f) if f is not None and not f.dynamic else 0.0 for f in fields]
+        yearly = any(isinstance(v, np.ndarray) and v.ndim == 2 for v in values)
+        shape = (draws.n, horizon) if yearly else (draws.n,)
+        rows = []
+        for v in values:
+            arr = np.asarray(v, dtype=np.float64)
+            if yearly and arr.ndim == 1:
+                arr = arr[:, np.newaxis]
+            rows.append(np.broadcast_to(arr, shape))
+        self.table = np.stack(rows)
