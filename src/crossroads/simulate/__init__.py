@@ -1,0 +1,1 @@
+"""Simulation: each option's roles, money and skills walked year by year, one draw per row."""
