@@ -31,7 +31,7 @@ _SUFFIXES = {"k": 1e3, "K": 1e3, "M": 1e6}
 _WHITESPACE = " \t\r\n\f\v"
 _ASCII_DIGITS = "0123456789"
 _NONEMPTY_DIGITS = tuple(_ASCII_DIGITS)
-_ALLOWED_PUNCT = set("+-*/()<>=!,[]%.:;&|^~@{}`$?")
+_ALLOWED_PUNCT = set("+-*/()<>=!,[].:;&|^~@{}`$?")
 
 
 class ExprError(ValueError):
@@ -143,6 +143,9 @@ def rewrite(text: str) -> tuple[str, list[int]]:
         elif ch in _ALLOWED_PUNCT:
             out.emit(ch, pos, verbatim=True)
             pos += 1
+        elif ch == "%":
+            raise ExprError("`%` is only a percent sign right after a number (5%)", pos,
+                            "modulo is not supported")
         elif ch == "#":
             raise ExprError("comments (`#`) are not supported in estimates", pos)
         else:
