@@ -12,7 +12,7 @@ streams from the seed; everything it calls is pure.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from crossroads.model.compile import Model, Resolver, compile_model
@@ -85,8 +85,17 @@ def check_budget(model: Model, samples: int) -> None:
 
 
 def run(model: Model, samples: int | None = None, seed: int | None = None, *,
+        overrides: Mapping[str, float] | None = None,
         on_progress: Callable[[float], None] | None = None) -> RunResult:
-    """Simulate every option and summarise: the numbers behind `crossroads run`."""
+    """Simulate every option and summarise: the numbers behind `crossroads run`.
+
+    ``overrides`` pins params at fixed values (what-if sliders); params computed from them
+    follow.
+    """
     n = samples if samples is not None else model.samples
     check_budget(model, n)
-    return run_model(model, n, model.seed if seed is None else seed, on_progress=on_progress)
+    unknown = set(overrides or {}) - set(model.params)
+    if unknown:
+        raise KeyError(f"no such param: {', '.join(sorted(unknown))}")
+    return run_model(model, n, model.seed if seed is None else seed, overrides=overrides,
+                     on_progress=on_progress)

@@ -9,7 +9,7 @@ matters most use the first :data:`SCREEN_DRAWS` draws.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,7 @@ class _Collected:
 
 
 def run_model(model: Model, n: int, seed: int, *,
+              overrides: Mapping[str, float] | None = None,
               on_progress: Callable[[float], None] | None = None) -> RunResult:
     """Simulate ``n`` draws of every option with ``seed`` and summarise them."""
     got = _Collected(scores={c: [] for c in model.criteria},
@@ -45,7 +46,7 @@ def run_model(model: Model, n: int, seed: int, *,
     chunks = range(0, n, CHUNK)
     for index, start in enumerate(chunks):
         size = min(CHUNK, n - start)
-        draws = draw(model, size, Streams(model.seed if seed is None else seed, index))
+        draws = draw(model, size, Streams(seed, index), overrides)
         outcomes = simulate(model, draws)
         reduced = s.reduce(outcomes, model.baseline, model.views)
         _collect(got, model, reduced, outcomes.params, size)

@@ -164,8 +164,9 @@ class _Compiler:
             column += exc.offset + int(quoted)
         return DecisionError(self.located.source, line, column, exc.message, exc.hint)
 
-    def error(self, path: Path, message: str, hint: str | None = None) -> None:
-        self.problems.append(self.located.error(path, message, hint))
+    def error(self, path: Path, message: str, hint: str | None = None, *,
+              key: bool = False) -> None:
+        self.problems.append(self.located.error(path, message, hint, key=key))
 
 
 def compile_model(located: Located, resolve: Resolver | None = None) -> Model:
@@ -186,10 +187,13 @@ def compile_model(located: Located, resolve: Resolver | None = None) -> Model:
     skills = _compile_skills(c)
     _check_correlations(c)
     _check_weights(c)
+    if d.baseline is not None and d.baseline not in d.options:
+        c.error(("baseline",), f"baseline `{d.baseline}` is not an option",
+                did_you_mean(d.baseline, d.options) or f"options: {', '.join(d.options)}")
     if c.problems:
         raise DecisionError.collect(c.problems)
     ids = list(d.options)
-    baseline = ids.index(d.baseline) if d.baseline else 0
+    baseline = ids.index(d.baseline) if d.baseline in ids else 0
     corr = d.skills.correlation
     return Model(
         title=d.decision, source=located.source, currency=d.currency, horizon=d.horizon,
@@ -216,7 +220,7 @@ def _compile_params(c: _Compiler) -> dict[str, Field]:
     except CycleError as exc:
         cycle = list(exc.args[1])
         c.error(("params", cycle[0]), "params depend on each other in a cycle: "
-                + " -> ".join(f"`{n}`" for n in cycle))
+                + " -> ".join(f"`{n}`" for n in cycle), key=True)
         order = list(raw)
     return {name: fields[name] for name in order}
 

@@ -30,7 +30,8 @@ class Located:
 
     decision: Decision
     source: str
-    positions: Mapping[Path, Position]
+    positions: Mapping[Path, Position]   # where each value starts
+    keys: Mapping[Path, Position]        # where each mapping key starts
     text: str = ""
 
     def char_at(self, line: int, column: int) -> str:
@@ -40,15 +41,17 @@ class Located:
             return lines[line - 1][column - 1]
         return ""
 
-    def where(self, path: Path) -> Position:
-        """The position of ``path``, or of its closest located ancestor."""
-        while path not in self.positions and path:
+    def where(self, path: Path, *, key: bool = False) -> Position:
+        """The position of ``path``'s value (or key), or of its closest located ancestor."""
+        table = self.keys if key else self.positions
+        while path not in table and path:
             path = path[:-1]
-        return self.positions.get(path, (1, 1))
+        return table.get(path, (1, 1))
 
-    def error(self, path: Path, message: str, hint: str | None = None) -> DecisionError:
-        """A DecisionError at ``path``."""
-        line, column = self.where(path)
+    def error(self, path: Path, message: str, hint: str | None = None, *,
+              key: bool = False) -> DecisionError:
+        """A DecisionError at ``path``'s value, or at its key."""
+        line, column = self.where(path, key=key)
         return DecisionError(self.source, line, column, message, hint)
 
 
@@ -77,19 +80,20 @@ def parse_decision(text: str | bytes, source: str = "<string>") -> Located:
         text = decode(text, source)
     document = _load_yaml(text, source)
     positions: dict[Path, Position] = {}
-    plain = _plain(document, (), positions)
+    keys: dict[Path, Position] = {}
+    plain = _plain(document, (), positions, keys)
     if not isinstance(plain, dict):
         line, column = positions.get((), (1, 1))
         raise DecisionError(source, line, column, "expected a mapping of keys such as "
                             "`decision:` and `options:` at the top of the file")
-    _check_obsolete(plain, source, positions)
+    _check_obsolete(plain, source, keys)
     try:
         decision = Decision.model_validate(plain)
     except ValidationError as exc:
         raise DecisionError.collect(
-            [_translate(err, source, positions) for err in exc.errors()]
+            [_translate(err, source, positions, keys) for err in exc.errors()]
         ) from None
-    return Located(decision, source, positions, text)
+    return Located(decision, source, positions, keys, text)
 
 
 def _load_yaml(text: str, source: str) -> Any:
@@ -114,23 +118,27 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _plain(node: Any, path: Path, positions: dict[Path, Position]) -> Any:
-    """Copy a ruamel document into plain values, recording each node's position."""
+def _plain(node: Any, path: Path, positions: dict[Path, Position],
+           keys: dict[Path, Position]) -> Any:
+    """Copy a ruamel document into plain values, recording where values and keys start."""
     if isinstance(node, CommentedMap):
         if not path:
-            positions[()] = (node.lc.line + 1, node.lc.col + 1)
+            positions[()] = keys[()] = (node.lc.line + 1, node.lc.col + 1)
         result: dict[str, Any] = {}
         for key, value in node.items():
-            line, col = node.lc.value(key) if _is_scalar(value) else node.lc.key(key)
-            positions[(*path, str(key))] = (line + 1, col + 1)
-            result[str(key)] = _plain(value, (*path, str(key)), positions)
+            child = (*path, str(key))
+            key_line, key_col = node.lc.key(key)
+            line, col = node.lc.value(key)
+            keys[child] = (key_line + 1, key_col + 1)
+            positions[child] = (line + 1, col + 1) if value is not None else keys[child]
+            result[str(key)] = _plain(value, child, positions, keys)
         return result
     if isinstance(node, CommentedSeq):
         items = []
         for i, value in enumerate(node):
             line, col = node.lc.item(i)
-            positions[(*path, i)] = (line + 1, col + 1)
-            items.append(_plain(value, (*path, i), positions))
+            positions[(*path, i)] = keys[(*path, i)] = (line + 1, col + 1)
+            items.append(_plain(value, (*path, i), positions, keys))
         return items
     if hasattr(node, "isoformat"):  # YAML dates: keep them as text
         return node.isoformat()
@@ -139,26 +147,23 @@ def _plain(node: Any, path: Path, positions: dict[Path, Position]) -> Any:
     return node
 
 
-def _is_scalar(value: Any) -> bool:
-    return not isinstance(value, CommentedMap | CommentedSeq)
-
-
-def _check_obsolete(plain: dict[str, Any], source: str, positions: Mapping[Path, Position]) -> None:
+def _check_obsolete(plain: dict[str, Any], source: str, keys: Mapping[Path, Position]) -> None:
     for key, message in OBSOLETE_KEYS.items():
         if key in plain:
-            line, column = positions[(key,)]
+            line, column = keys[(key,)]
             raise DecisionError(source, line, column, message)
 
 
-def _translate(err: Mapping[str, Any], source: str,
-               positions: Mapping[Path, Position]) -> DecisionError:
+def _translate(err: Mapping[str, Any], source: str, positions: Mapping[Path, Position],
+               keys: Mapping[Path, Position]) -> DecisionError:
     """One pydantic error -> a DecisionError at the right place with a plain message."""
     loc = _file_path(tuple(err["loc"]))
-    path = loc
-    while path not in positions and path:
-        path = path[:-1]
-    line, column = positions.get(path, (1, 1))
     kind = err["type"]
+    table = keys if kind in {"extra_forbidden", "missing"} else positions
+    path = loc
+    while path not in table and path:
+        path = path[:-1]
+    line, column = table.get(path, (1, 1))
     where = ".".join(str(p) for p in loc) or "the file"
     if kind == "extra_forbidden":
         if any(ch in str(loc[-1]) for ch in "()%") or str(loc[-1])[:1].isdigit():

@@ -212,12 +212,6 @@ class Decision(_Strict):
     def _integer_text(cls, v: Any) -> Any:
         return _as_number(v) if isinstance(v, str) else v
 
-    @model_validator(mode="after")
-    def _names_exist(self) -> Decision:
-        if self.baseline is not None and self.baseline not in self.options:
-            raise ValueError(f"baseline `{self.baseline}` is not an option")
-        return self
-
 
 def _as_number(v: str) -> float | int | str:
     """Plain numbers written with `_`, `k` or `M`, for fields that take no estimate."""

@@ -33,7 +33,8 @@ def npv(cash: FloatArray, factors: FloatArray) -> FloatArray:
     >>> float(npv(np.array([100.0, 110.0]), discount_factors(0.10, 2)))
     200.0
     """
-    return np.asarray(cash @ factors)
+    # einsum walks any memory layout without copying (outcomes are year-major views).
+    return np.asarray(np.einsum("...t,t->...", cash, factors))
 
 
 @dataclass

@@ -58,36 +58,53 @@ def at_year(value: Value, t: int) -> Value:
 
 def simulate(model: Model, draws: Draws, *,
              on_progress: Callable[[float], None] | None = None) -> Outcomes:
-    """Walk every option's roles for every draw and year."""
+    """Walk every option's roles for every draw and year.
+
+    The walkers write year-major arrays (a year's draws are contiguous, which is what the
+    year loop touches); the Outcomes expose them as (n_options, n, horizon) views.
+    """
     n, horizon = draws.n, model.horizon
-    shape = (len(model.options), n, horizon)
+    shape = (len(model.options), horizon, n)
     cash, equity = np.zeros(shape), np.zeros(shape)
     roles = np.zeros(shape, dtype=np.int16)
     criteria = {c: np.zeros(shape) for c in model.criteria}
     skills = {s: np.zeros(shape) for s in model.skills}
     inter = np.zeros(shape) if model.intersection else None
     for i, option in enumerate(model.options):
-        walker = _Walker(model, option, draws)
-        walker.run()
-        cash[i], equity[i], roles[i] = walker.cash.T, walker.equity_cash.T, walker.roles.T
-        for c in criteria:
-            criteria[c][i] = walker.criteria[c].T
-        for s in skills:
-            skills[s][i] = walker.tracker.percentiles[s].T
-        if inter is not None:
-            inter[i] = walker.tracker.intersection.T
+        sink = _Sink(cash[i], equity[i], roles[i], {c: a[i] for c, a in criteria.items()},
+                     {s: a[i] for s, a in skills.items()},
+                     inter[i] if inter is not None else None)
+        _Walker(model, option, draws, sink).run()
         if on_progress is not None:
             on_progress((i + 1) / len(model.options))
     worth = {
         c: np.broadcast_to(np.asarray(draws.evaluate(spec.worth), dtype=np.float64), (n,))
         for c, spec in model.criteria.items() if spec.worth is not None
     }
+
+    def view(a: np.ndarray) -> np.ndarray:
+        return np.moveaxis(a, 1, 2)
+
     return Outcomes(
         option_ids=model.option_ids, labels=tuple(o.label for o in model.options),
-        cash=cash, equity=equity, roles=roles, criteria=criteria, skills=skills,
-        intersection=inter, worth=worth, params=draws.params,
-        discount=discount_factors(model.discount, horizon),
+        cash=view(cash), equity=view(equity), roles=view(roles),
+        criteria={c: view(a) for c, a in criteria.items()},
+        skills={s: view(a) for s, a in skills.items()},
+        intersection=view(inter) if inter is not None else None, worth=worth,
+        params=draws.params, discount=discount_factors(model.discount, horizon),
     )
+
+
+@dataclass(frozen=True)
+class _Sink:
+    """Where one option's walker writes: year-major (horizon, n) arrays."""
+
+    cash: FloatArray
+    equity: FloatArray
+    roles: np.ndarray
+    criteria: Mapping[str, FloatArray]
+    skills: Mapping[str, FloatArray]
+    intersection: FloatArray | None
 
 
 class _Walker:
@@ -98,16 +115,14 @@ class _Walker:
     depend on the path (previous cash, year, skills) are evaluated year by year.
     """
 
-    def __init__(self, model: Model, option: OptionSpec, draws: Draws) -> None:
+    def __init__(self, model: Model, option: OptionSpec, draws: Draws, sink: _Sink) -> None:
         self.model, self.option, self.draws = model, option, draws
         n, horizon = draws.n, model.horizon
         self.n, self.horizon = n, horizon
         self.cols = np.arange(n)
-        self.cash = np.zeros((horizon, n))  # year-major: a year is contiguous
-        self.equity_cash = np.zeros((horizon, n))
-        self.roles = np.zeros((horizon, n), dtype=np.int16)
-        self.criteria = {c: np.zeros((horizon, n)) for c in model.criteria}
-        self.tracker = SkillTracker(model, draws)
+        self.cash, self.equity_cash, self.roles = sink.cash, sink.equity, sink.roles
+        self.criteria = sink.criteria
+        self.tracker = SkillTracker(model, draws, sink.skills, sink.intersection)
         self.role = np.full(n, option.start, dtype=np.int16)
         self.entry = np.zeros(n, dtype=np.int64)
         self.slots = self._slots()
@@ -193,7 +208,7 @@ class _Walker:
     def _fires(self, spec: RoleSpec, t: int, tenure: np.ndarray) -> list[np.ndarray]:
         out = []
         for move in spec.next:
-            u = self.draws.streams.uniform(move.key, (self.n, self.horizon))[:, t]
+            u = self.draws.streams.uniform(move.key, (self.horizon, self.n))[t]
             if move.after is not None:
                 years = np.maximum(1, np.rint(self._value(move.after, t)))
                 chance = np.clip(self._value(move.chance, t), 0.0, 1.0)

@@ -8,6 +8,7 @@ expressions as ``skill(NAME)`` and ``intersection()``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,8 @@ from crossroads.sample import Draws
 class SkillTracker:
     """Latent standing z per skill and draw; percentiles recorded year by year (year-major)."""
 
-    def __init__(self, model: Model, draws: Draws) -> None:
+    def __init__(self, model: Model, draws: Draws, percentiles: Mapping[str, FloatArray],
+                 intersection: FloatArray | None) -> None:
         self.sk: Any = None
         if model.skills:
             from crossroads.simulate import skills
@@ -40,8 +42,8 @@ class SkillTracker:
             for sid, spec in model.skills.items()
         }
         self.z = {sid: self.sk.initial_z(p) for sid, p in self.params.items()}
-        self.percentiles = {sid: np.zeros((horizon, n)) for sid in model.skills}
-        self.intersection = np.zeros((horizon, n)) if self.intersection_ids else None
+        self.percentiles = percentiles      # (horizon, n) per skill, written year by year
+        self.intersection = intersection
         self._now: tuple[int, dict[str, FloatArray]] | None = None
 
     def _draw(self, draws: Draws, f: Field | None, default: float) -> FloatArray:

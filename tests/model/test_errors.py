@@ -1,0 +1,115 @@
+"""Every kind of bad input gets FILE:LINE:COL, a plain message and, where it helps, a hint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import crossroads
+from crossroads.model.errors import DecisionError
+
+GOOD = """\
+decision: test
+horizon: 5
+params:
+  cash_now: 40k
+  multiple: 3 to 4
+options:
+  a:
+    roles:
+      lead:
+        cash: cash_now * multiple
+        next:
+          - {to: head, after: 2, chance: 40%}
+      head:
+        cash: previous * 1.2
+"""
+
+
+def problem(text: str) -> DecisionError:
+    with pytest.raises(DecisionError) as info:
+        crossroads.load(text)
+    return info.value
+
+
+CASES = [
+    # (what, text, line, column, words in the message)
+    ("yaml syntax", "decision: [unclosed\noptions: {}\n", 2, 8, "YAML"),
+    ("empty file", "", 1, 1, "empty"),
+    ("comments only", "# nothing\n", 1, 1, "empty"),
+    ("unknown key", GOOD.replace("horizon: 5", "horizn: 5"), 2, 1, "unknown key `horizn`"),
+    ("wrong type", GOOD.replace("horizon: 5", "horizon: [5]"), 2, 10, "whole number"),
+    ("bad number", GOOD.replace("40k", "40kk"), 4, 16, "suffix"),
+    ("reversed range", GOOD.replace("3 to 4", "4 to 3"), 5, 13, "revers"),
+    ("probability above 100%", GOOD.replace("chance: 40%", "chance: 140%"), 12, 42,
+     "between 0% and 100%"),
+    ("negative scale", GOOD + "criteria:\n  fun: {scale: [10, 0]}\n", 16, 16, "scale"),
+    ("horizon too long", GOOD.replace("horizon: 5", "horizon: 61"), 2, 10, "60"),
+    ("horizon zero", GOOD.replace("horizon: 5", "horizon: 0"), 2, 10, "1"),
+    ("unknown role in next", GOOD.replace("to: head", "to: haed"), 12, 18, "unknown role"),
+    ("unknown param", GOOD.replace("cash_now * multiple", "cash_nwo * multiple"), 10, 15,
+     "cash_nwo"),
+    ("unknown function", GOOD.replace("previous * 1.2", "previous * foo(2)"), 14, 26, "foo"),
+    ("duplicate key", GOOD.replace("horizon: 5", "horizon: 5\nhorizon: 6"), 3, 1, "duplicate"),
+    ("cycle", GOOD.replace("cash_now: 40k", "cash_now: multiple * 2\n  x: y\n  y: x"), 5, 3,
+     "cycle"),
+    ("memory budget", GOOD + "samples: 2_000_000_000\n", 15, 10, "budget"),
+    ("obsolete key", GOOD + "simulations: 5\n", 15, 1, "renamed `samples`"),
+    ("baseline unknown", GOOD + "baseline: b\n", 15, 11, "baseline"),
+    ("flow mapping comma", GOOD.replace("cash: previous * 1.2", "{cash: normal(1, 2)}")
+     .replace("      head:\n        {", "      head: {"), 13, 30, "quote"),
+]
+
+
+@pytest.mark.parametrize(("what", "text", "line", "column", "words"), CASES,
+                         ids=[c[0] for c in CASES])
+def test_bad_input_is_located(what: str, text: str, line: int, column: int, words: str) -> None:
+    err = problem(text)
+    assert (err.line, err.column) == (line, column), err.format()
+    assert words.lower() in err.format().lower()
+
+
+def test_hint_names_the_closest_param() -> None:
+    err = problem(GOOD.replace("cash_now * multiple", "cash_nwo * multiple"))
+    assert err.hint == "did you mean `cash_now`?"
+
+
+def test_hint_names_the_closest_key() -> None:
+    err = problem(GOOD.replace("horizon: 5", "horizn: 5"))
+    assert err.hint == "did you mean `horizon`?"
+
+
+def test_several_problems_are_reported_together() -> None:
+    text = GOOD.replace("horizon: 5", "horizon: 99").replace("decision: test", "decisoin: x")
+    err = problem(text)
+    assert len(err.problems) >= 2
+    assert err.format_all().splitlines()[0].startswith("<string>:1:1:")
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    err = problem(str(tmp_path / "nope.yaml"))
+    assert err.format() == f"{tmp_path / 'nope.yaml'}:1:1: no such file"
+
+
+def test_non_utf8_bytes_are_located(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"decision: caf\xe9\noptions: {}\n")
+    with pytest.raises(DecisionError) as info:
+        crossroads.load(path)
+    assert (info.value.line, info.value.column) == (1, 14)
+    assert "UTF-8" in info.value.message
+
+
+def test_impossible_correlations_are_refused() -> None:
+    text = GOOD.replace("multiple: 3 to 4", "multiple: 3 to 4\n  b: 1 to 2\n  c: 1 to 2") + \
+        "correlations:\n  - [multiple, b, 0.9]\n  - [b, c, 0.9]\n  - [multiple, c, -0.9]\n"
+    model = crossroads.load(text)
+    with pytest.raises(DecisionError, match="positive semi-definite"):
+        crossroads.run(model, samples=10)
+
+
+def test_the_founding_case_is_valid(examples: Path) -> None:
+    model = crossroads.load(examples / "why-i-quit-data-science.yaml")
+    assert [o.id for o in model.options] == ["ml_lead", "platform", "bigco_mle", "sabbatical"]
+    assert model.options[model.baseline].id == "ml_lead"

@@ -1,0 +1,77 @@
+"""Random inputs: named streams, params drawn once, the Gaussian copula."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import crossroads
+from crossroads.estimate.dists import Beta, LogNormal, Pert
+from crossroads.sample import Streams, draw, from_normal
+
+BASE = """\
+decision: copula
+samples: 100000
+params:
+  a: 3 to 4
+  b: 30% to 50%
+  c: pert(1, 2, 9)
+  d: a * 2
+correlations:
+  - [a, b, {rho_ab}]
+  - [b, c, {rho_bc}]
+options:
+  x:
+    roles:
+      r: {{cash: d, next: [{{to: r, after: 1, chance: b}}]}}
+"""
+
+
+@pytest.mark.parametrize(("rho_ab", "rho_bc"), [(0.5, -0.3), (-0.7, 0.0), (0.7, 0.6)])
+def test_copula_reaches_the_rank_correlation_and_keeps_marginals(rho_ab: float,
+                                                                 rho_bc: float) -> None:
+    model = crossroads.load(BASE.format(rho_ab=rho_ab, rho_bc=rho_bc))
+    d = draw(model, 100_000, Streams(11)).params
+    got_ab = stats.spearmanr(d["a"], d["b"]).statistic
+    got_bc = stats.spearmanr(d["b"], d["c"]).statistic
+    assert got_ab == pytest.approx(rho_ab, abs=0.02)
+    assert got_bc == pytest.approx(rho_bc, abs=0.02)
+    # marginals: a is the lognormal with 90% in [3, 4]; b the beta fitted to 30%..50%
+    assert np.mean(d["a"] < 3) == pytest.approx(0.05, abs=0.004)
+    assert np.mean(d["a"] > 4) == pytest.approx(0.05, abs=0.004)
+    assert np.mean(d["b"] < 0.3) == pytest.approx(0.05, abs=0.004)
+    assert stats.kstest(d["c"], Pert(1, 2, 9).cdf).pvalue > 1e-3
+    np.testing.assert_array_equal(d["d"], 2 * d["a"])  # drawn once, reused by name
+
+
+def test_same_seed_same_draws_other_seed_differs() -> None:
+    model = crossroads.load(BASE.format(rho_ab=0.5, rho_bc=0.1))
+    one = draw(model, 1000, Streams(3)).params
+    two = draw(model, 1000, Streams(3)).params
+    three = draw(model, 1000, Streams(4)).params
+    for name in one:
+        np.testing.assert_array_equal(one[name], two[name])
+    assert not np.array_equal(one["a"], three["a"])
+
+
+def test_streams_are_independent_of_what_else_is_drawn() -> None:
+    s1, s2 = Streams(9), Streams(9)
+    s2.uniform("other", (10,))
+    np.testing.assert_array_equal(s1.uniform("x", (5,)), s2.uniform("x", (5,)))
+    assert not np.array_equal(Streams(9, chunk=0).uniform("x", (5,)),
+                              Streams(9, chunk=1).uniform("x", (5,)))
+
+
+@pytest.mark.parametrize("dist", [Beta(2.0, 5.0), Beta(0.5, 0.7), Beta(40.0, 60.0),
+                                  Pert(1.0, 2.0, 9.0), LogNormal(0.0, 1.0)])
+def test_fast_from_normal_matches_the_exact_quantile(dist: object) -> None:
+    z = np.random.default_rng(0).standard_normal(50_000)
+    np.testing.assert_allclose(from_normal(dist, z), dist.from_normal(z), rtol=0, atol=1e-9)
+
+
+def test_overrides_pin_a_param_and_its_dependants_follow() -> None:
+    model = crossroads.load(BASE.format(rho_ab=0.5, rho_bc=0.1))
+    d = draw(model, 100, Streams(1), overrides={"a": 3.5}).params
+    assert d["a"] == 3.5
+    assert np.all(d["d"] == 7.0)
