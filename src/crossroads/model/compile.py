@@ -8,6 +8,7 @@ numbers) and differences between options are not noise.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
@@ -187,6 +188,7 @@ def compile_model(located: Located, resolve: Resolver | None = None) -> Model:
     skills = _compile_skills(c)
     _check_correlations(c)
     _check_weights(c)
+    _check_names(c)
     if d.baseline is not None and d.baseline not in d.options:
         c.error(("baseline",), f"baseline `{d.baseline}` is not an option",
                 did_you_mean(d.baseline, d.options) or f"options: {', '.join(d.options)}")
@@ -375,6 +377,24 @@ def _check_correlations(c: _Compiler) -> None:
             c.error(("correlations", i), f"a correlation must be between -1 and 1, got {rho}")
         if a == b:
             c.error(("correlations", i), f"`{a}` cannot be correlated with itself")
+
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _check_names(c: _Compiler) -> None:
+    """Names appear in expressions and stream keys, so they must be identifiers."""
+    d = c.decision
+    groups: list[tuple[Path, Iterable[str]]] = [
+        (("params",), d.params), (("criteria",), d.criteria), (("options",), d.options),
+        (("skills",), d.skills.skills),
+        *((("options", oid, "roles"), opt.roles) for oid, opt in d.options.items()),
+    ]
+    for base, names in groups:
+        for name in names:
+            if not _IDENTIFIER.match(name):
+                c.error((*base, name), f"`{name}` is not a valid name", "use letters, digits "
+                        "and `_`, starting with a letter", key=True)
 
 
 def _check_weights(c: _Compiler) -> None:
