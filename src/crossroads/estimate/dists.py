@@ -183,7 +183,10 @@ class LogNormal(Dist):
         if not 0 < lo < hi:
             raise ValueError(f"a lognormal interval needs 0 < lo < hi, got {lo:g} to {hi:g}")
         mu = (math.log(lo) + math.log(hi)) / 2.0
-        return cls(mu, (math.log(hi) - math.log(lo)) / (2.0 * Z95))
+        width = math.log(hi) - math.log(lo)
+        if width < 1e-8:  # hi within a few ulps of lo: ln hi - ln lo may round to 0
+            width = math.log1p((hi - lo) / lo)
+        return cls(mu, width / (2.0 * Z95))
 
     def ppf(self, u: FloatArray) -> FloatArray:
         return _arr(np.exp(self.mu + self.sigma * special.ndtri(_arr(u))))
@@ -556,4 +559,7 @@ def fit_range(lo: float, hi: float, *, probability: bool = False) -> Dist:
                          max(min(hi, 1.0 - nudge), 2 * nudge))
     if lo > 0.0:
         return LogNormal.from_interval(lo, hi)
-    return Normal((lo + hi) / 2.0, (hi - lo) / (2.0 * Z95))
+    sd = (hi - lo) / (2.0 * Z95)
+    if sd == 0.0:  # bounds a few subnormal ulps apart: the spread underflows
+        return Constant((lo + hi) / 2.0)
+    return Normal((lo + hi) / 2.0, sd)

@@ -15,10 +15,12 @@ characters outside strings (Python would NFKC-normalise look-alike identifiers),
 
 from __future__ import annotations
 
+import ast
 import math
 import re
+import warnings
 
-__all__ = ["MAX_LENGTH", "ExprError", "rewrite"]
+__all__ = ["MAX_LENGTH", "ExprError", "parse", "rewrite"]
 
 MAX_LENGTH = 10_000
 """Longest accepted estimate text, in characters."""
@@ -152,3 +154,40 @@ def rewrite(text: str) -> tuple[str, list[int]]:
             raise ExprError(f"unexpected character {ch!r}", pos)
     out.omap.append(len(text))
     return "".join(out.parts), out.omap
+
+
+def parse(text: str) -> tuple[ast.Expression, str, list[int]]:
+    """Rewrite ``text`` and parse it with ``ast.parse(mode="eval")``, which builds a tree
+    and runs nothing; return the tree, the rewritten text and its offset map.
+
+    Syntax errors, and parser limits (too deeply nested input), become :class:`ExprError`
+    at the user's offset.
+
+    >>> parse("3 to 4")[1]
+    '3.0 or 4.0'
+    """
+    py, omap = rewrite(text)
+    indent = len(py) - len(py.lstrip())  # eval mode rejects leading spaces as an indent
+    py, omap = py[indent:], omap[indent:]
+    return _parse(text, py, omap), py, omap
+
+
+def _parse(text: str, py: str, omap: list[int]) -> ast.Expression:
+    if not py.strip():
+        raise ExprError("empty estimate: expected a number, a range or an expression", 0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            return ast.parse(py, mode="eval")
+    except SyntaxError as e:
+        # offset is 1-based; Python reports 0 (or nothing) when the text ends too early
+        col = min(e.offset - 1, len(py)) if e.offset and e.lineno in (1, None) else len(py)
+        offset = omap[col]
+        if offset >= len(text.rstrip()):
+            raise ExprError("the estimate ends unexpectedly", len(text.rstrip())) from None
+        msg = e.msg if e.msg != "invalid syntax" else f"unexpected `{text[offset]}`"
+        raise ExprError(msg, offset) from None
+    except (RecursionError, MemoryError):
+        raise ExprError("the estimate is nested too deeply", 0) from None
+    except (ValueError, Warning) as e:
+        raise ExprError(f"cannot read the estimate: {e}", 0) from None
