@@ -87,12 +87,13 @@ def _break_even(result: RunResult, option: str) -> str | None:
     base = result.options[result.baseline]["label"]
     if be is None:
         return None
+    p = be["p_within_horizon"]
     if be["median_year"] is None:
-        return (f"On cash, {o['label']} catches up with {base} within {result.horizon} years "
-                f"in only {_pct(be['p_within_horizon'])} of futures: it rarely breaks even.")
+        tail = "it rarely does" if p < 0.1 else "more often than not it never does"
+        return (f"On cash, {o['label']} catches up with {base} within {result.horizon} "
+                f"years in {_pct(p)} of futures: {tail}.")
     return (f"On cash, {o['label']} breaks even with {base} by year {be['median_year']} in "
-            f"half of the futures, and within {result.horizon} years in "
-            f"{_pct(be['p_within_horizon'])}.")
+            f"half of the futures, and within {result.horizon} years in {_pct(p)}.")
 
 
 def _pct(p: float, digits: int = 0) -> str:

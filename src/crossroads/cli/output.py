@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
@@ -14,39 +14,56 @@ if TYPE_CHECKING:
 
 
 def run_table(result: RunResult) -> Table:
-    """One row per option: value, NPV, criteria, P(best), break-even."""
+    """One row per option: value, NPV, P(best), break-even against the baseline."""
     cur = result.currency
-    table = Table(title=f"{result.title}  ({result.horizon} years, {result.samples:,} draws)",
-                  title_justify="left")
-    table.add_column("option")
-    table.add_column("value (mean, 90%)", justify="right")
-    table.add_column("NPV cash (mean, 90%)", justify="right")
+    table = Table(title=f"{result.title}\n{result.horizon} years, {result.samples:,} draws, "
+                  f"seed {result.seed}; money in today's {cur}", title_justify="left")
+    table.add_column("option", max_width=30)
+    table.add_column("value", justify="right")
+    table.add_column("90% of futures", justify="right")
+    table.add_column("NPV cash", justify="right")
     table.add_column("P(best)", justify="right")
     table.add_column("breaks even", justify="right")
-    criteria = next(iter(result.options.values()))["criteria"]
-    for c in criteria:
-        table.add_column(c, justify="right")
     for oid, o in result.options.items():
-        v, m = o["value"], o["npv"]
-        be = o["break_even"]
-        be_text = ("baseline" if oid == result.baseline else
-                   f"yr {be['median_year']} ({be['p_within_horizon']:.0%})"
-                   if be and be["median_year"] is not None else
-                   f"rarely ({be['p_within_horizon']:.0%})" if be else "-")
+        v = o["value"]
         table.add_row(
-            o["label"],
-            f"{money(v['mean'], cur)}  [{money(v['p5'], cur)}, {money(v['p95'], cur)}]",
-            f"{money(m['mean'], cur)}  [{money(m['p5'], cur)}, {money(m['p95'], cur)}]",
-            f"{o['p_best']:.0%} ±{o['mcse']['p_best']:.1%}",
-            be_text,
-            *(f"{o['criteria'][c]['mean']:.1f}" for c in criteria),
+            o["label"], money(v["mean"], cur), f"{money(v['p5'], cur)}–{money(v['p95'], cur)}",
+            money(o["npv"]["mean"], cur), f"{o['p_best']:.0%}",
+            _break_even_cell(oid, o, result.baseline),
         )
     return table
 
 
+def _break_even_cell(oid: str, o: dict[str, Any], baseline: str) -> str:
+    be = o["break_even"]
+    if oid == baseline or be is None:
+        return "baseline"
+    if be["median_year"] is None:
+        return f"{be['p_within_horizon']:.0%} ever"
+    return f"year {be['median_year']} ({be['p_within_horizon']:.0%} ever)"
+
+
+def criteria_table(result: RunResult) -> Table | None:
+    """Mean discounted-average score of each criterion per option."""
+    first = next(iter(result.options.values()))
+    if not first["criteria"]:
+        return None
+    table = Table(title="What you value besides money (discounted average score)",
+                  title_justify="left")
+    table.add_column("option")
+    for c in first["criteria"]:
+        table.add_column(c, justify="right")
+    for oid, o in result.options.items():
+        table.add_row(oid, *(f"{o['criteria'][c]['mean']:.1f}" for c in first["criteria"]))
+    return table
+
+
 def print_run(result: RunResult) -> None:
-    """The table, then the verdict."""
+    """The tables, then the verdict."""
     console.print(run_table(result))
+    extra = criteria_table(result)
+    if extra is not None:
+        console.print(extra)
     console.print()
     for sentence in result.verdict:
-        console.print(f"- {sentence}", soft_wrap=False)
+        console.print(f"- {sentence}")

@@ -8,13 +8,14 @@ numbers) and differences between options are not noise.
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 
 from crossroads.estimate.dists import Dist
-from crossroads.estimate.expr import Compiled, ExprError, RandomNode, compile_estimate
+from crossroads.estimate.expr import FUNCTIONS, Compiled, ExprError, RandomNode, compile_estimate
 from crossroads.model.errors import DecisionError, did_you_mean
 from crossroads.model.parse import Located, Path
 from crossroads.model.schema import Decision, Equity, Estimate, Option, Role
@@ -395,6 +396,10 @@ def _check_names(c: _Compiler) -> None:
             if not _IDENTIFIER.match(name):
                 c.error((*base, name), f"`{name}` is not a valid name", "use letters, digits "
                         "and `_`, starting with a letter", key=True)
+    for name in d.params:
+        if keyword.iskeyword(name) or name in PATH_NAMES or name in FUNCTIONS:
+            c.error(("params", name), f"`{name}` is a reserved word and cannot name a param",
+                    f"try `{name}_rate` or `my_{name}`", key=True)
 
 
 def _check_weights(c: _Compiler) -> None:
