@@ -170,17 +170,19 @@ def parse_csv(text: str, *, source: str = "<csv>") -> list[Conversation]:
 
 
 def format_csv(conversations: Iterable[Conversation]) -> str:
-    """CSV text: the fixed columns, then ``estimate:*`` and ``stance:*`` columns, sorted.
+    """CSV text (RFC 4180, CRLF line ends): the fixed columns, then ``estimate:*`` and
+    ``stance:*`` columns, sorted.
 
-    >>> print(format_csv([Conversation("ana", 12, estimates={"p_em": "40%"})]), end="")
-    person,years,market,stage,size,role,date,notes,estimate:p_em
-    ana,12,,,,,,,40%
+    >>> format_csv([Conversation("ana", 12, estimates={"p_em": "40%"})]).splitlines()
+    ['person,years,market,stage,size,role,date,notes,estimate:p_em', 'ana,12,,,,,,,40%']
     """
     log = list(conversations)
     est = sorted({n for c in log for n in c.estimates})
     sta = sorted({n for c in log for n in c.stances})
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
+    # RFC 4180 line ends: with "\n" alone, csv leaves a lone "\r" in a note unquoted and
+    # the reader splits the record there.
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([*FIELDS, *(ESTIMATE_PREFIX + n for n in est),
                      *(STANCE_PREFIX + n for n in sta)])
     for c in log:

@@ -1,0 +1,76 @@
+"""`crossroads market`: what the shipped salary data says for a title, level and country.
+
+    crossroads market --title "Data Scientist" --level SE --country US [--since 2023] [--json]
+
+Prints n, median, p10 and p90 of salary_in_usd (all years unless ``--since``), with a
+warning when few rows match or the country is thin in this mostly-US data set. ``--json``
+prints ``{"n", "median", "p10", "p90", "currency": "USD", "query", "warnings"}``.
+An unknown level, country code or family is a usage error (exit 2); a query that
+matches nothing exits 1 naming the filter that emptied it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from crossroads.cli.common import console, fail
+
+if TYPE_CHECKING:
+    from crossroads.evidence.market import MarketSummary
+
+
+def market_command(
+    title: Annotated[str | None, typer.Option(
+        "--title", help="job_title, matched exactly but ignoring case.",
+        show_default=False)] = None,
+    level: Annotated[str | None, typer.Option(
+        "--level", help="Experience level: EN, MI, SE or EX.", show_default=False)] = None,
+    country: Annotated[str | None, typer.Option(
+        "--country", help="ISO code of the employee's residence, e.g. US, SG.",
+        show_default=False)] = None,
+    since: Annotated[int | None, typer.Option(
+        "--since", help="Only work_year >= this year.", show_default=False)] = None,
+    family: Annotated[str | None, typer.Option(
+        "--family", help="Job family (see docs/evidence.md): data-scientist, ml-engineer, "
+        "data-engineer, data-analyst, research-scientist, software-platform, lead-manager, "
+        "product, other.", show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+    = False,
+) -> None:
+    """Salaries in the shipped aijobs.net data set (CC0): n, median, p10, p90 in USD."""
+    from crossroads.evidence.market import MarketQuery, market_summary
+
+    try:
+        query = MarketQuery(title=title, level=level, country=country, since=since,
+                            family=family)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    try:
+        summary = market_summary(query)
+    except ValueError as exc:
+        fail(str(exc))
+    if as_json:
+        sys.stdout.write(json.dumps(summary.to_dict(), indent=2, allow_nan=False) + "\n")
+        return
+    _print_summary(summary)
+
+
+def _print_summary(summary: MarketSummary) -> None:
+    from rich.table import Table
+
+    table = Table("n", "p10", "median", "p90",
+                  title=f"salary_in_usd, {summary.query.describe()}")
+    table.add_row(f"{summary.n:,}", *(f"${v:,.0f}" for v in
+                                     (summary.p10, summary.median, summary.p90)))
+    console.print(table)
+    for warning in summary.warnings:
+        console.print(f"warning: {warning}", markup=False, style="yellow")
+    console.print("base salary only (no equity or bonus), self-reported; source "
+                  "aijobs.net/salaries (CC0)", markup=False, style="dim")
+
+
+__all__ = ["market_command"]
