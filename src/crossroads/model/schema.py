@@ -65,6 +65,14 @@ class Weights(_Strict):
         None, description="Bounds on a criterion's weight, as fractions or percentages."
     )
 
+    @field_validator("intervals", mode="before")
+    @classmethod
+    def _percentages(cls, v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: [_as_fraction(x) for x in b] if isinstance(b, list) else b
+                    for k, b in v.items()}
+        return v
+
 
 class Equity(_Strict):
     """A grant of shares or options (model in docs/equity.md)."""
