@@ -387,3 +387,11 @@ def test_error_message_carries_the_hint() -> None:
     assert str(e) == "unknown name `x` (did you mean `y`?)"
     assert (e.message, e.offset, e.hint) == ("unknown name `x`", 3, "did you mean `y`?")
     assert ExprError("boom").offset == 0 and ExprError("boom").hint is None
+
+
+def test_evaluate_drawn_reuses_values_already_drawn() -> None:
+    c = compile_estimate("x * (1 + each_year(normal(0, 1)))")
+    u = np.full((3, 2), 0.8)
+    drawn = [c.random_nodes[0].dist.ppf(u)]
+    np.testing.assert_array_equal(c.evaluate_drawn({"x": np.ones(3)}, drawn),
+                                  c.evaluate({"x": np.ones(3)}, [u]))
