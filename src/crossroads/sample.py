@@ -89,13 +89,21 @@ class Draws:
         slot = (f.key, f.expr.source)  # one key may carry different text in two options
         drawn = self.drawn.get(slot)
         if drawn is None:
-            uniforms = node_uniforms(f, self.streams, self.n, self.horizon)
-            drawn = [node.dist.ppf(u) if node.dist is not None else u
-                     for node, u in zip(f.expr.random_nodes, uniforms, strict=True)]
             if any(node.dist is None for node in f.expr.random_nodes):
+                uniforms = node_uniforms(f, self.streams, self.n, self.horizon)
                 return f.expr.evaluate(env, uniforms)  # raises the unresolved-node error
+            drawn = [self._node(f, i) for i in range(len(f.expr.random_nodes))]
             self.drawn[slot] = drawn
         return f.expr.evaluate_drawn(env, drawn)
+
+
+    def _node(self, f: Field, i: int) -> FloatArray:
+        node = f.expr.random_nodes[i]
+        assert node.dist is not None
+        key = f"{f.key}#{node.index}"
+        if node.each_year:
+            return node.dist.ppf(self.streams.uniform(key, (self.n, self.horizon)))
+        return sample_dist(node.dist, key, self.streams, self.n)
 
 
 def node_uniforms(f: Field, streams: Streams, n: int, horizon: int) -> list[FloatArray]:

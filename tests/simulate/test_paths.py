@@ -188,3 +188,29 @@ def test_chunks_do_not_change_per_draw_numbers() -> None:
     second = simulate(model, draw(model, 10, Streams(5, 1))).cash[0].sum(axis=1)
     assert result["options"]["a"]["npv"]["mean"] == pytest.approx(
         np.concatenate([first, second]).mean(), rel=1e-12)
+
+
+def test_yearly_raise_compounds_its_own_draw_each_year() -> None:
+    model, out = outcomes_of(decision_text(
+        "a: {roles: {r: {cash: 100, raise: 'each_year(uniform(0, 10%))'}}}", horizon=5))
+    growth = out.cash[0, :, 1:] / out.cash[0, :, :-1] - 1
+    assert np.all((growth >= 0) & (growth <= 0.1))
+    assert np.unique(growth[0]).size == 4  # a fresh draw every year
+
+
+def test_path_dependent_criteria_follow_the_year() -> None:
+    text = decision_text("a: {roles: {r: {cash: 1, criteria: {fun: year * 2}}}}",
+                         extra="criteria:\n  fun: {}\n")
+    _, out = outcomes_of(text)
+    assert out.criteria["fun"][0, 0].tolist() == [0.0, 2.0, 4.0]
+
+
+def test_roles_without_a_criterion_take_its_default() -> None:
+    body = """
+    a:
+      roles:
+        x: {cash: 1, criteria: {fun: 7}, next: [{to: y, after: 1}]}
+        y: {cash: 1}
+    """
+    _, out = outcomes_of(decision_text(body, extra="criteria:\n  fun: {default: 2}\n"))
+    assert out.criteria["fun"][0, 0].tolist() == [7.0, 2.0, 2.0]

@@ -124,6 +124,7 @@ class _Walker:
         self.criteria = sink.criteria
         self.tracker = SkillTracker(model, draws, sink.skills, sink.intersection)
         self.role = np.full(n, option.start, dtype=np.int16)
+        self.index = self.cols * len(option.roles) + self.role
         self.entry = np.zeros(n, dtype=np.int64)
         self.slots = self._slots()
         self.static = [self._static(r) for r in option.roles]
@@ -150,13 +151,16 @@ class _Walker:
         for year, f in self.option.cash_flows:
             self.cash[year] += at_year(self.draws.evaluate(f), year)
 
-    def lookup(self, slot: str, t: int, role: np.ndarray | None = None) -> FloatArray:
-        """Each draw's value of a role field in year t, for the role it holds (or ``role``)."""
-        held = self.role if role is None else role
+    def lookup(self, slot: str, t: int) -> FloatArray:
+        """Each draw's value of a role field in year t, for the role it holds.
+
+        ``self.index`` = draw x n_roles + role addresses a slot's flat (draw, role) table,
+        so one ``take`` serves every role at once; it changes only when draws move.
+        """
         s = self.slots[slot]
-        out = s.table[held, self.cols] if s.table.ndim == 2 else s.table[held, self.cols, t]
+        out = (s.flat if s.flat.ndim == 1 else s.flat[t]).take(self.index)
         for k in s.dynamic:
-            mask = held == k
+            mask = self.role == k
             if mask.any():
                 f = s.fields[k]
                 assert f is not None
@@ -204,6 +208,7 @@ class _Walker:
         self.base = self._broadcast(grown)
         self.entry = np.where(moved, t + 1, self.entry)
         self.role = new_role
+        self.index = self.cols * len(self.option.roles) + new_role
 
     def _fires(self, spec: RoleSpec, t: int, tenure: np.ndarray) -> list[np.ndarray]:
         out = []
@@ -270,11 +275,11 @@ class _Walker:
 
 
 class _Slot:
-    """One role field across an option's roles: a gather table plus the dynamic roles.
+    """One role field across an option's roles, laid out for a one-``take`` lookup.
 
-    ``table`` is (n_roles, n) or, when any role's value changes by year, (n_roles, n,
-    horizon); a role that does not set the field contributes 0; rows of dynamic roles are 0
-    and are filled in year by year.
+    ``flat[d * n_roles + k]`` is role k's value for draw d; a field that changes by year
+    has one such row per year (``flat[t]``). A role that does not set the field contributes
+    0; rows of path-dependent roles are 0 and are filled in year by year.
     """
 
     def __init__(self, fields: list[Field | None], draws: Draws, horizon: int) -> None:
@@ -282,11 +287,15 @@ class _Slot:
         self.dynamic = [k for k, f in enumerate(fields) if f is not None and f.dynamic]
         values = [draws.evaluate(f) if f is not None and not f.dynamic else 0.0 for f in fields]
         yearly = any(isinstance(v, np.ndarray) and v.ndim == 2 for v in values)
-        shape = (draws.n, horizon) if yearly else (draws.n,)
-        rows = []
-        for v in values:
-            arr = np.asarray(v, dtype=np.float64)
-            if yearly and arr.ndim == 1:
-                arr = arr[:, np.newaxis]
-            rows.append(np.broadcast_to(arr, shape))
-        self.table = np.stack(rows)
+        n, roles = draws.n, len(fields)
+        if yearly:
+            table = np.zeros((horizon, n, roles))
+            for k, v in enumerate(values):
+                arr = np.asarray(v, dtype=np.float64)
+                table[:, :, k] = arr.T if arr.ndim == 2 else arr
+            self.flat = table.reshape(horizon, n * roles)
+        else:
+            table = np.zeros((n, roles))
+            for k, v in enumerate(values):
+                table[:, k] = v
+            self.flat = table.reshape(n * roles)
