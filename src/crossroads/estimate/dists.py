@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 import numpy as np
-from scipy import optimize, special
+from scipy import special
 
 from crossroads._types import FloatArray
 
@@ -522,6 +522,8 @@ def _fit_beta(lo: float, hi: float) -> Beta:
         a, b = np.exp(np.clip(theta, -30.0, 30.0))
         q = special.betaincinv(a, b, np.array([0.05, 0.95]))
         return _arr(special.logit(np.clip(q, 1e-300, 1.0 - 1e-16)) - target)
+
+    from scipy import optimize  # imported here: it costs half a second at start-up
 
     sol = optimize.least_squares(residual, start, xtol=1e-14, ftol=1e-14, gtol=1e-14)
     a, b = (float(v) for v in np.exp(sol.x))
