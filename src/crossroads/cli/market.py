@@ -47,8 +47,8 @@ def market_command(
     try:
         query = MarketQuery(title=title, level=level, country=country, since=since,
                             family=family)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
+    except ValueError as exc:  # messages start with the option's name: "level must be..."
+        raise typer.BadParameter(str(exc), param_hint=f"--{str(exc).split()[0]}") from None
     try:
         summary = market_summary(query)
     except ValueError as exc:

@@ -269,7 +269,7 @@ def _mask(table: SalaryTable, key: str, value: str | int) -> npt.NDArray[np.bool
     if key == "since":
         return table.year >= int(value)
     column = {"family": table.family, "level": table.level, "country": table.residence}[key]
-    return column == value
+    return np.asarray(column == value, dtype=np.bool_)
 
 
 def matching_salaries(table: SalaryTable, query: MarketQuery) -> FloatArray:
@@ -286,7 +286,7 @@ def matching_salaries(table: SalaryTable, query: MarketQuery) -> FloatArray:
     return table.salary_usd[keep]
 
 
-def _no_match(table: SalaryTable, query: MarketQuery, key: str, value: object,
+def _no_match(table: SalaryTable, query: MarketQuery, key: str, value: str | int,
               before: int) -> str:
     head = f"no salaries match {query.describe()}"
     if key == "title":

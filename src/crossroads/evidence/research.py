@@ -19,13 +19,14 @@ conversations; :mod:`crossroads.evidence.exchange` turns them into CSV and JSON.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from crossroads.estimate.dists import Dist, Empirical, Mixture
 from crossroads.estimate.expr import Compiled, ExprError, RandomNode, compile_estimate
+from crossroads.evidence import fields
+from crossroads.evidence.fields import KNOWN_STAGES, STANCES, FieldError
 
 __all__ = [
     "DEFAULT_CAP",
@@ -58,42 +59,12 @@ Weighting = Literal["experience", "equal"]
 DEFAULT_CAP = 20.0
 """Years of experience beyond which a person's voice counts no more (PRODUCT.md)."""
 
-STANCES = ("agree", "disagree", "unsure")
-KNOWN_STAGES = ("pre-seed", "seed", "series-a", "series-b", "series-c", "series-d",
-                "growth", "public", "big-tech")
-"""Stages in the order tables show them; other stage names are allowed and sort after."""
-
 SENIORITY = ("<5", "5-10", "10-20", "20+")
 """Experience bands: [0, 5), [5, 10), [10, 20) and 20 or more years."""
 
 FILTER_KEYS = ("market", "stage", "role")
 FIELDS = ("person", "years", "market", "stage", "size", "role", "date", "notes")
 """The scalar fields of a conversation, in the order files and tables show them."""
-
-_PARAM = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
-_CLAIM = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
-_MARKET = re.compile(r"[A-Za-z][A-Za-z0-9 _.-]{0,39}")
-_STAGE = re.compile(r"[a-z0-9][a-z0-9+.-]{0,39}")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_MAX_YEARS = 80
-_MAX_TEXT = 200
-_MAX_NOTES = 100_000
-
-
-class FieldError(ValueError):
-    """One bad value, named by its field (``years``, ``estimate:p_em``).
-
-    Importers add the file and row to make ``people.csv:4:years: message``.
-
-    >>> str(FieldError("years", "expected a whole number of years, got 'ten'"))
-    "years: expected a whole number of years, got 'ten'"
-    """
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
 
 # ---------------------------------------------------------------- the record ------------
 
@@ -123,16 +94,16 @@ class Conversation:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        set_(self, "person", _short_text("person", self.person, required=True))
-        set_(self, "years", _years(self.years))
-        set_(self, "market", _market(self.market))
-        set_(self, "stage", _stage(self.stage))
-        set_(self, "size", _short_text("size", self.size))
-        set_(self, "role", _short_text("role", self.role))
-        set_(self, "date", _date(self.date))
-        set_(self, "notes", _notes(self.notes))
-        set_(self, "estimates", _estimates(self.estimates))
-        set_(self, "stances", _stances(self.stances))
+        set_(self, "person", fields.check_text("person", self.person, required=True))
+        set_(self, "years", fields.check_years(self.years))
+        set_(self, "market", fields.check_market(self.market))
+        set_(self, "stage", fields.check_stage(self.stage))
+        set_(self, "size", fields.check_text("size", self.size))
+        set_(self, "role", fields.check_text("role", self.role))
+        set_(self, "date", fields.check_date(self.date))
+        set_(self, "notes", fields.check_notes(self.notes))
+        set_(self, "estimates", fields.check_estimate_texts(self.estimates))
+        set_(self, "stances", fields.check_stances(self.stances))
 
     @property
     def seniority(self) -> str:
@@ -179,8 +150,9 @@ def make_conversation(raw: Mapping[str, object]) -> Conversation:
         raise FieldError("years", "missing: how many years of experience does this person have?")
     values: dict[str, Any] = {k: raw[k] for k in FIELDS if raw.get(k) is not None}
     values.setdefault("person", "")
-    conv = Conversation(**values, estimates=_mapping("estimates", raw.get("estimates")),
-                        stances=_mapping("stances", raw.get("stances")))  # type: ignore[arg-type]
+    values["estimates"] = fields.as_mapping("estimates", raw.get("estimates"))
+    values["stances"] = fields.as_mapping("stances", raw.get("stances"))
+    conv = Conversation(**values)  # every value is checked by Conversation.__post_init__
     check_estimates(conv)
     return conv
 
@@ -234,112 +206,6 @@ def _compile_or_fail(text: str, field: str) -> Compiled:
 
 # ---------------------------------------------------------------- field checks ----------
 
-def _short_text(name: str, value: object, *, required: bool = False) -> str | None:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise FieldError(name, f"expected text, got {value!r}")
-    text = " ".join(value.split())
-    if required and not text:
-        raise FieldError(name, f"missing: every conversation needs a {name}")
-    if len(text) > _MAX_TEXT:
-        raise FieldError(name, f"longer than {_MAX_TEXT} characters")
-    return text or None
-
-
-def _years(value: object) -> int:
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise FieldError("years", f"expected a whole number of years, got {value!r}")
-    if not 0 <= value <= _MAX_YEARS:
-        raise FieldError("years", f"expected 0 to {_MAX_YEARS} years, got {value}")
-    return value
-
-
-def _market(value: object) -> str | None:
-    text = _short_text("market", value)
-    if text is None:
-        return None
-    if not _MARKET.fullmatch(text):
-        raise FieldError("market", f"expected an ISO country code (SG) or a region (EU), "
-                         f"got {text!r}")
-    return text.upper() if len(text) == 2 else text
-
-
-def _stage(value: object) -> str | None:
-    text = _short_text("stage", value)
-    if text is None:
-        return None
-    slug = re.sub(r"[\s_]+", "-", text.lower())
-    if not _STAGE.fullmatch(slug):
-        raise FieldError("stage", f"expected a company stage such as {', '.join(KNOWN_STAGES)}"
-                         f"; got {text!r}")
-    return slug
-
-
-def _date(value: object) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        raise FieldError("date", f"expected a date (YYYY-MM-DD), got {value!r}")
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and _DATE.fullmatch(value.strip()):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError as exc:
-            raise FieldError("date", f"not a calendar date: {value!r} ({exc})") from None
-    raise FieldError("date", f"expected a date as YYYY-MM-DD, got {value!r}")
-
-
-def _notes(value: object) -> str:
-    if not isinstance(value, str):
-        raise FieldError("notes", f"expected text, got {value!r}")
-    if "\x00" in value:
-        raise FieldError("notes", "notes cannot contain NUL characters")
-    if len(value) > _MAX_NOTES:
-        raise FieldError("notes", f"longer than {_MAX_NOTES} characters")
-    return value  # kept exactly as written: whitespace and newlines are the person's
-
-
-def _mapping(name: str, value: object) -> Mapping[str, object]:
-    if value is None or value == "":
-        return {}
-    if not isinstance(value, Mapping):
-        raise FieldError(name, f"expected a mapping of name to value, got {value!r}")
-    return value
-
-
-def _estimates(value: Mapping[str, object]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name, text in _mapping("estimates", value).items():
-        if not isinstance(name, str) or not _PARAM.fullmatch(name):
-            raise FieldError("estimates", f"param names are letters, digits and _, got {name!r}")
-        if isinstance(text, int | float) and not isinstance(text, bool):
-            text = repr(text)
-        if not isinstance(text, str) or not text.strip():
-            raise FieldError(f"estimate:{name}", f"expected an estimate, got {text!r}")
-        out[name] = " ".join(text.split())
-    return out
-
-
-def _stances(value: Mapping[str, object]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for claim, stance in _mapping("stances", value).items():
-        if not isinstance(claim, str) or not _CLAIM.fullmatch(claim):
-            raise FieldError("stances", "claim names are letters, digits, _ . and -, "
-                             f"got {claim!r}")
-        word = stance.strip().lower() if isinstance(stance, str) else stance
-        if word not in STANCES:
-            raise FieldError(f"stance:{claim}", f"expected agree, disagree or unsure, "
-                             f"got {stance!r}")
-        out[claim] = str(word)
-    return out
-
-
 # ---------------------------------------------------------------- pooling ---------------
 
 def select(conversations: Iterable[Conversation],
@@ -355,14 +221,15 @@ def select(conversations: Iterable[Conversation],
             if all(_fold(getattr(c, key)) == value for key, value in wanted.items())]
 
 
-def _filters(filters: Mapping[str, object]) -> dict[str, str]:
+def _filters(filters: Mapping[str, object]) -> dict[str, str | None]:
     unknown = sorted(set(filters) - set(FILTER_KEYS))
     if unknown:
         raise ValueError(f"unknown research filter {unknown[0]!r}; "
                          f"use {', '.join(FILTER_KEYS)}")
-    checks = {"market": _market, "stage": _stage,
-              "role": lambda v: _short_text("role", v)}
-    out = {}
+    checks: dict[str, Callable[[str], str | None]] = {
+        "market": fields.check_market, "stage": fields.check_stage,
+        "role": lambda v: fields.check_text("role", v)}
+    out: dict[str, str | None] = {}
     for key, value in filters.items():
         try:
             out[key] = _fold(checks[key](str(value)))
@@ -577,9 +444,9 @@ def _stage_order(stage: str) -> tuple[int, str]:
 def _universe(conversations: Sequence[Conversation], markets: Iterable[str],
               stages: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     all_markets = {c.market for c in conversations if c.market} | {
-        m for m in (_market(x) for x in markets) if m}
+        m for m in (fields.check_market(x) for x in markets) if m}
     all_stages = {c.stage for c in conversations if c.stage} | {
-        s for s in (_stage(x) for x in stages) if s}
+        s for s in (fields.check_stage(x) for x in stages) if s}
     return tuple(sorted(all_markets)), tuple(sorted(all_stages, key=_stage_order))
 
 
