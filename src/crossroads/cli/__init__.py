@@ -15,6 +15,8 @@ from typing import Annotated, Any
 import typer
 
 from crossroads.cli.common import console, fail, load_or_exit
+from crossroads.cli.market import market_command
+from crossroads.cli.research import research_app
 
 app = typer.Typer(
     name="crossroads",
@@ -97,6 +99,10 @@ class _progress:
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None and self._bar.live.is_started:
             self._bar.stop()
+
+
+app.add_typer(research_app, name="research")
+app.command("market")(market_command)
 
 
 def main() -> None:

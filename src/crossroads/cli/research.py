@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 research_app = typer.Typer(
     name="research",
-    help="The research log: conversations, their estimates, pooled priors' coverage.",
+    help="The research log: who you talked to, what they estimated, whom you have not.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
