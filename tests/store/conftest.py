@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -26,10 +25,10 @@ def _drop_all(engine: Engine) -> None:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """A fresh, empty database: a SQLite file, or the test PostgreSQL with no tables."""
+def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """A fresh, empty database: in-memory SQLite, or the test PostgreSQL with no tables."""
     if request.param == "sqlite":
-        eng = open_engine(f"sqlite:///{tmp_path / 'log.sqlite3'}")
+        eng = open_engine("sqlite://")
         yield eng
         eng.dispose()
         return
