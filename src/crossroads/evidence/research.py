@@ -204,8 +204,6 @@ def _compile_or_fail(text: str, field: str) -> Compiled:
         raise FieldError(field, f"cannot read estimate {text!r}: {exc}{where}") from None
 
 
-# ---------------------------------------------------------------- field checks ----------
-
 # ---------------------------------------------------------------- pooling ---------------
 
 def select(conversations: Iterable[Conversation],
