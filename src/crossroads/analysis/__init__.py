@@ -1,0 +1,1 @@
+"""Pure decision analyses over simulated draws: summary, VoI, SMAA, sensitivity, risk, prices."""
