@@ -16,6 +16,7 @@ import typer
 
 from crossroads.cli.common import console, fail, load_or_exit
 from crossroads.cli.market import market_command
+from crossroads.cli.report import report_command
 from crossroads.cli.research import research_app
 
 app = typer.Typer(
@@ -103,6 +104,7 @@ class _progress:
 
 app.add_typer(research_app, name="research")
 app.command("market")(market_command)
+app.command("report")(report_command)
 
 
 def main() -> None:

@@ -1,0 +1,50 @@
+"""`crossroads report`: one self-contained HTML file to read, print or email.
+
+    crossroads report decision.yaml -o report.html [--samples 20000] [--seed 7]
+
+The file carries plotly.js and every figure, so it opens offline. A decision file with an
+error prints ``FILE:LINE:COL: message``, exits 1 and writes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from crossroads.cli.common import console, fail, load_or_exit
+
+
+def report_command(
+    file: Annotated[Path, typer.Argument(help="A decision file (YAML).", show_default=False)],
+    output: Annotated[Path, typer.Option(
+        "-o", "--output", help="Where to write the HTML report.")] = Path("report.html"),
+    samples: Annotated[int | None, typer.Option(
+        help="Monte Carlo draws (default: the file's `samples`).", min=1,
+        show_default=False)] = None,
+    seed: Annotated[int | None, typer.Option(
+        help="Random seed (default: the file's `seed`).", min=0, show_default=False)] = None,
+) -> None:
+    """Write an HTML report: verdict, options, charts and how to read each one."""
+    from crossroads.model.errors import DecisionError
+    from crossroads.report import write_report
+    from crossroads.report.bundle import build_bundle
+
+    model = load_or_exit(file)
+    if output.is_dir():
+        fail(f"{output}: is a folder; give a file name such as {output / 'report.html'}")
+    try:
+        with console.status("simulating and drawing the report", spinner="dots"):
+            bundle = build_bundle(model, samples=samples, seed=seed)
+            write_report(bundle, output)
+    except DecisionError as exc:
+        fail(exc.format())
+    except OSError as exc:
+        fail(f"{output}: cannot write the report: {exc.strerror or exc}")
+    size = output.stat().st_size / 1e6
+    console.print(f"[green]wrote[/green] {output} ({size:.1f} MB): open it in a browser; "
+                  "it works offline and can be emailed as is.")
+
+
+__all__ = ["report_command"]

@@ -1,0 +1,217 @@
+"""Charts of skills and evidence: skill bands, the intersection rank, research coverage and
+the market reference. Re-exported by :mod:`crossroads.report.charts`; same rules: pure,
+figure dicts, user text escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from crossroads.report.figure import (
+    Chart,
+    Fig,
+    base_layout,
+    colour,
+    esc,
+    figure,
+    labels,
+    money_axis,
+    year_list,
+)
+from crossroads.verdict import money
+
+__all__ = ["coverage_chart", "intersection_chart", "market_chart", "skills_chart"]
+
+
+def skills_chart(skills: Mapping[str, Any], run: Mapping[str, Any]) -> Chart | None:
+    """Each skill's percentile per year, one panel per skill, a line (or band) per option."""
+    opts = skills.get("options") or {}
+    names = labels(run)
+    skill_names = list(dict.fromkeys(s for o in opts.values() for s in o.get("skills", {})))
+    if not skill_names:
+        return None
+    data: list[dict[str, Any]] = []
+    layout = base_layout(320, yaxis={"title": {"text": "percentile"}, "range": [0, 100]})
+    gap = 0.06
+    width = (1 - gap * (len(skill_names) - 1)) / len(skill_names)
+    for j, skill in enumerate(skill_names):
+        ax = "" if j == 0 else str(j + 1)
+        layout[f"xaxis{ax}"] = {"domain": [j * (width + gap), j * (width + gap) + width],
+                                "anchor": f"y{ax}", "title": {"text": esc(skill)}, "dtick": 2}
+        if j:
+            layout[f"yaxis{ax}"] = {"anchor": f"x{ax}", "range": [0, 100], "matches": "y",
+                                    "showticklabels": False}
+        for i, (k, o) in enumerate(opts.items()):
+            track = o.get("skills", {}).get(skill)
+            if track:
+                data += _skill_traces(track, i, esc(names.get(k, k)), ax, first=j == 0)
+    return Chart("skills", "Where each skill stands, year by year",
+                 figure(data, layout), _skills_reading(opts, skill_names, names))
+
+
+def _scale(xs: Sequence[float]) -> list[float]:
+    """Percentiles as 0-100 whether the analysis gives fractions or percents."""
+    xs = [float(x) for x in xs]
+    return [100 * x for x in xs] if xs and max(xs) <= 1.0 else xs
+
+
+def _skill_traces(track: Mapping[str, Any], i: int, name: str, ax: str,
+                  *, first: bool) -> list[dict[str, Any]]:
+    mid = _scale(track["percentile"])
+    years = year_list(len(mid))
+    common = {"xaxis": f"x{ax}", "yaxis": f"y{ax}", "legendgroup": f"o{i}"}
+    out: list[dict[str, Any]] = []
+    if track.get("p5") and track.get("p95"):
+        out += [{"type": "scatter", "x": years, "y": _scale(track["p95"]), "mode": "lines",
+                 "line": {"width": 0}, "showlegend": False, "hoverinfo": "skip", **common},
+                {"type": "scatter", "x": years, "y": _scale(track["p5"]), "mode": "lines",
+                 "fill": "tonexty", "fillcolor": colour(i, 0.15), "line": {"width": 0},
+                 "showlegend": False, "hoverinfo": "skip", **common}]
+    out.append({"type": "scatter", "x": years, "y": mid, "mode": "lines", "name": name,
+                "line": {"color": colour(i), "width": 2}, "showlegend": first,
+                "hovertemplate": "year %{x}: %{y:.0f}th percentile<extra>%{fullData.name}"
+                                 "</extra>", **common})
+    return out
+
+
+def _skills_reading(opts: Mapping[str, Any], skill_names: Sequence[str],
+                    names: Mapping[str, str]) -> str:
+    parts = []
+    for skill in skill_names:
+        ends = {k: _scale(o["skills"][skill]["percentile"])[-1] for k, o in opts.items()
+                if skill in o.get("skills", {})}
+        best = max(ends, key=lambda k: ends[k])
+        parts.append(f"{skill}: {names.get(best, best)} ({ends[best]:.0f}th percentile)")
+    return "Highest by the last year: " + "; ".join(parts) + "."
+
+
+def intersection_chart(skills: Mapping[str, Any], run: Mapping[str, Any]) -> Chart | None:
+    """Your rank at the intersection of skills: "top X%" per year (up is better)."""
+    opts = {k: o for k, o in (skills.get("options") or {}).items()
+            if o.get("intersection_top_pct")}
+    if not opts:
+        return None
+    names = labels(run)
+    data = [{"type": "scatter", "mode": "lines+markers", "name": esc(names.get(k, k)),
+             "x": year_list(len(o["intersection_top_pct"])), "y": o["intersection_top_pct"],
+             "line": {"color": colour(list(run["options"]).index(k)
+                                      if k in run["options"] else i), "width": 2},
+             "hovertemplate": "year %{x}: top %{y:.0f}%<extra>%{fullData.name}</extra>"}
+            for i, (k, o) in enumerate(opts.items())]
+    layout = base_layout(320, xaxis={"title": {"text": "year"}, "dtick": 1},
+                     yaxis={"title": {"text": "top % of peers"},
+                            "autorange": "reversed", "ticksuffix": "%", "rangemode": "tozero"})
+    last = {k: o["intersection_top_pct"][-1] for k, o in opts.items()}
+    order = sorted(last, key=lambda k: last[k])
+    of = skills.get("intersection")
+    what = f" ({', '.join(map(str, of))})" if isinstance(of, list) and of else ""
+    reading = (f"In the last year {names.get(order[0], order[0])} puts you in the top "
+               f"{last[order[0]]:.0f}% at the intersection of your skills{what}"
+               + "".join(f"; {names.get(k, k)}: top {last[k]:.0f}%" for k in order[1:3]) + ".")
+    return Chart("intersection", "Where you rank at the intersection",
+                 figure(data, layout), reading)
+
+
+# ------------------------------------------------------------------ evidence -----------
+
+def coverage_chart(coverage: Mapping[str, Any]) -> Chart | None:
+    """Conversations per market x company stage (all experience bands), as a heatmap."""
+    cells = coverage.get("cells") or []
+    markets = list(dict.fromkeys([*coverage.get("markets", []), *(c["market"] for c in cells)]))
+    stages = list(dict.fromkeys([*coverage.get("stages", []), *(c["stage"] for c in cells)]))
+    if not markets or not stages:
+        return None
+    count = {(m, s): 0 for m in markets for s in stages}
+    for c in cells:
+        count[(c["market"], c["stage"])] += int(c["conversations"])
+    z = [[count[(m, s)] for s in stages] for m in markets]
+    data = [{"type": "heatmap", "z": z, "x": [esc(s) for s in stages],
+             "y": [esc(m) for m in markets], "text": [[str(v) if v else "" for v in row]
+                                                      for row in z],
+             "texttemplate": "%{text}", "showscale": False, "xgap": 2, "ygap": 2,
+             "colorscale": [[0, "#fbeee6"], [1e-9, "#eef4fa"], [1, "#2f6ea6"]],
+             "hovertemplate": "%{y}, %{x}: %{z} conversations<extra></extra>"}]
+    layout = base_layout(70 + 40 * len(markets), xaxis={"side": "top"},
+                         yaxis={"autorange": "reversed"})
+    layout["margin"] = {"l": 20, "r": 20, "t": 40, "b": 10}
+    total = sum(map(sum, z))
+    return Chart("coverage", "Conversations by market and company stage",
+                 figure(data, layout), _coverage_reading(coverage, total, markets))
+
+
+def _coverage_reading(coverage: Mapping[str, Any], total: int, markets: Sequence[str]) -> str:
+    seen = list(dict.fromkeys((g["market"], g["stage"]) for g in coverage.get("gaps", [])))
+    head = f"{total} conversations across {len(markets)} markets"
+    if not seen:
+        return head + "; every market and stage has been heard from on every param."
+    cells = ", ".join(f"{m} at {s}" for m, s in seen[:3])
+    more = f" and {len(seen) - 3} more" if len(seen) > 3 else ""
+    return head + f"; nobody yet from {cells}{more} on at least one param."
+
+
+def market_chart(market: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+                 run: Mapping[str, Any]) -> Chart | None:
+    """The market's 10th-90th percentile and median beside each option's year-0 cash."""
+    refs = [market] if isinstance(market, Mapping) else list(market)
+    refs = [m for m in refs if m.get("n")]
+    if not refs:
+        return None
+    rows = [esc(_market_name(m)) for m in refs]
+    data: list[dict[str, Any]] = [{
+        "type": "bar", "orientation": "h", "y": rows, "base": [m["p10"] for m in refs],
+        "x": [m["p90"] - m["p10"] for m in refs], "name": "market, 10th to 90th percentile",
+        "marker": {"color": "rgba(0,114,178,0.25)"}, "hoverinfo": "skip"}, {
+        "type": "scatter", "mode": "markers", "y": rows, "x": [m["median"] for m in refs],
+        "name": "market median", "marker": {"symbol": "line-ns-open", "size": 22,
+                                            "color": "#0072B2", "line": {"width": 3}},
+        "hovertemplate": "median $%{x:,.0f}<extra></extra>"}]
+    data += _year0_cash(run, refs)
+    cur = refs[0].get("currency") or "USD"
+    layout = base_layout(150 + 40 * len(rows), xaxis=money_axis(cur, "a year, before tax"),
+                     yaxis={"automargin": True})
+    return Chart("market", "Salaries for the role",
+                 figure(data, layout), _market_reading(refs[0], run))
+
+
+def _market_name(m: Mapping[str, Any]) -> str:
+    q = m.get("query") or {}
+    parts = [str(v) for v in q.values()] if isinstance(q, Mapping) else []
+    name = m.get("label") or (" / ".join(parts) if parts else "market")
+    return f"{name} (n={m['n']})"
+
+
+def _year0_cash(run: Mapping[str, Any], refs: Sequence[Mapping[str, Any]]) -> list[Fig]:
+    if run["currency"] != (refs[0].get("currency") or "USD"):
+        return []  # different money: no honest overlay
+    names = labels(run)
+    out = []
+    for i, (k, o) in enumerate(run["options"].items()):
+        fan = o.get("cumulative_cash")
+        if fan and fan["p50"][0] > 0:
+            out.append({"type": "scatter", "mode": "markers", "name": esc(names[k]),
+                        "x": [fan["p50"][0]] * len(refs), "y": [esc(_market_name(m))
+                                                                for m in refs],
+                        "marker": {"color": colour(i), "size": 11, "symbol": "diamond"},
+                        "hovertemplate": "year-0 cash $%{x:,.0f}<extra>%{fullData.name}"
+                                         "</extra>"})
+    return out
+
+
+def _market_reading(m: Mapping[str, Any], run: Mapping[str, Any]) -> str:
+    cur = m.get("currency") or "USD"
+    text = (f"The market median for {_market_name(m)} is {money(m['median'], cur)} "
+            f"(10th-90th percentile {money(m['p10'], cur)} to {money(m['p90'], cur)})")
+    if run["currency"] != cur:
+        return text + f"; your options are in {run['currency']}, so they are not drawn on it."
+    names = labels(run)
+    where = []
+    for k, o in run["options"].items():
+        fan = o.get("cumulative_cash")
+        if fan and fan["p50"][0] > 0:
+            x = fan["p50"][0]
+            pos = ("below the 10th percentile" if x < m["p10"] else "above the 90th percentile"
+                   if x > m["p90"] else "below the median" if x < m["median"] else
+                   "above the median")
+            where.append(f"{names[k]}'s year-0 cash is {pos}")
+    return text + ("; " + "; ".join(where[:3]) if where else "") + "."

@@ -1,0 +1,243 @@
+"""A bundle as the report's sections: titles, how to read them, charts, tables and notes.
+
+    from crossroads.report.sections import build_sections, options_table
+    for section in build_sections(bundle):
+        section.title, [c.id for c in section.charts]
+
+Each section appears only when the bundle has what it needs (``voi`` for "What to find out
+next", ``skills`` for the skill bands...). Pure: text and figure dicts, no HTML; the
+template does the markup and the escaping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from crossroads.report import charts as ch
+from crossroads.report.figure import TOP, labels, pct
+from crossroads.verdict import money
+
+__all__ = ["Section", "Table", "build_sections", "options_table"]
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of text under named columns; ``numeric`` columns are right-aligned."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    caption: str = ""
+    numeric: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """One titled part of the report; ``lede`` says how to read it (plain text)."""
+
+    id: str
+    title: str
+    lede: str
+    charts: tuple[ch.Chart, ...] = ()
+    tables: tuple[Table, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def build_sections(bundle: Mapping[str, Any]) -> list[Section]:
+    """The sections to show for ``bundle``, in reading order (see docs/report.md)."""
+    run = bundle["run"]
+    out = [_worth(run), _cash(run), _criteria(run)]
+    if bundle.get("smaa"):
+        out.append(_robustness(bundle["smaa"], run))
+    if bundle.get("sensitivity"):
+        out.append(_sensitivity(bundle["sensitivity"], run))
+    if bundle.get("voi"):
+        out.append(_next(bundle["voi"], run, bundle.get("coverage")))
+    if bundle.get("skills"):
+        out.append(_skills(bundle["skills"], run))
+    if bundle.get("coverage"):
+        out.append(_coverage(bundle["coverage"]))
+    if bundle.get("market"):
+        out.append(_market(bundle["market"], run))
+    return [s for s in out if s.charts or s.tables]
+
+
+def _some(*charts: ch.Chart | None) -> tuple[ch.Chart, ...]:
+    return tuple(c for c in charts if c is not None)
+
+
+def _cell(stats: Mapping[str, float], cur: str) -> str:
+    return f"{money(stats['mean'], cur)} [{money(stats['p5'], cur)}, {money(stats['p95'], cur)}]"
+
+
+def options_table(run: Mapping[str, Any]) -> Table:
+    """One row per option: value, NPV (mean and 90% range), P(best) and break-even."""
+    cur, names = run["currency"], labels(run)
+    views = run.get("views") or {}
+    cols = ("option", "value (mean, 90%)", "cash NPV (mean, 90%)", "P(best)", "breaks even",
+            *(f"value, first {v} years" for v in views))
+    rows = []
+    for k, o in run["options"].items():
+        err = (o.get("mcse") or {}).get("p_best")
+        best = pct(o["p_best"]) + (f" ± {100 * err:.1f}%" if err is not None else "")
+        label = names[k] + (" (baseline)" if k == run["baseline"] else "")
+        rows.append((label, _cell(o["value"], cur), _cell(o["npv"], cur), best,
+                     _break_even(o, k == run["baseline"], run["horizon"]),
+                     *(money(v[k]["mean"], cur) if k in v else "-" for v in views.values())))
+    caption = (f"Means over {run['samples']:,} simulated futures, with the 5th to 95th "
+               f"percentile in brackets; money in {cur}, discounted to today.")
+    return Table(cols, tuple(rows), caption, numeric=(1, 2, 3, *range(5, len(cols))))
+
+
+def _break_even(o: Mapping[str, Any], baseline: bool, horizon: int) -> str:
+    be = o.get("break_even")
+    if baseline:
+        return "baseline"
+    if not be:
+        return "-"
+    within = f"{pct(be['p_within_horizon'])} within {horizon} years"
+    if be.get("median_year") is None:
+        return f"rarely ({within})"
+    return f"year {be['median_year']} ({within})"
+
+
+def _worth(run: Mapping[str, Any]) -> Section:
+    return Section(
+        "worth", "What each path is worth",
+        "Value is cash in today's money (salary, equity that pays out and one-off amounts, "
+        "each year discounted) plus, for each criterion you priced, its worth times its "
+        "discounted yearly score. The first chart is a histogram over the simulated futures: "
+        "a wide shape is an uncertain path. The second shows medians with 90% ranges; the "
+        "distance between an option's cash and its value is what you said you value.",
+        _some(ch.value_chart(run), ch.npv_chart(run)))
+
+
+def _cash(run: Mapping[str, Any]) -> Section:
+    base = labels(run)[run["baseline"]]
+    return Section(
+        "cash", "Cash over time and break-even",
+        "Cumulative discounted cash, year by year: the line is the median future and the "
+        "band holds 90% of futures. The dotted curves below are the chance that an option "
+        f"has caught up with {base} on cash by that year and stays ahead to the end.",
+        _some(ch.cash_chart(run)))
+
+
+def _criteria(run: Mapping[str, Any]) -> Section:
+    return Section(
+        "criteria", "What you care about besides money",
+        "Each cell is an option's mean score on a criterion (discounted average over the "
+        "horizon, on the criterion's scale). Shading compares options within a column: "
+        "darker is a higher score, whichever way is better for that criterion.",
+        _some(ch.criteria_chart(run)))
+
+
+def _robustness(smaa: Mapping[str, Any], run: Mapping[str, Any]) -> Section:
+    names = labels(run)
+    crits = list(smaa.get("criteria") or [])
+    central = smaa.get("central_weights") or {}
+    conf = smaa.get("confidence") or {}
+    rows = tuple((names.get(k, k), *(pct(w.get(c, 0.0)) for c in crits),
+                  pct(conf[k]) if k in conf else "-") for k, w in central.items())
+    table = Table(("option", *crits, "confidence"), rows,
+                  "Central weights: the typical weights that make each option best; "
+                  "confidence: how often it is best at those weights.",
+                  numeric=tuple(range(1, len(crits) + 2))) if rows else None
+    dropped = list(smaa.get("dropped") or [])
+    notes = ((f"Left out because they do not vary: {', '.join(dropped)}.",) if dropped else ())
+    return Section(
+        "robustness", "How robust the ranking is to your weights",
+        "SMAA tries every set of weights your ordering allows (money and each criterion) and "
+        "counts how often each option lands at each rank. A long first-rank bar means the "
+        "option wins for most ways of weighing what you care about.",
+        _some(ch.rank_chart(smaa, run)), (table,) if table else (), notes)
+
+
+def _sensitivity(sens: Mapping[str, Any], run: Mapping[str, Any]) -> Section:
+    lede = ("Each bar moves one input across its range, all else at central values, and "
+            "shows the value gap between the two leading options at each end. The vertical "
+            "line is the gap at central values; a bar crossing zero can flip the leader.")
+    if sens.get("indices"):
+        lede = ("Sobol indices: the share of the variance of the value gap between the two "
+                "leading options that each input explains on its own and with interactions.")
+    target = sens.get("target")
+    return Section("sensitivity", "Which input moves the answer most", lede,
+                   _some(ch.tornado_chart(sens, run)),
+                   notes=(f"Target: {target}.",) if target else ())
+
+
+def _next(voi: Mapping[str, Any], run: Mapping[str, Any],
+          coverage: Mapping[str, Any] | None) -> Section:
+    cur = voi.get("currency") or run["currency"]
+    evppi: Mapping[str, float] = voi.get("evppi") or {}
+    evsi: Mapping[str, float] = voi.get("evsi") or {}
+    people = (coverage or {}).get("params") or {}
+    cols = ["input", "knowing it exactly"] + (["asking more people"] if evsi else [])
+    if people:
+        cols += ["people asked", "not heard from"]
+    rows = []
+    for p in sorted(evppi, key=lambda p: -evppi[p])[:TOP]:
+        row = [f"`{p}`", money(evppi[p], cur)] + ([money(evsi[p], cur)] if evsi and p in evsi
+                                                  else ["-"] if evsi else [])
+        if people:
+            row += _who(people.get(p))
+        rows.append(tuple(row))
+    table = Table(tuple(cols), tuple(rows),
+                  "Expected gain in value from learning each input before deciding.",
+                  numeric=(1, 2) if evsi else (1,))
+    return Section(
+        "next", "What to find out next",
+        "The value of information: how much better, on average, your choice would be if you "
+        "knew an input before deciding (EVPPI), against knowing everything (EVPI, the dashed "
+        "line). Spend your next conversations on the inputs at the top.",
+        _some(ch.voi_chart(voi, run)), (table,) if rows else ())
+
+
+def _who(cov: Mapping[str, Any] | None) -> list[str]:
+    if not cov:
+        return ["0", "-"]
+    missing = [*cov.get("missing_markets", []), *cov.get("missing_stages", [])]
+    return [str(cov.get("people", 0)), ", ".join(map(str, missing)) or "-"]
+
+
+def _skills(skills: Mapping[str, Any], run: Mapping[str, Any]) -> Section:
+    return Section(
+        "skills", "Where your skills stand",
+        "Each skill's percentile among peers, year by year: what you practise grows (faster "
+        "with a mentor), what you do not practise decays with its half-life. The second chart "
+        "is your rank where your skills meet: the share of peers at or above you on every "
+        "one of them at once (lower is rarer, so up is better).",
+        _some(ch.skills_chart(skills, run), ch.intersection_chart(skills, run)))
+
+
+def _coverage(coverage: Mapping[str, Any]) -> Section:
+    params = coverage.get("params") or {}
+    rows = tuple((f"`{p}`", str(c.get("people", 0)), f"{c.get('weight', 0):g}",
+                  _join(c.get("missing_markets")), _join(c.get("missing_stages")),
+                  _join(c.get("missing_seniority"))) for p, c in params.items())
+    table = Table(("input", "people", "weight (years)", "markets missing", "stages missing",
+                   "experience missing"), rows,
+                  "Who has estimated each research input, and whom you have not heard from.",
+                  numeric=(1, 2))
+    return Section(
+        "coverage", "Whom you have heard from",
+        "Conversations in your research log by market and company stage. Empty cells are "
+        "voices you have not heard yet: an estimate pooled only from one market can be "
+        "that market's view, not yours.",
+        _some(ch.coverage_chart(coverage)), (table,) if rows else ())
+
+
+def _join(xs: Sequence[Any] | None) -> str:
+    return ", ".join(map(str, xs or [])) or "-"
+
+
+def _market(market: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+            run: Mapping[str, Any]) -> Section:
+    refs = [market] if isinstance(market, Mapping) else list(market)
+    notes = tuple(str(w) for m in refs for w in m.get("warnings", []))
+    return Section(
+        "market", "Your offers against the market",
+        "Salaries in the shipped public data set matching the role, level and country: the "
+        "bar spans the 10th to the 90th percentile and the tick is the median. Diamonds are "
+        "each option's median cash in its first year.",
+        _some(ch.market_chart(market, run)), notes=notes)
