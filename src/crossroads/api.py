@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from crossroads.model.compile import Model, Resolver, compile_model
@@ -97,5 +98,32 @@ def run(model: Model, samples: int | None = None, seed: int | None = None, *,
     unknown = set(overrides or {}) - set(model.params)
     if unknown:
         raise KeyError(f"no such param: {', '.join(sorted(unknown))}")
-    return run_model(model, n, model.seed if seed is None else seed, overrides=overrides,
-                     on_progress=on_progress)
+    result = run_model(model, n, model.seed if seed is None else seed, overrides=overrides,
+                       on_progress=on_progress)
+    return with_references(model, result)
+
+
+def with_references(model: Model, result: RunResult) -> RunResult:
+    """Set each option that declares `reference:` against the shipped salary data."""
+    refs = {o.id: o.reference for o in model.options if o.reference}
+    if not refs:
+        return result
+    from crossroads.evidence import market
+    from crossroads.evidence.reference import compare
+
+    table = market.load_salaries()
+    options = dict(result.options)
+    notes = []
+    for oid, ref in refs.items():
+        query = market.MarketQuery.from_mapping(ref)
+        try:
+            salaries = market.matching_salaries(table, query)
+            summary = market.summarise(table, query)
+        except ValueError as exc:
+            notes.append(f"{options[oid]['label']}: no market reference ({exc}).")
+            continue
+        pay = options[oid]["first_year_base"]["p50"]
+        options[oid] = {**options[oid],
+                        "reference": compare(options[oid]["label"], pay, salaries, summary)}
+        notes.append(options[oid]["reference"]["sentence"])
+    return replace(result, options=options, notes=(*result.notes, *notes))

@@ -31,6 +31,7 @@ class _Collected:
     value: list[FloatArray] = field(default_factory=list)
     scores: dict[str, list[np.ndarray]] = field(default_factory=dict)
     break_even: list[np.ndarray] = field(default_factory=list)
+    first_salary: list[FloatArray] = field(default_factory=list)
     views: dict[int, list[FloatArray]] = field(default_factory=dict)
     cumulative: list[FloatArray] = field(default_factory=list)
     params: dict[str, list[FloatArray]] = field(default_factory=dict)
@@ -59,6 +60,7 @@ def _collect(got: _Collected, model: Model, r: s.Reduced, params: Any, size: int
     got.npv.append(r.npv)
     got.value.append(r.value)
     got.break_even.append(r.break_even)
+    got.first_salary.append(r.first_salary)
     for c, score in r.scores.items():
         got.scores[c].append(score.astype(np.float32))
     for v in model.views:
@@ -87,6 +89,7 @@ class RunResult:
     verdict: tuple[str, ...]
     views: dict[int, dict[str, dict[str, float]]]
     screen: dict[str, float]
+    notes: tuple[str, ...] = ()   # lines beyond the verdict: market references, caveats
 
     @classmethod
     def build(cls, model: Model, n: int, seed: int, got: _Collected) -> RunResult:
@@ -95,6 +98,7 @@ class RunResult:
         npv = np.concatenate(got.npv, axis=1)
         value = np.concatenate(got.value, axis=1)
         be = np.concatenate(got.break_even, axis=1)
+        salary = np.concatenate(got.first_salary, axis=1)
         pb = s.p_best(value)
         regret = value.max(axis=0, keepdims=True) - value
         base = model.baseline
@@ -118,7 +122,7 @@ class RunResult:
                                 "p_better": float((value[i] > value[base]).mean())},
                 "value_hist": _hist(value[i], edges),
                 "cumulative_cash": s.fan(cumulative[i]),
-                "equity_share": None,
+                "first_year_base": s.stats(salary[i]),
             }
         views = {
             v: {model.options[i].id: s.stats(x) for i, x in
@@ -137,6 +141,7 @@ class RunResult:
             "horizon": self.horizon, "currency": self.currency, "baseline": self.baseline,
             "options": self.options,
             "verdict": list(self.verdict),
+            "notes": list(self.notes),
             "views": {str(k): v for k, v in self.views.items()},
             "screen": self.screen,
         }

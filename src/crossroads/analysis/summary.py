@@ -33,6 +33,7 @@ class Reduced:
     break_even: np.ndarray          # int16 year, horizon meaning "never"
     cumulative: FloatArray          # (n_options, n, horizon) cumulative discounted cash
     views: dict[int, FloatArray]    # value counting only the first V years
+    first_salary: FloatArray        # base cash in year 0
 
 
 def reduce(outcomes: Outcomes, baseline: int, views: tuple[int, ...] = ()) -> Reduced:
@@ -53,7 +54,7 @@ def reduce(outcomes: Outcomes, baseline: int, views: tuple[int, ...] = ()) -> Re
         for v in views
     }
     return Reduced(money, value, points, scores, break_even_years(cumulative, baseline),
-                   cumulative, partial)
+                   cumulative, partial, outcomes.first_salary)
 
 
 def value_of(money: FloatArray, points: Mapping[str, FloatArray],

@@ -67,3 +67,5 @@ def print_run(result: RunResult) -> None:
     console.print()
     for sentence in result.verdict:
         console.print(f"- {sentence}")
+    for note in result.notes:
+        console.print(f"  [dim]{note}[/dim]")

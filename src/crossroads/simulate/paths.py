@@ -41,6 +41,7 @@ class Outcomes:
     skills: Mapping[str, FloatArray]  # percentiles as fractions
     intersection: FloatArray | None   # P(a peer is at or above you on every skill)
     worth: Mapping[str, FloatArray]   # (n,) money per point-year, per criterion with worth
+    first_salary: FloatArray          # (n_options, n): base cash in year 0
     params: Mapping[str, Value]
     discount: FloatArray              # (horizon,)
 
@@ -70,11 +71,14 @@ def simulate(model: Model, draws: Draws, *,
     criteria = {c: np.zeros(shape) for c in model.criteria}
     skills = {s: np.zeros(shape) for s in model.skills}
     inter = np.zeros(shape) if model.intersection else None
+    first_salary = np.zeros((len(model.options), n))
     for i, option in enumerate(model.options):
         sink = _Sink(cash[i], equity[i], roles[i], {c: a[i] for c, a in criteria.items()},
                      {s: a[i] for s, a in skills.items()},
                      inter[i] if inter is not None else None)
-        _Walker(model, option, draws, sink).run()
+        walker = _Walker(model, option, draws, sink)
+        walker.run()
+        first_salary[i] = walker.first_salary
         if on_progress is not None:
             on_progress((i + 1) / len(model.options))
     worth = {
@@ -91,6 +95,7 @@ def simulate(model: Model, draws: Draws, *,
         criteria={c: view(a) for c, a in criteria.items()},
         skills={s: view(a) for s, a in skills.items()},
         intersection=view(inter) if inter is not None else None, worth=worth,
+        first_salary=first_salary,
         params=draws.params, discount=discount_factors(model.discount, horizon),
     )
 
@@ -170,6 +175,8 @@ class _Walker:
     def _year(self, t: int) -> None:
         self.roles[t] = self.role
         salary = self.base * (1.0 + self.lookup("bonus", t))
+        if t == 0:
+            self.first_salary = self.base.copy()  # base only: salary data exclude bonus
         for c in self.model.criteria:
             self.criteria[c][t] = self.lookup(f"criteria.{c}", t)
         practice = {s: self.lookup(f"practice.{s}", t) for s in self.model.skills}
