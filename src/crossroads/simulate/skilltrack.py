@@ -28,7 +28,7 @@ class SkillTracker:
             from crossroads.simulate import skills
 
             self.sk = skills
-        n, horizon = draws.n, model.horizon
+        n = draws.n
         self.n = n
         self.intersection_ids = model.intersection
         self.correlation = _correlation(model)
