@@ -19,7 +19,7 @@ def test_report_writes_a_self_contained_page(tmp_path: Path) -> None:
     out = tmp_path / "out.html"
     result = runner.invoke(app, ["report", str(src), "-o", str(out), "--samples", "400"])
     assert result.exit_code == 0, result.output
-    assert f"wrote {out}" in result.stdout.replace("\n", " ")
+    assert f"wrote {out}" in result.stdout
     html = out.read_text(encoding="utf-8")
     assert "400 simulated futures" in html and "plotly.js v" in html
     for chart in ("value", "npv", "cash", "criteria"):

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from crossroads.cli.common import console, fail, load_or_exit
+from crossroads.cli.init import init_command
 from crossroads.cli.market import market_command
 from crossroads.cli.report import report_command
 from crossroads.cli.research import research_app
@@ -105,6 +106,7 @@ class _progress:
 app.add_typer(research_app, name="research")
 app.command("market")(market_command)
 app.command("report")(report_command)
+app.command("init")(init_command)
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from crossroads.cli.common import console, fail, load_or_exit
 
@@ -43,8 +44,8 @@ def report_command(
     except OSError as exc:
         fail(f"{output}: cannot write the report: {exc.strerror or exc}")
     size = output.stat().st_size / 1e6
-    console.print(f"[green]wrote[/green] {output} ({size:.1f} MB): open it in a browser; "
-                  "it works offline and can be emailed as is.")
+    console.print(f"[green]wrote[/green] {escape(str(output))} ({size:.1f} MB): open it in a "
+                  "browser; it works offline and can be emailed as is.", soft_wrap=True)
 
 
 __all__ = ["report_command"]
