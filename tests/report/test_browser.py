@@ -1,4 +1,5 @@
-"""The report in a real browser: every chart draws, no script errors, no network request."""
+"""The report in a real browser: every chart draws, no script errors, no network request;
+and a second report inserted as a fragment (as a notebook or the web app would) draws too."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from crossroads.report import write_report
+from crossroads.report import render_report, write_report
 from tests.report import fixtures
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -19,11 +20,27 @@ pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
 ]
 
+#: Insert HTML and re-create its scripts so they run, as JupyterLab does for trusted output.
+INSERT = """html => {
+    const box = document.createElement('div');
+    box.innerHTML = html;
+    document.body.appendChild(box);
+    box.querySelectorAll('script').forEach(old => {
+        const s = document.createElement('script');
+        for (const a of old.attributes) s.setAttribute(a.name, a.value);
+        s.textContent = old.textContent;
+        old.replaceWith(s);
+    });
+}"""
+ALL_DRAWN = "[...document.querySelectorAll('.cr-chart')].every(d => d.querySelector('.main-svg'))"
 
-def test_report_draws_offline_without_errors(tmp_path: Path, run_dict: dict[str, Any]) -> None:
+
+def test_report_draws_offline_and_as_a_fragment(tmp_path: Path,
+                                                run_dict: dict[str, Any]) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     out = tmp_path / "report.html"
     write_report(fixtures.full(run_dict), out)
+    fragment = render_report({"run": {**run_dict, "seed": 99}}, inline_js=False, plotly_src="")
     problems: list[str] = []
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
@@ -33,11 +50,12 @@ def test_report_draws_offline_without_errors(tmp_path: Path, run_dict: dict[str,
         page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:"))
                 else problems.append(f"request: {r.url}"))
         page.goto(out.as_uri())
-        page.wait_for_function(
-            "document.querySelectorAll('.cr-chart .main-svg').length > 0 && "
-            "[...document.querySelectorAll('.cr-chart')].every(d => d.querySelector('.main-svg'))",
-            timeout=15_000)
-        drawn = page.evaluate("document.querySelectorAll('.cr-chart .main-svg').length")
+        page.wait_for_function(ALL_DRAWN, timeout=20_000)
+        page.evaluate(INSERT, fragment)
+        page.wait_for_function(ALL_DRAWN, timeout=20_000)
+        reports, charts = page.evaluate(
+            "[document.querySelectorAll('.cr-report').length,"
+            " document.querySelectorAll('.cr-chart').length]")
         browser.close()
     assert problems == []
-    assert drawn >= 11
+    assert (reports, charts) == (2, 11 + 4)

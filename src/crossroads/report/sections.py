@@ -68,25 +68,27 @@ def _some(*charts: ch.Chart | None) -> tuple[ch.Chart, ...]:
 
 
 def _cell(stats: Mapping[str, float], cur: str) -> str:
-    return f"{money(stats['mean'], cur)} [{money(stats['p5'], cur)}, {money(stats['p95'], cur)}]"
+    """Mean, then (on a second, smaller line) the 90% range."""
+    return f"{money(stats['mean'], cur)}\n{money(stats['p5'], cur)} to {money(stats['p95'], cur)}"
 
 
 def options_table(run: Mapping[str, Any]) -> Table:
     """One row per option: value, NPV (mean and 90% range), P(best) and break-even."""
     cur, names = run["currency"], labels(run)
     views = run.get("views") or {}
-    cols = ("option", "value (mean, 90%)", "cash NPV (mean, 90%)", "P(best)", "breaks even",
+    cols = ("option", "value", "cash (NPV)", "P(best)", "breaks even",
             *(f"value, first {v} years" for v in views))
     rows = []
     for k, o in run["options"].items():
         err = (o.get("mcse") or {}).get("p_best")
-        best = pct(o["p_best"]) + (f" ± {100 * err:.1f}%" if err is not None else "")
+        best = pct(o["p_best"]) + (f"\n± {100 * err:.1f}%" if err is not None else "")
         label = names[k] + (" (baseline)" if k == run["baseline"] else "")
         rows.append((label, _cell(o["value"], cur), _cell(o["npv"], cur), best,
                      _break_even(o, k == run["baseline"], run["horizon"]),
                      *(money(v[k]["mean"], cur) if k in v else "-" for v in views.values())))
     caption = (f"Means over {run['samples']:,} simulated futures, with the 5th to 95th "
-               f"percentile in brackets; money in {cur}, discounted to today.")
+               f"percentile below; money in {cur}, discounted to today. P(best): the share "
+               "of futures where the option has the highest value.")
     return Table(cols, tuple(rows), caption, numeric=(1, 2, 3, *range(5, len(cols))))
 
 
@@ -98,8 +100,8 @@ def _break_even(o: Mapping[str, Any], baseline: bool, horizon: int) -> str:
         return "-"
     within = f"{pct(be['p_within_horizon'])} within {horizon} years"
     if be.get("median_year") is None:
-        return f"rarely ({within})"
-    return f"year {be['median_year']} ({within})"
+        return f"rarely\n{within}"
+    return f"year {be['median_year']} (median)\n{within}"
 
 
 def _worth(run: Mapping[str, Any]) -> Section:
