@@ -39,7 +39,7 @@ DISCRETE_MAX = 20     # at most this many distinct values: exact group means
 SE_DRAWS = 100        # posterior coefficient draws for a standard error
 _SE_GRID = 1000       # quantiles of p at which each posterior draw is evaluated
 _CHUNK = 8192         # rows per block when streaming over draws
-_LOG_LAMBDAS = np.linspace(-9.0, 6.0, 61)   # relative to tr(X'X) / tr(Omega)
+_LOG_LAMBDAS = np.linspace(-9.0, 6.0, 61)   # log10 lambda, relative to 1 / mean(s)
 
 
 @dataclass(frozen=True)
@@ -80,17 +80,13 @@ class VoiResult:
 
     def to_dict(self, currency: str = "USD") -> dict[str, object]:
         """The PRODUCT.md ``voi`` shape plus standard errors and the ranking."""
-        return {
-            "currency": currency,
-            "evpi": self.evpi,
-            "evppi": {k: e.value for k, e in self.evppi.items()},
-            "evppi_se": {k: e.se for k, e in self.evppi.items()},
-            "groups": {k: e.value for k, e in self.groups.items()},
-            "evsi": dict(self.evsi),
-            "ask": self.ask,
-            "ranking": [{"param": r.param, "evppi": r.evppi, "share": r.share}
-                        for r in self.ranking],
-        }
+        return {"currency": currency, "evpi": self.evpi,
+                "evppi": {k: e.value for k, e in self.evppi.items()},
+                "evppi_se": {k: e.se for k, e in self.evppi.items()},
+                "groups": {k: e.value for k, e in self.groups.items()},
+                "evsi": dict(self.evsi), "ask": self.ask,
+                "ranking": [{"param": r.param, "evppi": r.evppi, "share": r.share}
+                            for r in self.ranking]}
 
 
 @dataclass(frozen=True)
@@ -408,7 +404,12 @@ def _estimate(fit: _Fit, ceiling: float, rng: np.random.Generator | None) -> Evp
     se = None
     if rng is not None and fit.se_sampler is not None:
         se = _standard_error(fit.se_sampler, rng, SE_DRAWS)
-    return Evppi(value, se, fit.method, fit.edf, clipped=value != raw)
+    return Evppi(value, se, fit.method, fit.edf, clipped=_material(value, raw, ceiling))
+
+
+def _material(value: float, raw: float, scale: float) -> bool:
+    """Whether clipping moved an estimate by more than rounding (1e-9 of EVPI)."""
+    return abs(value - raw) > 1e-9 * max(scale, abs(raw), 1e-300)
 
 
 def evppi(values: FloatArray, params: Mapping[str, FloatArray],
@@ -533,7 +534,8 @@ def evppi_group(values: FloatArray, params: Sequence[FloatArray],
     floor = max(members)
     if est.value >= floor:
         return est
-    return Evppi(floor, est.se, est.method, est.edf, clipped=True)
+    return Evppi(floor, est.se, est.method, est.edf,
+                 clipped=est.clipped or _material(floor, est.value, ceiling))
 
 
 def evsi(values: FloatArray, param: FloatArray, n_new: float, n0: float) -> float:
