@@ -148,3 +148,12 @@ def test_user_text_in_figures_is_inert() -> None:
     run["options"]["stay"]["label"] = "<b onmouseover=x>Stay</b>"
     text = json.dumps(charts.npv_chart(run).figure)
     assert "<b" not in text and "&lt;b onmouseover=x&gt;Stay&lt;/b&gt;" in text
+
+
+def test_intersection_bands_are_drawn_and_never_rescaled() -> None:
+    skills = {"options": {"stay": {"skills": {}, "intersection_top_pct": [0.9, 0.5],
+                                   "intersection_p5": [0.2, 0.1],
+                                   "intersection_p95": [1.0, 0.8]}}}
+    data = charts.intersection_chart(skills, RUN).figure["data"]
+    assert [t["y"] for t in data] == [[1.0, 0.8], [0.2, 0.1], [0.9, 0.5]]
+    assert data[1]["fill"] == "tonexty"

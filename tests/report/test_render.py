@@ -174,3 +174,11 @@ def test_write_report_cleans_up_when_writing_fails(tmp_path: Path, run_dict: dic
     with pytest.raises(OSError):
         write_report({"run": run_dict}, tmp_path / "r.html")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_analysis_sentences_go_under_its_section(run_dict: dict[str, Any]) -> None:
+    skills = {**fixtures.skills(list(run_dict["options"]), 6),
+              "sentences": ["Platform skills <grow> fastest on the move."]}
+    html = render_report({"run": run_dict, "skills": skills}, inline_js=False)
+    section = html.split('data-section="skills"')[1].split("</section>")[0]
+    assert '<li>Platform skills &lt;grow&gt; fastest on the move.</li>' in section

@@ -50,28 +50,44 @@ def skills_chart(skills: Mapping[str, Any], run: Mapping[str, Any]) -> Chart | N
                  figure(data, layout), _skills_reading(opts, skill_names, names))
 
 
+def _factor(*series: Sequence[float]) -> float:
+    """100 when the analysis gives percentiles as fractions (0..1), else 1."""
+    top = max((float(x) for xs in series for x in xs), default=0.0)
+    return 100.0 if top <= 1.0 else 1.0
+
+
 def _scale(xs: Sequence[float]) -> list[float]:
     """Percentiles as 0-100 whether the analysis gives fractions or percents."""
-    xs = [float(x) for x in xs]
-    return [100 * x for x in xs] if xs and max(xs) <= 1.0 else xs
+    k = _factor(xs)
+    return [k * float(x) for x in xs]
 
 
 def _skill_traces(track: Mapping[str, Any], i: int, name: str, ax: str,
                   *, first: bool) -> list[dict[str, Any]]:
-    mid = _scale(track["percentile"])
+    common = {"xaxis": f"x{ax}", "yaxis": f"y{ax}", "showlegend": first}
+    k = _factor(track["percentile"], track.get("p95") or [])
+    lo, hi = ([k * x for x in track[q]] if track.get(q) else None for q in ("p5", "p95"))
+    return _line_and_band([k * x for x in track["percentile"]], lo, hi, i, name,
+                          "year %{x}: %{y:.0f}th percentile", common)
+
+
+def _line_and_band(mid: Sequence[float], lo: Sequence[float] | None,
+                   hi: Sequence[float] | None, i: int, name: str, hover: str,
+                   extra: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A median line in the option's colour, over its 5th-95th band when there is one."""
     years = year_list(len(mid))
-    common = {"xaxis": f"x{ax}", "yaxis": f"y{ax}", "legendgroup": f"o{i}"}
+    common = {"legendgroup": f"o{i}", **{k: v for k, v in extra.items() if k != "showlegend"}}
     out: list[dict[str, Any]] = []
-    if track.get("p5") and track.get("p95"):
-        out += [{"type": "scatter", "x": years, "y": _scale(track["p95"]), "mode": "lines",
+    if lo and hi:
+        out += [{"type": "scatter", "x": years, "y": list(hi), "mode": "lines",
                  "line": {"width": 0}, "showlegend": False, "hoverinfo": "skip", **common},
-                {"type": "scatter", "x": years, "y": _scale(track["p5"]), "mode": "lines",
+                {"type": "scatter", "x": years, "y": list(lo), "mode": "lines",
                  "fill": "tonexty", "fillcolor": colour(i, 0.15), "line": {"width": 0},
                  "showlegend": False, "hoverinfo": "skip", **common}]
-    out.append({"type": "scatter", "x": years, "y": mid, "mode": "lines", "name": name,
-                "line": {"color": colour(i), "width": 2}, "showlegend": first,
-                "hovertemplate": "year %{x}: %{y:.0f}th percentile<extra>%{fullData.name}"
-                                 "</extra>", **common})
+    out.append({"type": "scatter", "x": years, "y": list(mid), "mode": "lines", "name": name,
+                "line": {"color": colour(i), "width": 2},
+                "showlegend": extra.get("showlegend", True),
+                "hovertemplate": f"{hover}<extra>%{{fullData.name}}</extra>", **common})
     return out
 
 
@@ -92,18 +108,18 @@ def intersection_chart(skills: Mapping[str, Any], run: Mapping[str, Any]) -> Cha
             if o.get("intersection_top_pct")}
     if not opts:
         return None
-    names = labels(run)
-    data = [{"type": "scatter", "mode": "lines+markers", "name": esc(names.get(k, k)),
-             "x": year_list(len(o["intersection_top_pct"])), "y": o["intersection_top_pct"],
-             "line": {"color": colour(list(run["options"]).index(k)
-                                      if k in run["options"] else i), "width": 2},
-             "hovertemplate": "year %{x}: top %{y:.0f}%<extra>%{fullData.name}</extra>"}
-            for i, (k, o) in enumerate(opts.items())]
+    names, ids = labels(run), list(run["options"])
+    data = []
+    for i, (k, o) in enumerate(opts.items()):
+        index = ids.index(k) if k in ids else i
+        data += _line_and_band(o["intersection_top_pct"], o.get("intersection_p5"),
+                               o.get("intersection_p95"), index, esc(names.get(k, k)),
+                               "year %{x}: top %{y:.0f}%", {})
     layout = base_layout(320, xaxis={"title": {"text": "year"}, "dtick": 1},
                      yaxis={"title": {"text": "top % of peers"},
                             "autorange": "reversed", "ticksuffix": "%", "rangemode": "tozero"})
     last = {k: o["intersection_top_pct"][-1] for k, o in opts.items()}
-    order = sorted(last, key=lambda k: last[k])
+    order = sorted(last, key=lambda k: last[k])  # the rarest (best) rank first
     of = skills.get("intersection")
     what = f" ({', '.join(map(str, of))})" if isinstance(of, list) and of else ""
     reading = (f"In the last year {names.get(order[0], order[0])} puts you in the top "

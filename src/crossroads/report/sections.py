@@ -11,8 +11,8 @@ template does the markup and the escaping.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from crossroads.report import charts as ch
@@ -42,25 +42,34 @@ class Section:
     charts: tuple[ch.Chart, ...] = ()
     tables: tuple[Table, ...] = ()
     notes: tuple[str, ...] = ()
+    said: tuple[str, ...] = ()
 
 
 def build_sections(bundle: Mapping[str, Any]) -> list[Section]:
     """The sections to show for ``bundle``, in reading order (see docs/report.md)."""
     run = bundle["run"]
     out = [_worth(run), _cash(run), _criteria(run)]
-    if bundle.get("smaa"):
-        out.append(_robustness(bundle["smaa"], run))
-    if bundle.get("sensitivity"):
-        out.append(_sensitivity(bundle["sensitivity"], run))
-    if bundle.get("voi"):
-        out.append(_next(bundle["voi"], run, bundle.get("coverage")))
-    if bundle.get("skills"):
-        out.append(_skills(bundle["skills"], run))
-    if bundle.get("coverage"):
-        out.append(_coverage(bundle["coverage"]))
-    if bundle.get("market"):
-        out.append(_market(bundle["market"], run))
+    makers: dict[str, Callable[[Any], Section]] = {
+        "smaa": lambda d: _robustness(d, run),
+        "sensitivity": lambda d: _sensitivity(d, run),
+        "voi": lambda d: _next(d, run, bundle.get("coverage")),
+        "skills": lambda d: _skills(d, run),
+        "coverage": _coverage,
+        "market": lambda d: _market(d, run),
+    }
+    for key, make in makers.items():
+        data = bundle.get(key)
+        if data:
+            out.append(_with_sentences(make(data), data))
     return [s for s in out if s.charts or s.tables]
+
+
+def _with_sentences(section: Section, data: Any) -> Section:
+    """An analysis's own plain-language ``sentences`` (an extra key) go under its section."""
+    said = data.get("sentences") if isinstance(data, Mapping) else None
+    if not isinstance(said, list) or not said:
+        return section
+    return replace(section, said=tuple(str(x) for x in said))
 
 
 def _some(*charts: ch.Chart | None) -> tuple[ch.Chart, ...]:
