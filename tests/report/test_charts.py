@@ -139,8 +139,29 @@ def test_market_is_not_overlaid_on_options_in_another_currency() -> None:
 def test_market_reading_places_each_option() -> None:
     chart = charts.market_chart({**fixtures.market(), "p10": 55_000.0, "median": 65_000.0},
                                 RUN)
-    assert chart.reading.endswith("Stay's year-0 cash is below the median; Move's year-0 cash "
-                                  "is below the median.")
+    assert chart.reading.endswith("Stay's first-year pay is below the median; Move's "
+                                  "first-year pay is below the median.")
+
+
+def test_market_rows_from_option_references_mark_only_their_option() -> None:
+    run = json.loads(json.dumps(RUN))
+    run["options"]["move"]["first_year_base"] = {"mean": 90e3, "p5": 80e3, "p50": 90e3,
+                                                 "p95": 99e3}
+    ref = {**fixtures.market(), "option": "move", "label": "Move", "pay": 90e3,
+           "percentile": 12.0}
+    chart = charts.market_chart([ref], run)
+    markers = chart.figure["data"][2:]
+    assert [(t["name"], t["x"]) for t in markers] == [("Move", [90e3])]
+    assert chart.reading == "Move's first-year pay sits at the 12th percentile of its market."
+    assert chart.figure["data"][0]["y"] == [
+        "Move: Machine Learning Engineer / SE / US (n=412)"]
+
+
+def test_first_pay_prefers_base_pay() -> None:
+    option = {"cumulative_cash": {"p50": [50.0, 100.0]}}
+    assert charts.first_pay(option) == 50.0
+    assert charts.first_pay({**option, "first_year_base": {"p50": 40.0}}) == 40.0
+    assert charts.first_pay({}) is None
 
 
 def test_user_text_in_figures_is_inert() -> None:

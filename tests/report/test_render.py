@@ -182,3 +182,31 @@ def test_an_analysis_sentences_go_under_its_section(run_dict: dict[str, Any]) ->
     html = render_report({"run": run_dict, "skills": skills}, inline_js=False)
     section = html.split('data-section="skills"')[1].split("</section>")[0]
     assert '<li>Platform skills &lt;grow&gt; fastest on the move.</li>' in section
+
+
+def test_smaa_options_that_are_never_first_show_dashes(run_dict: dict[str, Any]) -> None:
+    smaa = fixtures.smaa(list(run_dict["options"]))
+    smaa["central_weights"]["rest"] = None
+    smaa["confidence"]["rest"] = float("nan")
+    html = render_report({"run": run_dict, "smaa": smaa}, inline_js=False)
+    row = html.split("<td>A year off</td>")[-1].split("</tr>")[0]
+    assert row.count(">-</td>") == 4
+
+
+def test_option_references_make_a_market_section(run_dict: dict[str, Any]) -> None:
+    run = json.loads(json.dumps(run_dict))
+    run["options"]["move"]["reference"] = {**fixtures.market(), "pay": 70e3,
+                                           "percentile": 8.0, "sentence": "Low pay."}
+    html = render_report({"run": run}, inline_js=False)
+    assert 'data-section="market"' in html
+    assert "Platform engineer&#39;s first-year pay sits at the 8th percentile" in html
+    assert 'data-section="market"' not in render_report({"run": run_dict}, inline_js=False)
+
+
+def test_run_notes_follow_the_verdict_and_a_run_may_have_neither(
+        run_dict: dict[str, Any]) -> None:
+    html = render_report({"run": {**run_dict, "notes": ["A <caveat>."]}}, inline_js=False)
+    head = html.split('data-section="worth"')[0]
+    assert '<li class="cr-aside">A &lt;caveat&gt;.</li>' in head
+    bare = {k: v for k, v in run_dict.items() if k not in ("verdict", "notes")}
+    assert 'class="cr-verdict"' not in render_report({"run": bare}, inline_js=False)

@@ -22,6 +22,7 @@ from typing import Any
 
 from crossroads.report.evidence_charts import (
     coverage_chart,
+    first_pay,
     intersection_chart,
     market_chart,
     skills_chart,
@@ -49,6 +50,7 @@ __all__ = [
     "cash_chart",
     "coverage_chart",
     "criteria_chart",
+    "first_pay",
     "intersection_chart",
     "market_chart",
     "npv_chart",
@@ -323,11 +325,14 @@ def tornado_chart(sensitivity: Mapping[str, Any], run: Mapping[str, Any]) -> Cha
     params = [esc(b["param"]) for b in bars][::-1]
     data = []
     for end, col in (("low", "#D55E00"), ("high", "#0072B2")):
-        data.append({"type": "bar", "orientation": "h", "name": f"param at its {end} end",
+        inputs = [f" = {b[end + '_input']:.3g}" if finite(b.get(end + "_input")) else ""
+                  for b in bars][::-1]
+        data.append({"type": "bar", "orientation": "h", "name": f"input at its {end} end",
                      "y": params, "x": [b[end] - base for b in bars][::-1], "base": base,
-                     "marker": {"color": col}, "customdata": [b[end] for b in bars][::-1],
-                     "hovertemplate": f"%{{y}} {end}: gap {money_hover(cur, 'customdata')}"
-                                      "<extra></extra>"})
+                     "marker": {"color": col},
+                     "customdata": [[b[end], x] for b, x in zip(bars[::-1], inputs, strict=True)],
+                     "hovertemplate": f"%{{y}}%{{customdata[1]}}: gap "
+                                      f"{money_hover(cur, 'customdata[0]')}<extra></extra>"})
     layout = base_layout(110 + 28 * len(bars), barmode="overlay",
                      xaxis=money_axis(cur, esc(sensitivity.get("target") or "value gap")),
                      yaxis={"automargin": True},

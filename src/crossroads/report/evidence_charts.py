@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from crossroads.evidence.reference import ordinal
 from crossroads.report.figure import (
     Chart,
     Fig,
@@ -15,13 +16,15 @@ from crossroads.report.figure import (
     colour,
     esc,
     figure,
+    finite,
     labels,
     money_axis,
     year_list,
 )
 from crossroads.verdict import money
 
-__all__ = ["coverage_chart", "intersection_chart", "market_chart", "skills_chart"]
+__all__ = ["coverage_chart", "first_pay", "intersection_chart", "market_chart",
+           "skills_chart"]
 
 
 def skills_chart(skills: Mapping[str, Any], run: Mapping[str, Any]) -> Chart | None:
@@ -168,7 +171,11 @@ def _coverage_reading(coverage: Mapping[str, Any], total: int, markets: Sequence
 
 def market_chart(market: Mapping[str, Any] | Sequence[Mapping[str, Any]],
                  run: Mapping[str, Any]) -> Chart | None:
-    """The market's 10th-90th percentile and median beside each option's year-0 cash."""
+    """The market's 10th-90th percentile and median beside each option's first-year pay.
+
+    ``market`` is one ``market --json`` object or a list of them; a row with an ``option``
+    key (an option's ``reference``) is set against that option's pay only.
+    """
     refs = [market] if isinstance(market, Mapping) else list(market)
     refs = [m for m in refs if m.get("n")]
     if not refs:
@@ -182,52 +189,77 @@ def market_chart(market: Mapping[str, Any] | Sequence[Mapping[str, Any]],
         "name": "market median", "marker": {"symbol": "line-ns-open", "size": 22,
                                             "color": "#0072B2", "line": {"width": 3}},
         "hovertemplate": "median $%{x:,.0f}<extra></extra>"}]
-    data += _year0_cash(run, refs)
+    data += _pay_markers(run, refs, rows)
     cur = refs[0].get("currency") or "USD"
-    layout = base_layout(150 + 40 * len(rows), xaxis=money_axis(cur, "a year, before tax"),
-                     yaxis={"automargin": True})
+    layout = base_layout(150 + 40 * len(rows), xaxis=money_axis(cur, "a year, before tax"))
     return Chart("market", "Salaries for the role",
-                 figure(data, layout), _market_reading(refs[0], run))
+                 figure(data, layout), _market_reading(refs, run))
+
+
+def first_pay(option: Mapping[str, Any]) -> float | None:
+    """An option's median first-year pay: base pay when the run gives it, else year-0 cash."""
+    base = option.get("first_year_base") or {}
+    if finite(base.get("p50")):
+        return float(base["p50"])
+    fan = option.get("cumulative_cash") or {}
+    return float(fan["p50"][0]) if fan.get("p50") else None
 
 
 def _market_name(m: Mapping[str, Any]) -> str:
     q = m.get("query") or {}
     parts = [str(v) for v in q.values()] if isinstance(q, Mapping) else []
-    name = m.get("label") or (" / ".join(parts) if parts else "market")
+    what = " / ".join(parts) if parts else "market"
+    name = f"{m['label']}: {what}" if m.get("label") else what
     return f"{name} (n={m['n']})"
 
 
-def _year0_cash(run: Mapping[str, Any], refs: Sequence[Mapping[str, Any]]) -> list[Fig]:
+def _pays(run: Mapping[str, Any], m: Mapping[str, Any]) -> dict[str, float]:
+    """Option id -> the pay to mark on market row ``m`` (only positive, known pay)."""
+    out = {}
+    for k, o in run["options"].items():
+        if m.get("option") not in (None, k):
+            continue
+        pay = m.get("pay") if m.get("option") == k and finite(m.get("pay")) else first_pay(o)
+        if pay is not None and pay > 0:
+            out[k] = float(pay)
+    return out
+
+
+def _pay_markers(run: Mapping[str, Any], refs: Sequence[Mapping[str, Any]],
+                 rows: Sequence[str]) -> list[Fig]:
     if run["currency"] != (refs[0].get("currency") or "USD"):
         return []  # different money: no honest overlay
     names = labels(run)
+    pays = [_pays(run, m) for m in refs]
     out = []
-    for i, (k, o) in enumerate(run["options"].items()):
-        fan = o.get("cumulative_cash")
-        if fan and fan["p50"][0] > 0:
+    for i, k in enumerate(run["options"]):
+        marks = [(row, p[k]) for row, p in zip(rows, pays, strict=True) if k in p]
+        if marks:
             out.append({"type": "scatter", "mode": "markers", "name": esc(names[k]),
-                        "x": [fan["p50"][0]] * len(refs), "y": [esc(_market_name(m))
-                                                                for m in refs],
+                        "y": [r for r, _ in marks], "x": [x for _, x in marks],
                         "marker": {"color": colour(i), "size": 11, "symbol": "diamond"},
-                        "hovertemplate": "year-0 cash $%{x:,.0f}<extra>%{fullData.name}"
+                        "hovertemplate": "first-year pay $%{x:,.0f}<extra>%{fullData.name}"
                                          "</extra>"})
     return out
 
 
-def _market_reading(m: Mapping[str, Any], run: Mapping[str, Any]) -> str:
+def _market_reading(refs: Sequence[Mapping[str, Any]], run: Mapping[str, Any]) -> str:
+    names = labels(run)
+    placed = [m for m in refs if m.get("option") in names and finite(m.get("percentile"))]
+    if placed:
+        return "; ".join(f"{names[m['option']]}'s first-year pay sits at the "
+                         f"{ordinal(round(m['percentile']))} percentile of its market"
+                         for m in placed[:3]) + "."
+    m = refs[0]
     cur = m.get("currency") or "USD"
     text = (f"The market median for {_market_name(m)} is {money(m['median'], cur)} "
             f"(10th-90th percentile {money(m['p10'], cur)} to {money(m['p90'], cur)})")
     if run["currency"] != cur:
         return text + f"; your options are in {run['currency']}, so they are not drawn on it."
-    names = labels(run)
     where = []
-    for k, o in run["options"].items():
-        fan = o.get("cumulative_cash")
-        if fan and fan["p50"][0] > 0:
-            x = fan["p50"][0]
-            pos = ("below the 10th percentile" if x < m["p10"] else "above the 90th percentile"
-                   if x > m["p90"] else "below the median" if x < m["median"] else
-                   "above the median")
-            where.append(f"{names[k]}'s year-0 cash is {pos}")
+    for k, x in _pays(run, m).items():
+        pos = ("below the 10th percentile" if x < m["p10"] else "above the 90th percentile"
+               if x > m["p90"] else "below the median" if x < m["median"] else
+               "above the median")
+        where.append(f"{names[k]}'s first-year pay is {pos}")
     return text + ("; " + "; ".join(where[:3]) if where else "") + "."

@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from crossroads.report import charts as ch
-from crossroads.report.figure import TOP, labels, pct
+from crossroads.report.figure import TOP, finite, labels, pct
 from crossroads.verdict import money
 
-__all__ = ["Section", "Table", "build_sections", "options_table"]
+__all__ = ["Section", "Table", "build_sections", "options_table", "references"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def build_sections(bundle: Mapping[str, Any]) -> list[Section]:
         "market": lambda d: _market(d, run),
     }
     for key, make in makers.items():
-        data = bundle.get(key)
+        data = bundle.get(key) or (references(run) if key == "market" else None)
         if data:
             out.append(_with_sentences(make(data), data))
     return [s for s in out if s.charts or s.tables]
@@ -148,11 +148,11 @@ def _robustness(smaa: Mapping[str, Any], run: Mapping[str, Any]) -> Section:
     crits = list(smaa.get("criteria") or [])
     central = smaa.get("central_weights") or {}
     conf = smaa.get("confidence") or {}
-    rows = tuple((names.get(k, k), *(pct(w.get(c, 0.0)) for c in crits),
-                  pct(conf[k]) if k in conf else "-") for k, w in central.items())
+    rows = tuple((names.get(k, k), *(pct(w.get(c, 0.0)) if w else "-" for c in crits),
+                  pct(conf[k]) if finite(conf.get(k)) else "-") for k, w in central.items())
     table = Table(("option", *crits, "confidence"), rows,
                   "Central weights: the typical weights that make each option best; "
-                  "confidence: how often it is best at those weights.",
+                  "confidence: how often it is best at those weights; - : never first.",
                   numeric=tuple(range(1, len(crits) + 2))) if rows else None
     dropped = list(smaa.get("dropped") or [])
     notes = ((f"Left out because they do not vary: {', '.join(dropped)}.",) if dropped else ())
@@ -238,6 +238,13 @@ def _coverage(coverage: Mapping[str, Any]) -> Section:
         _some(ch.coverage_chart(coverage)), (table,) if rows else ())
 
 
+def references(run: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The options' market references (``reference:`` in the decision file) as market rows."""
+    names = labels(run)
+    return [{**o["reference"], "option": k, "label": names[k]}
+            for k, o in run["options"].items() if o.get("reference")]
+
+
 def _join(xs: Sequence[Any] | None) -> str:
     return ", ".join(map(str, xs or [])) or "-"
 
@@ -250,5 +257,5 @@ def _market(market: Mapping[str, Any] | Sequence[Mapping[str, Any]],
         "market", "Your offers against the market",
         "Salaries in the shipped public data set matching the role, level and country: the "
         "bar spans the 10th to the 90th percentile and the tick is the median. Diamonds are "
-        "each option's median cash in its first year.",
+        "each option's median first-year pay (base pay, where the run gives it).",
         _some(ch.market_chart(market, run)), notes=notes)
