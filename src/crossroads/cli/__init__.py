@@ -19,6 +19,7 @@ from crossroads.cli.init import init_command
 from crossroads.cli.market import market_command
 from crossroads.cli.report import report_command
 from crossroads.cli.research import research_app
+from crossroads.cli.serve import serve_command
 
 app = typer.Typer(
     name="crossroads",
@@ -107,6 +108,7 @@ app.add_typer(research_app, name="research")
 app.command("market")(market_command)
 app.command("report")(report_command)
 app.command("init")(init_command)
+app.command("serve")(serve_command)
 
 
 def main() -> None:

@@ -1,0 +1,163 @@
+"""Simulations off the event loop: a fixed set of workers behind a bounded queue.
+
+A what-if at 20,000 draws is a second of CPU; fifty people (or one person dragging fifty
+sliders) must not start fifty simulations at once nor queue without limit. :class:`SimPool`
+owns a ``concurrent.futures`` executor with ``workers`` workers (processes by default, so
+two simulations really use two cores; threads for in-process tests) and admits at most
+``queue`` jobs at a time, running or waiting. Beyond that it raises :class:`Busy`, which
+the routes turn into ``503 Service Unavailable`` with ``Retry-After``.
+
+Jobs are plain functions of picklable arguments. A worker compiles the decision file
+itself (compiled models do not pickle) and keeps it in its own :class:`ModelCache`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import signal
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from crossroads.model.errors import DecisionError
+from crossroads.web.dashboard import dashboard_charts, option_rows
+from crossroads.web.models import MODELS, problems_of
+
+__all__ = ["Busy", "ReportJob", "SimPool", "WhatIfJob", "run_report", "run_whatif"]
+
+T = TypeVar("T")
+
+class Busy(Exception):
+    """The queue is full; try again in ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"the simulation queue is full; retry in {retry_after} s")
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class WhatIfJob:
+    """One what-if run: which file, how many draws, which params pinned at which value."""
+
+    path: str
+    db: str | None
+    research_version: int
+    samples: int
+    seed: int | None
+    overrides: tuple[tuple[str, float], ...]
+
+
+def run_whatif(job: WhatIfJob) -> dict[str, Any]:
+    """Run ``crossroads.run`` for a job; return ``to_dict()``, table rows, charts and timing.
+
+    An invalid file gives ``{"problems": [...]}`` instead.
+
+    ``run_ms`` is the wall time of ``crossroads.run`` inside the worker; ``cpu_ms`` the CPU
+    time of that thread, which is what the run costs when nothing else competes for the CPU.
+    """
+    from crossroads.api import run
+
+    try:
+        model = MODELS.get(Path(job.path), db=job.db, version=job.research_version)
+    except DecisionError as exc:  # sent back as data: DecisionError does not unpickle
+        return {"problems": problems_of(exc)}
+    wall, cpu = time.perf_counter(), time.thread_time()
+    result = run(model, samples=job.samples, seed=job.seed, overrides=dict(job.overrides))
+    run_ms, cpu_ms = 1000 * (time.perf_counter() - wall), 1000 * (time.thread_time() - cpu)
+    data = result.to_dict()
+    return {"result": data, "rows": option_rows(data), "charts": dashboard_charts(data),
+            "run_ms": run_ms, "cpu_ms": cpu_ms}
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One HTML report of a decision file, at the file's own sample count."""
+
+    path: str
+    db: str | None
+    research_version: int
+
+
+def run_report(job: ReportJob) -> dict[str, Any]:
+    """``{"html": the self-contained report}`` of a decision file, or ``{"problems": ...}``."""
+    from crossroads.report import render_report
+    from crossroads.report.bundle import build_bundle
+
+    try:
+        model = MODELS.get(Path(job.path), db=job.db, version=job.research_version)
+    except DecisionError as exc:
+        return {"problems": problems_of(exc)}
+    return {"html": render_report(build_bundle(model), inline_js=True)}
+
+
+def _worker_init() -> None:
+    # Ctrl-C reaches the whole process group; the server, not each worker, shuts down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _warm() -> None:
+    import crossroads.api  # noqa: F401  # import numpy, scipy and the core before a user waits
+
+
+class SimPool:
+    """A fixed-size executor plus an admission counter bounding running + waiting jobs."""
+
+    def __init__(self, workers: int, queue: int, kind: str = "process") -> None:
+        self.workers = workers
+        self.limit = queue
+        self.kind = kind
+        self.pending = 0
+        self.peak = 0
+        self._executor: Executor | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def start(self) -> None:
+        """Create the executor (and start warming the workers up)."""
+        self._loop = asyncio.get_running_loop()
+        if self.kind == "process":
+            context = multiprocessing.get_context("spawn")  # never fork a threaded server
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=context,
+                                                 initializer=_worker_init)
+            for _ in range(self.workers):
+                self._executor.submit(_warm)
+        else:
+            self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="crossroads-sim")
+
+    def shutdown(self) -> None:
+        """Stop the workers; queued jobs are cancelled, running ones finish."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(*args)`` on a worker; raise :class:`Busy` when the queue is full."""
+        if self._executor is None or self._loop is None:
+            raise RuntimeError("the simulation pool is not started")
+        if self.pending >= self.limit:
+            raise Busy(self.retry_after())
+        self.pending += 1
+        self.peak = max(self.peak, self.pending)
+        future: Future[T] = self._executor.submit(fn, *args)
+        future.add_done_callback(self._release)
+        # If the client goes away, wrap_future cancels a job that has not started yet.
+        return await asyncio.wrap_future(future)
+
+    def _release(self, _future: Future[Any]) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            loop.call_soon_threadsafe(self._done)
+        except RuntimeError:  # the loop closed between the check and the call
+            pass
+
+    def _done(self) -> None:
+        self.pending -= 1
+
+    def retry_after(self) -> int:
+        """Seconds until a place is likely free: a second of work per queued job per worker."""
+        return max(1, round(self.pending / self.workers))

@@ -1,0 +1,12 @@
+"""The app's routes, one module per page family; :data:`ROUTERS` in mounting order."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from crossroads.web.routes import api, decisions, home, market, research
+
+ROUTERS: tuple[APIRouter, ...] = (home.router, decisions.router, api.router,
+                                  research.router, market.router)
+
+__all__ = ["ROUTERS"]

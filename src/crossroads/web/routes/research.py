@@ -1,0 +1,179 @@
+"""The research log: who you talked to, what they estimated, and who you have not heard from.
+
+Reads and writes go through :mod:`crossroads.store` (one transaction per request); the
+records are checked by :func:`crossroads.evidence.research.make_conversation`, so the web
+form accepts exactly what `crossroads research add` accepts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+
+from crossroads.evidence.research import (
+    KNOWN_STAGES,
+    STANCES,
+    Conversation,
+    FieldError,
+    coverage,
+    make_conversation,
+)
+from crossroads.store import (
+    ConversationNotFound,
+    StoreError,
+    add_conversation,
+    delete_conversation,
+    get_conversation,
+    list_conversations,
+    transaction,
+    update_conversation,
+)
+from crossroads.web.context import Ctx, WebContext
+
+router = APIRouter(prefix="/research")
+
+TEXT_FIELDS = ("person", "years", "market", "stage", "size", "role", "date", "notes")
+
+
+def _log(ctx: WebContext) -> dict[int, Conversation]:
+    with transaction(ctx.engine()) as conn:
+        return list_conversations(conn)
+
+
+@router.get("", name="research")
+async def research_page(request: Request, ctx: Ctx) -> Response:
+    """The log as a table, and its coverage: markets x stages x experience, and the gaps."""
+    try:
+        log = await run_in_threadpool(_log, ctx)
+    except StoreError as exc:
+        raise HTTPException(503, str(exc)) from exc
+    cov = coverage(list(log.values()))
+    grid: dict[tuple[str, str], int] = {}
+    for (market, stage, _band), n in cov.counts.items():
+        grid[(market, stage)] = grid.get((market, stage), 0) + n
+    markets = [*cov.markets, *(["?"] if any(m == "?" for m, _ in grid) else [])]
+    stages = [*cov.stages, *(["?"] if any(s == "?" for _, s in grid) else [])]
+    context = {"log": log, "coverage": cov, "grid": grid, "markets": markets,
+               "stages": stages}
+    return ctx.templates.TemplateResponse(request, "research.html", context)
+
+
+def _lines(pairs: Mapping[str, str]) -> str:
+    return "\n".join(f"{k} = {v}" for k, v in pairs.items())
+
+
+def _form_values(conv: Conversation | None) -> dict[str, str]:
+    if conv is None:
+        return {k: "" for k in (*TEXT_FIELDS, "estimates", "stances")}
+    data = conv.to_dict()
+    values = {k: "" if data[k] is None else str(data[k]) for k in TEXT_FIELDS}
+    values.update(estimates=_lines(conv.estimates), stances=_lines(conv.stances))
+    return values
+
+
+def _form(request: Request, ctx: WebContext, values: dict[str, str], *,
+          conversation_id: int | None, error: FieldError | None = None) -> Response:
+    context = {"values": values, "conversation_id": conversation_id, "stages": KNOWN_STAGES,
+               "stance_names": STANCES, "error": error,
+               "action": "/research" if conversation_id is None
+               else f"/research/{conversation_id}"}
+    return ctx.templates.TemplateResponse(request, "research_form.html", context,
+                                          422 if error else 200)
+
+
+@router.get("/new", name="research_new")
+async def new_form(request: Request, ctx: Ctx) -> Response:
+    """An empty form for a new conversation."""
+    return _form(request, ctx, _form_values(None), conversation_id=None)
+
+
+@router.get("/{conversation_id}/edit", name="research_edit")
+async def edit_form(request: Request, conversation_id: int,
+                    ctx: Ctx) -> Response:
+    """The form filled with a logged conversation."""
+    conv = await run_in_threadpool(_get, ctx, conversation_id)
+    return _form(request, ctx, _form_values(conv), conversation_id=conversation_id)
+
+
+def _get(ctx: WebContext, conversation_id: int) -> Conversation:
+    try:
+        with transaction(ctx.engine()) as conn:
+            return get_conversation(conn, conversation_id)
+    except ConversationNotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+
+
+def parse_pairs(field: str, text: str) -> dict[str, str]:
+    """``name = value`` lines (blank lines ignored) as a dict; :class:`FieldError` if malformed.
+
+    >>> parse_pairs("estimates", "p_em = 30% to 50%\\n\\nhalf_life: 3 to 6")
+    {'p_em': '30% to 50%', 'half_life': '3 to 6'}
+    """
+    out: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        sep = "=" if "=" in line else ":"
+        name, found, value = line.partition(sep)
+        if not found or not name.strip() or not value.strip():
+            raise FieldError(field, f"line {number}: expected `name = value`, got {line!r}")
+        out[name.strip()] = value.strip()
+    return out
+
+
+async def _submitted(request: Request) -> tuple[dict[str, str], Conversation | FieldError]:
+    form = await request.form()
+    values = {k: str(form.get(k, "")) for k in (*TEXT_FIELDS, "estimates", "stances")}
+    raw: dict[str, object] = {k: values[k].strip() or None for k in TEXT_FIELDS}
+    raw["notes"] = values["notes"]
+    try:
+        raw["estimates"] = parse_pairs("estimates", values["estimates"])
+        raw["stances"] = parse_pairs("stances", values["stances"])
+        return values, make_conversation(raw)
+    except FieldError as exc:
+        return values, exc
+
+
+@router.post("", name="research_add")
+async def add(request: Request, ctx: Ctx) -> Response:
+    """Store a new conversation; back to the log."""
+    values, conv = await _submitted(request)
+    if isinstance(conv, FieldError):
+        return _form(request, ctx, values, conversation_id=None, error=conv)
+    await run_in_threadpool(_write, ctx, lambda conn: add_conversation(conn, conv))
+    return RedirectResponse("/research", 303)
+
+
+@router.post("/{conversation_id}", name="research_update")
+async def update(request: Request, conversation_id: int,
+                 ctx: Ctx) -> Response:
+    """Replace a conversation with the form's values; back to the log."""
+    values, conv = await _submitted(request)
+    if isinstance(conv, FieldError):
+        return _form(request, ctx, values, conversation_id=conversation_id, error=conv)
+    await run_in_threadpool(
+        _write, ctx, lambda conn: update_conversation(conn, conversation_id, conv))
+    return RedirectResponse("/research", 303)
+
+
+@router.post("/{conversation_id}/delete", name="research_delete")
+async def delete(conversation_id: int, ctx: Ctx) -> Response:
+    """Delete a conversation; back to the log."""
+    await run_in_threadpool(_write, ctx, lambda conn: delete_conversation(conn, conversation_id))
+    return RedirectResponse("/research", 303)
+
+
+def _write(ctx: WebContext, action: Any) -> None:
+    try:
+        with transaction(ctx.engine()) as conn:
+            action(conn)
+    except ConversationNotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except StoreError as exc:
+        raise HTTPException(503, str(exc)) from exc
+    finally:
+        ctx.research_changed()

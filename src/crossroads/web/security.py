@@ -1,0 +1,304 @@
+"""The guard in front of every request: host, token, body size, CSRF, security headers.
+
+One pure ASGI middleware, so no route can forget a check. In order:
+
+1. **Host header.** Without a token the app only answers requests addressed to a loopback
+   name (``127.0.0.1``, ``localhost``, ``[::1]``): a web page cannot use DNS rebinding to
+   read your salaries through your browser.
+2. **Token.** With ``--token``, every request carries it: ``Authorization: Bearer TOKEN``,
+   or ``?token=TOKEN`` once, which sets an HttpOnly, SameSite=Strict cookie holding a value
+   derived from the token (never the token itself) and redirects to the same URL without it.
+3. **Body size.** Any request body is read here, counting the bytes as they stream in, and
+   refused with 413 past ``max_body`` (the Content-Length header is checked first, but not
+   trusted).
+4. **CSRF.** Every POST/PUT/PATCH/DELETE needs the session's CSRF token, in the
+   ``X-CSRF-Token`` header or the ``csrf_token`` form field. The token is an HMAC of the
+   session cookie under a secret that lives only in the server process (a signed double
+   submit), so a cookie planted by another site cannot be paired with a token. Requests
+   authenticated with the ``Authorization`` header are exempt: browsers never add it on
+   their own. A cross-site ``Origin`` or ``Sec-Fetch-Site`` is refused as well.
+5. **Headers.** A CSP with no remote source, ``frame-ancestors 'none'``, nosniff,
+   no-referrer, and ``Cache-Control: no-store`` on everything but static files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Awaitable, Callable, MutableMapping
+from http.cookies import CookieError, SimpleCookie
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from crossroads.web.settings import LOOPBACK_NAMES, Settings
+
+__all__ = [
+    "CSP",
+    "CSRF_FIELD",
+    "CSRF_HEADER",
+    "SESSION_COOKIE",
+    "Guard",
+    "auth_cookie_name",
+    "csrf_token_for",
+]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+SESSION_COOKIE = "crossroads_session"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+# Plotly writes inline style attributes and <style> elements, hence 'unsafe-inline' for
+# styles only; scripts come from this server alone.
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
+)
+
+
+class Refused(Exception):
+    """A request the guard answers itself, with this status and message."""
+
+    def __init__(self, status: int, message: str,
+                 headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers
+
+
+def csrf_token_for(secret: bytes, session: str) -> str:
+    """The CSRF token that goes with a session cookie: HMAC-SHA256 under the server secret.
+
+    >>> len(csrf_token_for(b"k" * 32, "abc"))
+    64
+    """
+    return hmac.new(secret, b"csrf:" + session.encode(), hashlib.sha256).hexdigest()
+
+
+def auth_cookie_name(port: int) -> str:
+    """Cookies ignore ports, so two servers on one machine need distinct cookie names."""
+    return f"crossroads_auth_{port}"
+
+
+def _auth_value(token: str) -> str:
+    return hashlib.sha256(b"crossroads-auth:" + token.encode()).hexdigest()
+
+
+def _same(a: str | None, b: str) -> bool:
+    return a is not None and hmac.compare_digest(a.encode(), b.encode())
+
+
+def _cookie(name: str, value: str) -> bytes:
+    return f"{name}={value}; Path=/; HttpOnly; SameSite=Strict".encode()
+
+
+class _Request:
+    """The few parts of the ASGI scope the guard reads, decoded once."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self.method: str = scope["method"]
+        self.path: str = scope["path"]
+        self.headers: dict[str, str] = {}
+        for key, value in scope.get("headers", []):
+            name = key.decode("latin-1").lower()
+            text = value.decode("latin-1")
+            self.headers[name] = f"{self.headers[name]}, {text}" if name in self.headers else text
+        jar: SimpleCookie = SimpleCookie()
+        try:
+            jar.load(self.headers.get("cookie", ""))
+        except CookieError:  # a malformed Cookie header is just no cookies
+            jar = SimpleCookie()
+        self.cookies = {k: m.value for k, m in jar.items()}
+        self.query = parse_qs(scope.get("query_string", b"").decode("latin-1"),
+                              keep_blank_values=True)
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name)
+
+
+class Guard:
+    """ASGI middleware applying the checks in this module's docstring to every request."""
+
+    def __init__(self, app: ASGIApp, settings: Settings, secret: bytes) -> None:
+        self.app = app
+        self.settings = settings
+        self.secret = secret
+        self.auth_cookie = auth_cookie_name(settings.port)
+        self.auth_value = _auth_value(settings.token) if settings.token else ""
+        self.hosts = {h.lower() for h in (*LOOPBACK_NAMES, *settings.extra_hosts)}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] != "http":  # no websockets here
+            return
+        request = _Request(scope)
+        cookies: list[bytes] = []
+        try:
+            self._check_host(request)
+            via = self._check_token(request, cookies)
+            body = await self._read_body(request, receive)
+            session = self._session(request, cookies)
+            if request.method not in SAFE_METHODS:
+                self._check_csrf(request, body, session, exempt=via == "header")
+        except Refused as refusal:
+            await self._refuse(request, send, refusal, cookies)
+            return
+        await self.app(scope, _replay(body, receive), _with_headers(send, request, cookies))
+
+    def _check_host(self, request: _Request) -> None:
+        if not self.settings.checks_host_header:
+            return
+        host = request.header("host") or ""
+        name = urlsplit(f"//{host}").hostname or ""
+        if name.lower() not in self.hosts and f"[{name.lower()}]" not in self.hosts:
+            raise Refused(400, f"unexpected Host header {host!r}: without a token crossroads "
+                               "only answers requests addressed to 127.0.0.1 or localhost")
+
+    def _check_token(self, request: _Request, cookies: list[bytes]) -> str:
+        """Return how the request authenticated: header, cookie, query or none needed."""
+        if not self.settings.token:
+            return "none"
+        token = self.settings.token
+        auth = request.header("authorization") or ""
+        scheme, _, value = auth.partition(" ")
+        if scheme.lower() == "bearer" and _same(value.strip(), token):
+            return "header"
+        if _same(request.cookies.get(self.auth_cookie), self.auth_value):
+            return "cookie"
+        given = request.query.get("token", [None])[-1]
+        if _same(given, token):
+            cookies.append(_cookie(self.auth_cookie, self.auth_value))
+            if request.method in ("GET", "HEAD"):
+                raise Refused(303, "authenticated; redirecting", (
+                    (b"location", _without_token(request).encode()),
+                    (b"set-cookie", cookies[-1])))
+            return "query"
+        raise Refused(401, "this crossroads server needs its token: open the link printed "
+                           "by `crossroads serve` (?token=...) or send "
+                           "'Authorization: Bearer TOKEN'",
+                      ((b"www-authenticate", b'Bearer realm="crossroads"'),))
+
+    async def _read_body(self, request: _Request, receive: Receive) -> bytes:
+        limit = self.settings.max_body
+        declared = request.header("content-length")
+        if declared is not None and (not declared.strip().isdigit() or int(declared) > limit):
+            raise Refused(413, f"request body over the {limit:,}-byte limit")
+        if declared is None and "transfer-encoding" not in request.headers:
+            return b""
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise Refused(400, "client disconnected")
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise Refused(413, f"request body over the {limit:,}-byte limit")
+            chunks.append(chunk)
+            more = bool(message.get("more_body"))
+        return b"".join(chunks)
+
+    def _session(self, request: _Request, cookies: list[bytes]) -> str | None:
+        """The session id from the cookie; a fresh one (set on the response) if absent."""
+        session = request.cookies.get(SESSION_COOKIE, "")
+        state = request.scope.setdefault("state", {})
+        known = len(session) == 43 and session.replace("-", "").replace("_", "").isalnum()
+        if not known:
+            fresh = secrets.token_urlsafe(32)
+            cookies.append(_cookie(SESSION_COOKIE, fresh))
+            state["csrf_token"] = csrf_token_for(self.secret, fresh)
+            return None
+        state["csrf_token"] = csrf_token_for(self.secret, session)
+        return session
+
+    def _check_csrf(self, request: _Request, body: bytes, session: str | None, *,
+                    exempt: bool) -> None:
+        site = request.header("sec-fetch-site")
+        origin = request.header("origin")
+        if site == "cross-site" or (origin and origin != "null"
+                                    and urlsplit(origin).netloc != request.header("host")):
+            raise Refused(403, "cross-site request refused")
+        if exempt:
+            return
+        given = request.header(CSRF_HEADER)
+        ctype = (request.header("content-type") or "").split(";")[0].strip().lower()
+        if given is None and ctype == "application/x-www-form-urlencoded":
+            fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+            given = fields.get(CSRF_FIELD, [None])[-1]
+        if session is None or not _same(given, csrf_token_for(self.secret, session)):
+            raise Refused(403, "missing or stale CSRF token: reload the page and try again")
+
+    async def _refuse(self, request: _Request, send: Send, refusal: Refused,
+                      cookies: list[bytes]) -> None:
+        wants_json = request.path.startswith("/api/")
+        payload = (json.dumps({"error": refusal.message}) if wants_json
+                   else refusal.message + "\n").encode()
+        ctype = b"application/json" if wants_json else b"text/plain; charset=utf-8"
+        headers = [(b"content-type", ctype), (b"content-length", str(len(payload)).encode()),
+                   *refusal.headers, *SECURITY_HEADERS, (b"cache-control", b"no-store")]
+        if refusal.status == 413:
+            headers.append((b"connection", b"close"))
+        headers += [(b"set-cookie", c) for c in cookies
+                    if (b"set-cookie", c) not in refusal.headers]
+        await send({"type": "http.response.start", "status": refusal.status,
+                    "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+
+
+def _without_token(request: _Request) -> str:
+    rest = {k: v for k, v in request.query.items() if k != "token"}
+    query = urlencode(rest, doseq=True)
+    return request.path + (f"?{query}" if query else "")
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive() that hands the already-read body to the app, then defers to the client."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+def _with_headers(send: Send, request: _Request, cookies: list[bytes]) -> Send:
+    """Add the security headers and any new cookies to the app's response."""
+    static = request.path.startswith("/static/")
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            present = {k.lower() for k, _ in headers}
+            headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+            if not static and b"cache-control" not in present:
+                headers.append((b"cache-control", b"no-store"))
+            headers += [(b"set-cookie", c) for c in cookies]
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return wrapped

@@ -1,0 +1,101 @@
+"""Every page renders, escapes what users wrote, and says what is wrong when a file is."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.web.conftest import csrf_token
+
+pytestmark = pytest.mark.anyio
+
+PAGES = [
+    "/",
+    "/d/0/small.yaml",
+    "/d/0/broken.yaml",
+    "/edit/0/small.yaml",
+    "/edit/0/broken.yaml",
+    "/research",
+    "/research/new",
+    "/market",
+    "/market?title=Data+Scientist&level=SE&country=US",
+    "/market?title=Data+Scientst",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+async def test_every_page_renders(client: httpx.AsyncClient, path: str) -> None:
+    response = await client.get(path)
+    assert response.status_code == 200, response.text[:500]
+    assert response.headers["content-type"].startswith("text/html")
+    assert '<meta name="csrf-token"' in response.text
+    assert "<script>" not in response.text  # inline scripts would break the CSP
+
+
+async def test_index_lists_files_with_titles_and_problems(client: httpx.AsyncClient) -> None:
+    text = (await client.get("/")).text
+    assert 'href="/d/0/small.yaml"' in text and "Stay or move?" in text
+    assert "Leave the ML lead track for platform engineering?" in text
+    assert "broken.yaml:4:" in text  # the first problem of the broken file, located
+
+
+async def test_dashboard_shows_numbers_sliders_and_escapes_labels(
+        client: httpx.AsyncClient) -> None:
+    text = (await client.get("/d/0/small.yaml")).text
+    assert "Stay &lt;b&gt;put&lt;/b&gt;" in text and "<b>put</b>" not in text
+    for name in ("multiple", "p_promo", "bump"):
+        assert f'id="s-{name}"' in text
+    assert 'id="s-pay_now"' not in text  # a constant has nothing to slide
+    assert 'data-option="move"' in text and "2,000 draws" in text
+
+
+async def test_broken_file_page_points_at_the_line(client: httpx.AsyncClient) -> None:
+    text = (await client.get("/d/0/broken.yaml")).text
+    assert "The file has problems" in text and "line 4, column" in text
+
+
+async def test_editor_holds_the_file_escaped(client: httpx.AsyncClient) -> None:
+    text = (await client.get("/edit/0/small.yaml")).text
+    assert "label: Stay &lt;b&gt;put&lt;/b&gt;" in text
+    assert '<textarea id="text"' in text
+
+
+@pytest.mark.parametrize("path", ["/d/0/nope.yaml", "/d/7/small.yaml", "/edit/0/%2e%2e/x.yaml",
+                                  "/d/0/..%2f..%2fetc%2fx.yaml",
+                                  "/d/0/.hidden.yaml", "/edit/0/small.txt"])
+async def test_missing_or_outside_files_are_404(client: httpx.AsyncClient, path: str) -> None:
+    assert (await client.get(path)).status_code == 404
+
+
+async def test_market_page_shows_figures_and_warnings(client: httpx.AsyncClient) -> None:
+    text = (await client.get("/market?title=Data+Scientist&level=SE&country=SG")).text
+    assert 'id="m-median"' in text or 'id="market-error"' in text
+    text = (await client.get("/market?title=Data+Scientist&level=SE&country=US")).text
+    assert 'id="m-n"' in text and 'id="m-p10"' in text and 'id="m-p90"' in text
+    typo = (await client.get("/market?title=Data+Scientst")).text
+    assert "did you mean" in typo
+
+
+async def test_report_downloads_when_the_report_package_is_there(
+        client: httpx.AsyncClient) -> None:
+    pytest.importorskip("crossroads.report.bundle")
+    response = await client.get("/report/0/small.yaml")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == 'attachment; filename="small-report.html"'
+    assert "Stay or move?" in response.text
+    assert (await client.get("/report/0/broken.yaml")).status_code == 422
+
+
+async def test_plotly_is_served_locally_and_cached(client: httpx.AsyncClient) -> None:
+    response = await client.get("/static/plotly.min.js")
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert response.headers["content-encoding"] == "gzip"  # httpx asks for gzip
+    assert b"plotly.js" in response.content[:200]
+    again = await client.get("/static/plotly.min.js",
+                             headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304
+
+
+async def test_csrf_token_is_stable_within_a_session(client: httpx.AsyncClient) -> None:
+    assert await csrf_token(client) == await csrf_token(client, "/")
