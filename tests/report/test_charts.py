@@ -130,6 +130,17 @@ def test_voi_with_nothing_to_learn_says_so() -> None:
     assert chart.reading.startswith("Perfect information is worth $0: nothing you could find")
 
 
+def test_voi_when_no_single_input_matters_does_not_send_you_after_one() -> None:
+    voi = {"evpi": 19_000.0, "evppi": {"a": 14.0, "b": 1.0, "c": 0.0, "d": 0.0}}
+    chart = charts.voi_chart(voi, RUN)
+    assert chart.reading == (
+        "Knowing everything would be worth $19k, but no single input is worth much to pin "
+        "down (at most $14, `a`): what could change your choice is spread over many inputs, "
+        "or is chance nobody can tell you in advance.")
+    assert chart.figure["data"][0]["y"] == ["b", "a"]   # inputs worth nothing are left out
+    assert charts.voi_params({"evppi": {"c": 0.0, "d": 0.0}}) == ["c", "d"]
+
+
 def test_market_is_not_overlaid_on_options_in_another_currency() -> None:
     chart = charts.market_chart(fixtures.market(), {**RUN, "currency": "EUR"})
     assert len(chart.figure["data"]) == 2

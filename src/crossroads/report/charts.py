@@ -59,6 +59,7 @@ __all__ = [
     "tornado_chart",
     "value_chart",
     "voi_chart",
+    "voi_params",
 ]
 
 
@@ -392,7 +393,7 @@ def voi_chart(voi: Mapping[str, Any], run: Mapping[str, Any]) -> Chart | None:
     """What to find out next: EVPPI per param (and EVSI, groups) against the EVPI line."""
     cur = voi.get("currency") or run["currency"]
     evppi: Mapping[str, float] = voi.get("evppi") or {}
-    ranked = sorted(evppi, key=lambda p: -evppi[p])[:TOP][::-1]
+    ranked = voi_params(voi)[::-1]
     if not ranked:
         return None
     data = [_voi_bars("knowing it exactly (EVPPI)", ranked, evppi, "#0072B2", cur)]
@@ -424,10 +425,27 @@ def _voi_bars(name: str, keys: Sequence[str], values: Mapping[str, float], col: 
             "hovertemplate": f"%{{y}}: {money_hover(cur)}<extra>{name}</extra>"}
 
 
+def voi_params(voi: Mapping[str, Any]) -> list[str]:
+    """The inputs worth showing, highest EVPPI first: those worth anything (at most
+    :data:`TOP`), or the first five when none is."""
+    evppi: Mapping[str, float] = voi.get("evppi") or {}
+    ranked = sorted(evppi, key=lambda p: -evppi[p])
+    return [p for p in ranked if evppi[p] > 0][:TOP] or ranked[:5]
+
+
+#: Below this share of EVPI the best single input is "not worth much" to pin down.
+SMALL_SHARE = 0.05
+
+
 def _voi_reading(evpi: float, evppi: Mapping[str, float], cur: str) -> str:
     best = max(evppi, key=lambda p: evppi[p])
-    if evpi <= 0 or evppi[best] <= 0:
+    if evpi <= 0:
         return (f"Perfect information is worth {money(evpi, cur)}: nothing you could find out "
                 "would change which option is best.")
+    if evppi[best] < SMALL_SHARE * evpi:
+        return (f"Knowing everything would be worth {money(evpi, cur)}, but no single input is "
+                f"worth much to pin down (at most {money(max(evppi[best], 0.0), cur)}, "
+                f"`{best}`): what could change your choice is spread over many inputs, or is "
+                "chance nobody can tell you in advance.")
     return (f"Knowing everything would be worth {money(evpi, cur)}; of single inputs, pinning "
             f"down `{best}` is worth most ({money(evppi[best], cur)}): find that out first.")

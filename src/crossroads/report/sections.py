@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from crossroads.report import charts as ch
-from crossroads.report.figure import TOP, finite, labels, pct
+from crossroads.report.figure import finite, labels, pct
 from crossroads.verdict import money
 
 __all__ = ["Section", "Table", "build_sections", "options_table", "references"]
@@ -187,7 +187,7 @@ def _next(voi: Mapping[str, Any], run: Mapping[str, Any],
     if people:
         cols += ["people asked", "not heard from"]
     rows = []
-    for p in sorted(evppi, key=lambda p: -evppi[p])[:TOP]:
+    for p in ch.voi_params(voi):
         row = [f"`{p}`", money(evppi[p], cur)] + ([money(evsi[p], cur)] if evsi and p in evsi
                                                   else ["-"] if evsi else [])
         if people:
