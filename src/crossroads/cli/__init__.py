@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from crossroads.cli.analysis import COMMANDS as ANALYSIS_COMMANDS
 from crossroads.cli.common import console, fail, load_or_exit
 from crossroads.cli.init import init_command
 from crossroads.cli.market import market_command
@@ -104,6 +105,8 @@ class _progress:
             self._bar.stop()
 
 
+for _name, _command in ANALYSIS_COMMANDS.items():
+    app.command(_name)(_command)
 app.add_typer(research_app, name="research")
 app.command("market")(market_command)
 app.command("report")(report_command)

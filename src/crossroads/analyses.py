@@ -1,0 +1,403 @@
+"""The analyses behind `voi`, `sensitivity`, `smaa`, `skills` and friends, as a Python API.
+
+Each function simulates the decision once (common random numbers, chunked), keeps the
+per-draw numbers the analysis needs and hands them to a pure function in
+:mod:`crossroads.analysis`. Results are frozen dataclasses with ``to_dict()`` matching
+the JSON shapes of PRODUCT.md.
+
+    import crossroads
+    model = crossroads.load("examples/why-i-quit-data-science.yaml")
+    crossroads.skills(model).to_dict()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from crossroads._types import FloatArray
+from crossroads.analysis import summary as s
+from crossroads.model.compile import Model
+from crossroads.sample import CHUNK, Streams, draw
+from crossroads.simulate.paths import simulate
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Per-draw results of every option: the input of every analysis."""
+
+    option_ids: tuple[str, ...]
+    labels: tuple[str, ...]
+    value: FloatArray                  # (n_options, n)
+    npv: FloatArray                    # (n_options, n)
+    points: dict[str, FloatArray]      # discounted criterion points, (n_options, n)
+    scores: dict[str, FloatArray]      # discounted average scores, (n_options, n)
+    worth: dict[str, FloatArray]       # (n,)
+    params: dict[str, FloatArray]      # (n,) for every param that varies per draw
+    skills: dict[str, FloatArray] = field(default_factory=dict)  # (n_options, n, horizon)
+    intersection: FloatArray | None = None                       # (n_options, n, horizon)
+
+    @property
+    def n(self) -> int:
+        return int(self.value.shape[1])
+
+
+def collect(model: Model, samples: int | None = None, seed: int | None = None, *,
+            overrides: Mapping[str, Any] | None = None, keep_skills: bool = False) -> Sample:
+    """Simulate ``samples`` draws and keep what the analyses need, chunk by chunk."""
+    n = samples if samples is not None else model.samples
+    seed = model.seed if seed is None else seed
+    parts: list[dict[str, Any]] = []
+    for index, start in enumerate(range(0, n, CHUNK)):
+        size = min(CHUNK, n - start)
+        chunk = {k: v[start:start + size] if np.ndim(v) else v
+                 for k, v in (overrides or {}).items()}  # per-draw overrides follow the chunk
+        draws = draw(model, size, Streams(seed, index), chunk)
+        out = simulate(model, draws)
+        r = s.reduce(out, model.baseline)
+        parts.append({
+            "value": r.value, "npv": r.npv, "points": r.points, "scores": r.scores,
+            "worth": out.worth,
+            "params": {k: np.broadcast_to(np.asarray(v, dtype=np.float64), (size,))
+                       for k, v in out.params.items() if np.ndim(v) <= 1},
+            "skills": {k: np.array(v) for k, v in out.skills.items()} if keep_skills else {},
+            "intersection": (np.array(out.intersection)
+                             if keep_skills and out.intersection is not None else None),
+        })
+    return _join(model, parts)
+
+
+def _join(model: Model, parts: list[dict[str, Any]]) -> Sample:
+    def cat(key: str, axis: int = 1) -> Any:
+        return np.concatenate([p[key] for p in parts], axis=axis)
+
+    def cat_map(key: str, axis: int = 1) -> dict[str, FloatArray]:
+        return {k: np.concatenate([p[key][k] for p in parts], axis=axis) for k in parts[0][key]}
+
+    params = {k: v for k, v in cat_map("params", 0).items() if np.ptp(v) > 0}
+    inter = cat("intersection") if parts[0]["intersection"] is not None else None
+    return Sample(
+        option_ids=model.option_ids, labels=tuple(o.label for o in model.options),
+        value=cat("value"), npv=cat("npv"), points=cat_map("points"),
+        scores=cat_map("scores"), worth=cat_map("worth", 0), params=params,
+        skills=cat_map("skills") if parts[0]["skills"] else {}, intersection=inter,
+    )
+
+
+# -- skills -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkillsResult:
+    """Skill percentiles and the intersection rank per option and year."""
+
+    horizon: int
+    intersection: tuple[str, ...]
+    options: dict[str, dict[str, Any]]
+    sentences: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `skills --json` object: percentiles are medians over draws, in 0..100."""
+        return {"horizon": self.horizon, "intersection": list(self.intersection),
+                "options": self.options, "sentences": list(self.sentences)}
+
+
+def skills(model: Model, samples: int | None = None, seed: int | None = None) -> SkillsResult:
+    """Where each skill stands year by year on each path, and the intersection rank."""
+    if not model.skills:
+        return SkillsResult(model.horizon, (), {}, ("The decision file lists no skills.",))
+    got = collect(model, samples, seed, keep_skills=True)
+    options: dict[str, dict[str, Any]] = {}
+    for i, oid in enumerate(got.option_ids):
+        per_skill = {}
+        for sid, arr in got.skills.items():
+            q5, q50, q95 = np.percentile(100.0 * arr[i], [5, 50, 95], axis=0)
+            per_skill[sid] = {"percentile": _floats(q50), "p5": _floats(q5), "p95": _floats(q95)}
+        entry: dict[str, Any] = {"label": got.labels[i], "skills": per_skill}
+        if got.intersection is not None:
+            top = 100.0 * got.intersection[i]
+            q5, q50, q95 = np.percentile(top, [5, 50, 95], axis=0)
+            entry |= {"intersection_top_pct": _floats(q50),
+                      "intersection_p5": _floats(q5), "intersection_p95": _floats(q95)}
+        options[oid] = entry
+    return SkillsResult(model.horizon, model.intersection, options,
+                        tuple(_skill_sentences(model, options)))
+
+
+def _floats(x: FloatArray) -> list[float]:
+    return [float(v) for v in x]
+
+
+def _skill_sentences(model: Model, options: dict[str, dict[str, Any]]) -> list[str]:
+    year = min(4, model.horizon - 1)
+    base = model.options[model.baseline].id
+    names = " x ".join(model.intersection)
+    out = []
+    for oid, o in options.items():
+        if "intersection_top_pct" in o:
+            mine = o["intersection_top_pct"][year]
+            text = f"{o['label']}: by year {year} you are in the top {mine:.1f}% at {names}"
+            if oid != base:
+                theirs = options[base]["intersection_top_pct"][year]
+                text += f", against the top {theirs:.1f}% on {options[base]['label']}"
+            out.append(text + ".")
+        else:
+            best = max(o["skills"], key=lambda k: o["skills"][k]["percentile"][year])
+            out.append(f"{o['label']}: by year {year} your strongest skill is {best} "
+                       f"(percentile {o['skills'][best]['percentile'][year]:.0f}).")
+    return out
+
+
+# -- value of information ---------------------------------------------------------------
+
+#: How many conversations a hand-written estimate is worth, for EVSI (docs/analysis.md).
+PRIOR_SAMPLE_SIZE = 5.0
+
+
+@dataclass(frozen=True)
+class VoiReport:
+    """EVPI, EVPPI per param and group, EVSI: what finding out is worth."""
+
+    result: Any
+    currency: str
+    people: dict[str, int]
+    sentences: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `voi --json` object (PRODUCT.md), with the ranking and research counts."""
+        data: dict[str, Any] = self.result.to_dict(self.currency)
+        return {**data, "people": self.people, "sentences": list(self.sentences)}
+
+
+def voi(model: Model, samples: int | None = None, seed: int | None = None, *,
+        groups: tuple[tuple[str, ...], ...] = (), ask: float | None = None) -> VoiReport:
+    """Expected value of perfect, partial perfect and sample information (Strong et al. 2014).
+
+    ``groups`` are sets of params found out together; ``ask`` the number of new data points
+    (conversations) per param for EVSI, each shrinking toward the pooled estimate with the
+    Gaussian approximation of Jalal and Alarid-Escudero (2018).
+    """
+    from crossroads.analysis.voi import analyse_voi
+
+    got = collect(model, samples, seed)
+    for group in groups:
+        for name in group:
+            if name not in model.params:
+                raise KeyError(f"--group names an unknown param `{name}`")
+    people = research_people(model)
+    n0 = {k: float(people.get(k, PRIOR_SAMPLE_SIZE)) for k in got.params}
+    rng = np.random.default_rng([model.seed if seed is None else seed, 1])
+    groups = tuple(g for g in groups if all(name in got.params for name in g))
+    result = analyse_voi(got.value, got.params, rng, groups=groups, ask=ask, n0=n0)
+    return VoiReport(result, model.currency, people, tuple(_voi_sentences(model, result, ask)))
+
+
+def research_people(model: Model) -> dict[str, int]:
+    """How many people's estimates each `research(...)` param pools."""
+    out = {}
+    for name, f in model.params.items():
+        dist = f.expr.as_dist()
+        nodes = f.expr.random_nodes
+        if dist is not None and nodes and nodes[0].call == "research":
+            out[name] = len(getattr(dist, "components", (dist,)))
+    return out
+
+
+def _voi_sentences(model: Model, result: Any, ask: float | None) -> list[str]:
+    from crossroads.verdict import money
+
+    cur = model.currency
+    out = [f"Perfect information about everything would be worth {money(result.evpi, cur)} "
+           "(EVPI): no research is worth more than that."]
+    top = [r for r in result.ranking if r.evppi > 0.005 * max(result.evpi, 1e-9)][:3]
+    if top:
+        out.append("What to find out next: " + "; ".join(
+            f"`{r.param}` ({money(r.evppi, cur)}, {r.share:.0%} of EVPI)" for r in top) + ".")
+    else:
+        out.append("No single param is worth finding out: what is left is the luck of the "
+                   "path (moves, failures, exits), which no conversation resolves.")
+    if ask is not None and result.evsi:
+        best = max(result.evsi, key=lambda k: result.evsi[k])
+        floor = 0.005 * max(result.evpi, 1e-9)
+        if result.evsi[best] <= floor:
+            out.append(f"{ask:g} more conversations about any one param would not change "
+                       "the choice (EVSI about $0).")
+        else:
+            worthless = [k for k, v in result.evsi.items() if v <= floor]
+            line = (f"{ask:g} more conversations about `{best}` are worth about "
+                    f"{money(result.evsi[best], cur)}")
+            if worthless:
+                line += f"; none about `{worthless[0]}` is worth having"
+            out.append(line + ".")
+    return out
+
+
+# -- sensitivity ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SensitivityReport:
+    """A tornado or Sobol indices on the value gap between the two leading options."""
+
+    data: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.data
+
+
+def _leaders(model: Model, samples: int, seed: int) -> tuple[int, int]:
+    base = collect(model, samples, seed)
+    order = np.argsort(base.value.mean(axis=1))[::-1]
+    return int(order[0]), int(order[1] if order.size > 1 else order[0])
+
+
+def _inputs(model: Model) -> dict[str, Any]:
+    """Params that are one distribution: the inputs a sensitivity analysis can swing."""
+    out = {}
+    for name, f in model.params.items():
+        dist = f.expr.as_dist()
+        if dist is not None and f.expr.random_nodes and not f.expr.random_nodes[0].each_year:
+            out[name] = dist
+    return out
+
+
+#: Saltelli base points and path replicates per point for Sobol indices (docs/analysis.md).
+SOBOL_POINTS = 512
+SOBOL_REPLICATES = 8
+
+
+def sensitivity(model: Model, method: str = "tornado", samples: int | None = None,
+                seed: int | None = None) -> SensitivityReport:
+    """Which inputs move the value gap between the two leading options, and how much."""
+    from crossroads.analysis import sensitivity as sa
+
+    if method not in {"tornado", "sobol"}:
+        raise ValueError(f"unknown method {method!r}: use tornado or sobol")
+    seed = model.seed if seed is None else seed
+    n = min(samples or model.samples, 20_000)
+    a, b = _leaders(model, n, seed)
+    ids = model.option_ids
+    target = f"value difference: {ids[a]} - {ids[b]}"
+    inputs = _inputs(model)
+    names = list(inputs)
+    if not names:
+        return SensitivityReport({"method": method, "target": target, "indices": {},
+                                  "bars": []})
+
+    def gap(overrides: Mapping[str, Any], draws: int) -> FloatArray:
+        got = collect(model, draws, seed, overrides=overrides)
+        return np.asarray(got.value[a] - got.value[b])
+
+    if method == "tornado":
+        lows = [float(inputs[k].ppf(np.array([0.05]))[0]) for k in names]
+        highs = [float(inputs[k].ppf(np.array([0.95]))[0]) for k in names]
+        result = sa.tornado(lambda o: float(gap(o, n).mean()), names, lows, highs)
+        return SensitivityReport({**result.to_dict(), "target": target, "method": "tornado"})
+    rng = np.random.default_rng([seed, 2])
+    d = len(names)
+
+    def func(u: FloatArray) -> FloatArray:
+        # Rows come in blocks of d + 2 per base point (A, A with column j from B, B).
+        # Each kind of row is simulated in its own pass with the same seed, so a base
+        # point's A, AB_j and B rows walk identical paths (common random numbers): the
+        # estimators difference them, and the randomness of paths given params cancels
+        # instead of inflating every total index. Each point averages SOBOL_REPLICATES
+        # paths, because Sobol indices are about E[gap | params].
+        blocks = u.reshape(-1, d + 2, d)
+        out = np.empty(blocks.shape[:2])
+        for m in range(d + 2):
+            rows = np.repeat(blocks[:, m, :], SOBOL_REPLICATES, axis=0)
+            over = {k: inputs[k].ppf(rows[:, j]) for j, k in enumerate(names)}
+            g = gap(over, rows.shape[0]).reshape(-1, SOBOL_REPLICATES)
+            out[:, m] = g.mean(axis=1)
+        return out.reshape(-1)
+
+    result = sa.sobol(func, names, SOBOL_POINTS, rng)
+    data = result.to_dict(target)
+    data |= {"method": "sobol", "replicates": SOBOL_REPLICATES}
+    return SensitivityReport(data)
+
+
+# -- SMAA, prices, option value, risk ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DictReport:
+    """An analysis result already in its JSON shape."""
+
+    data: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.data
+
+
+def smaa(model: Model, samples: int | None = None, seed: int | None = None,
+         n_weights: int = 10_000) -> DictReport:
+    """SMAA-2 over money (NPV) and every criterion (Lahdelma and Salminen 2001)."""
+    from crossroads.analysis.smaa import Criterion, describe
+    from crossroads.analysis.smaa import smaa as run_smaa
+
+    got = collect(model, samples, seed)
+    perf = {"money": got.npv, **got.scores}
+    criteria = [Criterion("money")] + [
+        Criterion(c, scale=spec.scale, better=spec.better) for c, spec in model.criteria.items()
+    ]
+    w = model.decision.weights
+    rng = np.random.default_rng([model.seed if seed is None else seed, 3])
+    result = run_smaa(perf, criteria, got.option_ids, rng, n_weights=n_weights,
+                      order=tuple(w.order or ()) if w else (),
+                      intervals=dict(w.intervals) if w and w.intervals else None)
+    labels = dict(zip(got.option_ids, got.labels, strict=True))
+    data = result.to_dict()
+    data["sentences"] = list(describe(result, labels))
+    return DictReport(data)
+
+
+def prices(model: Model, samples: int | None = None, seed: int | None = None) -> DictReport:
+    """What you pay in money for what you value: the implied price of each criterion."""
+    from crossroads.analysis.prices import implied_prices
+
+    got = collect(model, samples, seed)
+    if not got.worth:
+        return DictReport({"currency": model.currency, "criteria": {},
+                           "note": "no criterion has a worth"})
+    result = implied_prices(got.npv, got.points, got.worth, got.option_ids,
+                            baseline=model.baseline, currency=model.currency)
+    return DictReport(result.to_dict())
+
+
+def risk(model: Model, samples: int | None = None, seed: int | None = None,
+         threshold: float = 0.0) -> DictReport:
+    """Regret, CVaR at 10% and stochastic dominance between options."""
+    from crossroads.analysis.risk import risk_profile
+
+    got = collect(model, samples, seed)
+    return DictReport(risk_profile(got.value, got.option_ids, baseline=model.baseline,
+                                   threshold=threshold).to_dict())
+
+
+def option_value(model: Model, without: tuple[str, ...], samples: int | None = None,
+                 seed: int | None = None) -> DictReport:
+    """What the chance to move into roles ``without`` adds to each option, on the same draws."""
+    from crossroads.model.edit import without_roles
+    from crossroads.verdict import money
+
+    closed = without_roles(model, without)
+    with_it = collect(model, samples, seed)
+    without_it = collect(closed, samples, seed)
+    gain = with_it.value - without_it.value
+    options = {}
+    sentences = []
+    for i, oid in enumerate(model.option_ids):
+        st = s.stats(gain[i])
+        options[oid] = {**st, "p_positive": float((gain[i] > 0).mean())}
+        if np.any(gain[i] != 0):
+            sentences.append(f"On {with_it.labels[i]}, the option to become "
+                             f"{' / '.join(without)} is worth {money(st['mean'], model.currency)}"
+                             f" (90% of futures: {money(st['p5'], model.currency)} to "
+                             f"{money(st['p95'], model.currency)}).")
+    return DictReport({"currency": model.currency, "without": list(without),
+                       "options": options, "sentences": sentences})

@@ -1,0 +1,82 @@
+"""Analysis commands: exit codes and JSON shapes of PRODUCT.md."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from crossroads.cli import app
+from tests.conftest import decision_text
+
+runner = CliRunner()
+
+TEXT = decision_text("""
+stay: {roles: {r: {cash: 100k, raise: 2% to 4%, criteria: {fun: 4 to 6}}}}
+move:
+  roles:
+    s: {cash: 60k, criteria: {fun: 7}, next: [{to: lead, after: 2, chance: p_lead}]}
+    lead: {cash: previous * 2.5, criteria: {fun: 6}}
+""", horizon=6, discount="5%", extra="params:\n  p_lead: 30% to 60%\n"
+     "criteria:\n  fun: {worth: 1k to 5k}\n")
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> str:
+    p = tmp_path / "d.yaml"
+    p.write_text(TEXT)
+    return str(p)
+
+
+def run_json(*args: str) -> dict:
+    result = runner.invoke(app, [*args, "--json", "--samples", "2000"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_voi(path: str) -> None:
+    d = run_json("voi", path, "--ask", "3", "--group", "p_lead")
+    assert {"currency", "evpi", "evppi", "groups", "evsi"} <= set(d)
+    assert set(d["evsi"]) == set(d["evppi"]) and "p_lead" in d["groups"]
+
+
+def test_sensitivity_tornado(path: str) -> None:
+    d = run_json("sensitivity", path, "--method", "tornado")
+    assert d["method"] == "tornado"
+    assert all({"param", "low", "high"} <= set(b) for b in d["bars"])
+
+
+def test_sensitivity_rejects_an_unknown_method(path: str) -> None:
+    assert runner.invoke(app, ["sensitivity", path, "--method", "magic"]).exit_code == 2
+
+
+def test_smaa(path: str) -> None:
+    d = run_json("smaa", path)
+    assert set(d["rank_acceptability"]) == {"stay", "move"}
+    assert all(len(v) == 2 for v in d["rank_acceptability"].values())
+
+
+def test_skills_without_skills_says_so(path: str) -> None:
+    d = run_json("skills", path)
+    assert d["options"] == {}
+
+
+def test_option_value_and_an_unknown_role(path: str) -> None:
+    d = run_json("option-value", path, "--without", "lead")
+    assert d["options"]["move"]["mean"] > 0
+    bad = runner.invoke(app, ["option-value", path, "--without", "ceo"])
+    assert bad.exit_code == 1 and "no role named" in bad.stderr
+
+
+def test_prices_and_risk(path: str) -> None:
+    assert "fun" in run_json("prices", path)["criteria"]
+    assert set(run_json("risk", path)["options"]) == {"stay", "move"}
+
+
+def test_bad_file_is_exit_1(tmp_path: Path) -> None:
+    p = tmp_path / "bad.yaml"
+    p.write_text("decision: x\n")
+    result = runner.invoke(app, ["voi", str(p)])
+    assert result.exit_code == 1 and result.stderr.startswith(f"{p}:")

@@ -1,0 +1,101 @@
+"""The analysis API end to end, on decisions whose answers are known in closed form."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import crossroads
+from crossroads import analyses as A
+from tests.conftest import decision_text
+
+# One year, no discount: the value gap between `bet` and `safe` is exactly x ~ N(100, 1000).
+NORMAL = decision_text("""
+safe: {roles: {r: {cash: 0}}}
+bet: {roles: {r: {cash: x + y}}}
+""", horizon=1, extra="params:\n  x: normal(100, 1000)\n  y: normal(0, 10)\n")
+
+
+def unit_normal_loss(z: float) -> float:
+    return float(stats.norm.pdf(z) - z * (1 - stats.norm.cdf(z)))
+
+
+def test_evpi_and_evppi_match_the_normal_closed_form() -> None:
+    report = A.voi(crossroads.load(NORMAL), samples=100_000, ask=4)
+    d = report.to_dict()
+    sigma = np.hypot(1000, 10)
+    assert d["evpi"] == pytest.approx(sigma * unit_normal_loss(100 / sigma), rel=0.03)
+    assert d["evppi"]["x"] == pytest.approx(1000 * unit_normal_loss(100 / 1000), rel=0.03)
+    assert d["evppi"]["y"] < 0.01 * d["evpi"]
+    # EVSI with the prior sample size n0 = 5 and n = 4 more observations
+    s_n = 1000 * np.sqrt(4 / (4 + A.PRIOR_SAMPLE_SIZE))
+    assert d["evsi"]["x"] == pytest.approx(s_n * unit_normal_loss(100 / s_n), rel=0.05)
+    assert {"currency", "evpi", "evppi", "groups", "evsi"} <= set(d)
+
+
+def test_voi_groups_are_at_least_their_members() -> None:
+    d = A.voi(crossroads.load(NORMAL), samples=50_000, groups=(("x", "y"),)).to_dict()
+    assert d["groups"]["x,y"] >= d["evppi"]["x"] - 1e-9
+
+
+def test_tornado_swings_each_param_between_its_5th_and_95th_percentiles() -> None:
+    d = A.sensitivity(crossroads.load(NORMAL), "tornado", samples=2000).to_dict()
+    assert d["method"] == "tornado" and d["target"].startswith("value difference")
+    bars = {b["param"]: b for b in d["bars"]}
+    swing = abs(bars["x"]["high"] - bars["x"]["low"])
+    assert swing == pytest.approx(2 * 1.6448536 * 1000, rel=1e-6)  # linear in x: exact
+    assert d["bars"][0]["param"] == "x"  # sorted by swing
+
+
+def test_sobol_indices_of_a_linear_gap() -> None:
+    d = A.sensitivity(crossroads.load(NORMAL), "sobol").to_dict()
+    share_x = 1000**2 / (1000**2 + 10**2)
+    assert d["indices"]["x"]["S1"] == pytest.approx(share_x, abs=0.05)
+    assert d["indices"]["y"]["ST"] == pytest.approx(1 - share_x, abs=0.02)
+
+
+def test_option_value_of_a_promotion() -> None:
+    text = decision_text("""
+    a:
+      roles:
+        junior: {cash: 100, next: [{to: senior, after: 1, chance: 50%}]}
+        senior: {cash: 200}
+    """, horizon=2)
+    d = A.option_value(crossroads.load(text), ("senior",), samples=40_000).to_dict()
+    # with the move: 100 + (0.5 x 200 + 0.5 x 100) = 250; without: 200
+    assert d["options"]["a"]["mean"] == pytest.approx(50, abs=4 * 50 / np.sqrt(40_000))
+
+
+def test_option_value_refuses_an_unknown_role() -> None:
+    with pytest.raises(KeyError, match="no role named"):
+        A.option_value(crossroads.load(NORMAL), ("cto",), samples=100)
+
+
+def test_smaa_shape_and_a_dominated_option() -> None:
+    text = decision_text("""
+    good: {roles: {r: {cash: 100, criteria: {fun: 8}}}}
+    bad: {roles: {r: {cash: 50, criteria: {fun: 2}}}}
+    """, extra="criteria:\n  fun: {}\n")
+    d = A.smaa(crossroads.load(text), samples=1000, n_weights=2000).to_dict()
+    assert d["criteria"] == ["money", "fun"]
+    assert d["rank_acceptability"]["good"] == [1.0, 0.0]
+    assert d["confidence"]["good"] == 1.0
+    assert set(d["central_weights"]["good"]) == {"money", "fun"}
+
+
+def test_smaa_drops_a_criterion_constant_everywhere() -> None:
+    text = decision_text("""
+    a: {roles: {r: {cash: 100 to 120, criteria: {fun: 5}}}}
+    b: {roles: {r: {cash: 90 to 130, criteria: {fun: 5}}}}
+    """, extra="criteria:\n  fun: {}\n")
+    d = A.smaa(crossroads.load(text), samples=2000, n_weights=1000).to_dict()
+    assert d["dropped"] == ["fun"]
+
+
+def test_risk_and_prices_run_on_the_founding_case(examples) -> None:
+    model = crossroads.load(examples / "why-i-quit-data-science.yaml")
+    risk = A.risk(model, samples=2000).to_dict()
+    assert set(risk["options"]) == set(model.option_ids)
+    prices = A.prices(model, samples=2000).to_dict()
+    assert set(prices["criteria"]) == {"enjoyment", "learning"}
