@@ -90,6 +90,7 @@ class RunResult:
     views: dict[int, dict[str, dict[str, float]]]
     screen: dict[str, float]
     notes: tuple[str, ...] = ()   # lines beyond the verdict: market references, caveats
+    weighted: dict[str, Any] | None = None  # a quick SMAA: who ranks first over weightings
 
     @classmethod
     def build(cls, model: Model, n: int, seed: int, got: _Collected) -> RunResult:
@@ -130,8 +131,10 @@ class RunResult:
             for v in model.views
         }
         screen = _screen(got, value)
+        weighted = _quick_smaa(model, npv, got, seed)
         result = cls(model.title, n, seed, model.horizon, model.currency,
-                     model.options[base].id, model.option_ids, options, (), views, screen)
+                     model.options[base].id, model.option_ids, options, (), views, screen,
+                     weighted=weighted)
         return cls(**{**result.__dict__, "verdict": tuple(write_verdict(model, result))})
 
     def to_dict(self) -> dict[str, Any]:
@@ -144,6 +147,7 @@ class RunResult:
             "notes": list(self.notes),
             "views": {str(k): v for k, v in self.views.items()},
             "screen": self.screen,
+            "weighted": self.weighted,
         }
 
     def leader(self) -> str:
@@ -154,6 +158,36 @@ class RunResult:
         from crossroads.verdict import html_table
 
         return html_table(self)
+
+
+#: Draws and weight vectors of the quick SMAA in the verdict (`crossroads smaa` does it fully).
+QUICK_SMAA_DRAWS = 20_000
+QUICK_SMAA_WEIGHTS = 2_000
+
+
+def _quick_smaa(model: Model, npv: FloatArray, got: _Collected, seed: int
+                ) -> dict[str, Any] | None:
+    """Which option SMAA-2 ranks first most often, on a subsample, for the verdict."""
+    if not model.criteria:
+        return None
+    from crossroads.analysis.smaa import Criterion, smaa
+
+    m = min(QUICK_SMAA_DRAWS, npv.shape[1])
+    perf = {"money": npv[:, :m]}
+    for c in model.criteria:
+        perf[c] = np.concatenate(got.scores[c], axis=1)[:, :m].astype(np.float64)
+    criteria = [Criterion("money")] + [Criterion(c, scale=spec.scale, better=spec.better)
+                                       for c, spec in model.criteria.items()]
+    w = model.decision.weights
+    try:
+        result = smaa(perf, criteria, model.option_ids, np.random.default_rng([seed, 3]),
+                      n_weights=QUICK_SMAA_WEIGHTS, order=tuple(w.order or ()) if w else (),
+                      intervals=dict(w.intervals) if w and w.intervals else None)
+    except ValueError:
+        return None  # infeasible weights: `crossroads smaa` explains
+    first = result.rank_acceptability[:, 0]
+    top = int(np.argmax(first))
+    return {"first": model.option_ids[top], "share": float(first[top])}
 
 
 def _edges(value: FloatArray, bins: int = 40) -> FloatArray:

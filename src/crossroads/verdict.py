@@ -54,10 +54,16 @@ def write_verdict(model: Model, result: RunResult) -> list[str]:
             f"{money(lo['npv']['mean'], cur)} in today's money): "
             f"{lo['label']} leads because of what you said you value."
         )
-    be = _break_even(result, lead if lead != result.baseline else ranked[1] if len(ranked) > 1
-                     else lead)
+    be = _break_even_all(result)
     if be:
         out.append(be)
+    if result.weighted is not None and result.weighted["first"] != lead:
+        w = result.weighted
+        out.append(
+            f"Weighing what matters instead of pricing it (SMAA, every weighting of money "
+            f"and your criteria), {opts[w['first']]['label']} ranks first for "
+            f"{_pct(w['share'])} of weightings: the lead rests on the worths you gave."
+        )
     for years, stats in result.views.items():
         short = max(stats, key=lambda k: stats[k]["mean"])
         out.append(f"Over the first {years} years {opts[short]['label']} leads "
@@ -81,19 +87,22 @@ def _runner_up(opts: dict[str, Any], ranked: list[str], cur: str) -> str:
             f"{_pct(second['p_best'])} of futures and trails by {money(gap, cur)} on average.")
 
 
-def _break_even(result: RunResult, option: str) -> str | None:
-    o = result.options[option]
-    be = o["break_even"]
+def _break_even_all(result: RunResult) -> str | None:
+    """One sentence on when each alternative catches up with the baseline on cash."""
     base = result.options[result.baseline]["label"]
-    if be is None:
+    parts = []
+    for oid, o in result.options.items():
+        be = o["break_even"]
+        if oid == result.baseline or be is None:
+            continue
+        p = be["p_within_horizon"]
+        when = (f"breaks even by year {be['median_year']} in half of futures"
+                if be["median_year"] is not None else "rarely breaks even" if p < 0.1
+                else "breaks even in fewer than half of futures")
+        parts.append(f"{o['label']} {when} ({_pct(p)} within {result.horizon} years)")
+    if not parts:
         return None
-    p = be["p_within_horizon"]
-    if be["median_year"] is None:
-        tail = "it rarely does" if p < 0.1 else "more often than not it never does"
-        return (f"On cash, {o['label']} catches up with {base} within {result.horizon} "
-                f"years in {_pct(p)} of futures: {tail}.")
-    return (f"On cash, {o['label']} breaks even with {base} by year {be['median_year']} in "
-            f"half of the futures, and within {result.horizon} years in {_pct(p)}.")
+    return f"On cash against {base}: " + "; ".join(parts) + "."
 
 
 def _pct(p: float, digits: int = 0) -> str:

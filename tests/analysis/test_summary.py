@@ -86,3 +86,15 @@ def test_run_json_has_the_contract_shape() -> None:
     be = d["options"]["b"]["break_even"]
     assert len(be["p_by_year"]) == d["horizon"]
     assert sum(o["p_best"] for o in d["options"].values()) == pytest.approx(1.0)
+
+
+def test_verdict_says_when_weights_disagree_with_worths() -> None:
+    text = decision_text("""
+    a: {roles: {r: {cash: 100, criteria: {fun: 0, joy: 0}}}}
+    b: {roles: {r: {cash: 99, criteria: {fun: 10, joy: 10}}}}
+    """, extra="criteria:\n  fun: {}\n  joy: {}\n")
+    result = crossroads.run(crossroads.load(text), samples=500)
+    assert result.leader() == "a"
+    assert result.weighted is not None and result.weighted["first"] == "b"
+    assert result.weighted["share"] == pytest.approx(2 / 3, abs=0.05)
+    assert any("ranks first for" in s for s in result.verdict)

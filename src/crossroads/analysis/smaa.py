@@ -31,7 +31,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy.optimize import linprog
 
 from crossroads._types import FloatArray, IntArray
 
@@ -143,6 +142,8 @@ def _check_feasible(names: Sequence[str], order: Sequence[int],
     if hi.sum() < 1 - 1e-12:
         raise ValueError(f"weights: interval upper bounds sum to {hi.sum():.3g} < 1")
     rows = [np.eye(k)[b] - np.eye(k)[a] for a, b in zip(order, order[1:], strict=False)]
+    from scipy.optimize import linprog  # here: scipy.optimize is slow to import
+
     res = linprog(np.zeros(k), A_ub=np.array(rows) if rows else None,
                   b_ub=np.zeros(len(rows)) if rows else None, A_eq=np.ones((1, k)),
                   b_eq=[1.0], bounds=list(zip(lo, hi, strict=True)), method="highs")
