@@ -315,8 +315,8 @@ def sensitivity(model: Model, method: str = "tornado", samples: int | None = Non
             out[:, m] = g.mean(axis=1)
         return out.reshape(-1)
 
-    result = sa.sobol(func, names, SOBOL_POINTS, rng)
-    data = result.to_dict(target)
+    indices = sa.sobol(func, names, SOBOL_POINTS, rng)
+    data = indices.to_dict(target)
     data |= {"method": "sobol", "replicates": SOBOL_REPLICATES}
     return SensitivityReport(data)
 

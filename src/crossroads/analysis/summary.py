@@ -81,7 +81,7 @@ def break_even_years(cumulative: FloatArray, baseline: int) -> np.ndarray:
     # "stays ahead from t on" is a logical AND over the suffix t..horizon-1.
     stays = np.flip(np.logical_and.accumulate(np.flip(ahead, axis=-1), axis=-1), axis=-1)
     first = np.where(stays.any(axis=-1), stays.argmax(axis=-1), horizon)
-    return first.astype(np.int16)
+    return np.asarray(first, dtype=np.int16)
 
 
 def stats(x: FloatArray) -> dict[str, float]:

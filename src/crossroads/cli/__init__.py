@@ -106,7 +106,7 @@ class _progress:
 
 
 for _name, _command in ANALYSIS_COMMANDS.items():
-    app.command(_name)(_command)
+    app.command(_name)(_command)  # type: ignore[type-var]  # plain functions, as typer takes
 app.add_typer(research_app, name="research")
 app.command("market")(market_command)
 app.command("report")(report_command)

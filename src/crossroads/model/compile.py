@@ -266,8 +266,8 @@ def _compile_option(c: _Compiler, oid: str, opt: Option) -> OptionSpec:
 def _compile_role(c: _Compiler, oid: str, rid: str, role: Role, role_ids: list[str]) -> RoleSpec:
     base: Path = ("options", oid, "roles", rid)
 
-    def f(name: str, value: Estimate, **kw: bool) -> Field:
-        return c.field(value, (*base, name), f"role.{rid}.{name}", **kw)
+    def f(name: str, value: Estimate, probability: bool = False) -> Field:
+        return c.field(value, (*base, name), f"role.{rid}.{name}", probability=probability)
 
     criteria = {}
     for cid, crit in c.decision.criteria.items():
@@ -332,8 +332,9 @@ def _compile_equity(c: _Compiler, base: Path, rid: str, eq: Equity) -> EquitySpe
         cliff = max(eq.cliff, 1)
         vesting = tuple([0.0] * (cliff - 1) + [share * cliff] + [share] * (eq.vest_years - cliff))
 
-    def f(name: str, value: Estimate, **kw: bool) -> Field:
-        return c.field(value, (*path, name), f"role.{rid}.equity.{name}", **kw)
+    def f(name: str, value: Estimate, probability: bool = False) -> Field:
+        return c.field(value, (*path, name), f"role.{rid}.equity.{name}",
+                       probability=probability)
 
     return EquitySpec(
         grant=f("grant", eq.grant), vesting=vesting,

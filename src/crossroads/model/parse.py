@@ -242,7 +242,7 @@ def _friendly(err: Mapping[str, Any]) -> str:
     if kind.startswith(("greater_than", "less_than")):
         return f"{msg.replace('Input should be', 'must be')}, got {shown}"
     if kind == "value_error":
-        return msg.removeprefix("Value error, ")
+        return str(msg).removeprefix("Value error, ")
     return f"{msg}, got {shown}"
 
 

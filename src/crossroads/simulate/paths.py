@@ -140,7 +140,7 @@ class _Walker:
 
     def _slots(self) -> dict[str, _Slot]:
         roles = self.option.roles
-        slots = {
+        slots: dict[str, list[Field | None]] = {
             "bonus": [r.bonus for r in roles], "raise": [r.raise_ for r in roles],
             "mentor": [r.mentor for r in roles],
             **{f"criteria.{c}": [r.criteria.get(c) for r in roles] for c in self.model.criteria},
@@ -296,11 +296,11 @@ class _Slot:
         yearly = any(isinstance(v, np.ndarray) and v.ndim == 2 for v in values)
         n, roles = draws.n, len(fields)
         if yearly:
-            table = np.zeros((horizon, n, roles))
+            by_year = np.zeros((horizon, n, roles))
             for k, v in enumerate(values):
                 arr = np.asarray(v, dtype=np.float64)
-                table[:, :, k] = arr.T if arr.ndim == 2 else arr
-            self.flat = table.reshape(horizon, n * roles)
+                by_year[:, :, k] = arr.T if arr.ndim == 2 else arr
+            self.flat: FloatArray = by_year.reshape(horizon, n * roles)
         else:
             table = np.zeros((n, roles))
             for k, v in enumerate(values):
