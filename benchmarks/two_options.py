@@ -1,0 +1,308 @@
+"""The two-option model: the engine against hand-written NumPy, squigglepy and the RNG floor.
+
+All in one process, on ``models/two_options.yaml``. Every comparison first checks that the
+implementations agree on the mean NPVs within Monte Carlo error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import math
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import handwritten
+import numpy as np
+import numpy.typing as npt
+from timing import Section, Timing, repeat, seconds, timed
+
+import crossroads
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Agreement: |difference of means| within this many combined standard errors.
+Z_AGREE = 4.0
+
+
+@dataclass(frozen=True)
+class Means:
+    """Mean NPV of stay and switch and the mean value difference, with standard errors."""
+
+    values: tuple[float, float, float]
+    errors: tuple[float, float, float]
+
+    @classmethod
+    def of(cls, stay: FloatArray, switch: FloatArray) -> Means:
+        diff = switch - stay
+
+        def se(x: FloatArray) -> float:
+            return float(x.std() / math.sqrt(x.size))
+
+        return cls((float(stay.mean()), float(switch.mean()), float(diff.mean())),
+                   (se(stay), se(switch), se(diff)))
+
+    def z(self, other: Means) -> list[float]:
+        """Differences in combined standard errors, for each of the three means."""
+        return [(a - b) / math.hypot(ea, eb) for a, b, ea, eb in
+                zip(self.values, other.values, self.errors, other.errors, strict=True)]
+
+    def text(self) -> str:
+        return " | ".join(f"{v:,.0f} +- {e:,.0f}"
+                          for v, e in zip(self.values, self.errors, strict=True))
+
+
+@dataclass
+class Probe:
+    """Where the engine's time goes, and which random numbers it draws."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+    slots: list[tuple[int, str, str, tuple[int, ...]]] = field(default_factory=list)
+
+    def counts(self) -> tuple[int, int]:
+        """(normals, uniforms) drawn, counting each cached stream once."""
+        sizes = {"u": 0, "z": 0}
+        for _, kind, _, shape in set(self.slots):
+            sizes[kind] += math.prod(shape)
+        return sizes["z"], sizes["u"]
+
+
+def engine_means(model: Any, n: int) -> tuple[float, Means]:
+    """One engine run: (seconds, the means with their Monte Carlo standard errors)."""
+    seconds_, result = timed(lambda: crossroads.run(model, samples=n))
+    options = result.to_dict()["options"]
+    stay, switch = options["stay"], options["switch"]
+    diff = switch["vs_baseline"]["value_mean"]
+    err = (stay["mcse"]["npv_mean"], switch["mcse"]["npv_mean"])
+    # the difference's own error is not reported: the hand-written one stands in for it
+    return seconds_, Means((stay["npv"]["mean"], switch["npv"]["mean"], diff), (*err, 0.0))
+
+
+@contextmanager
+def patched(obj: Any, name: str, wrap: Callable[[Any], Any]) -> Iterator[None]:
+    """Replace ``obj.name`` by ``wrap(obj.name)`` for the block; restore it exactly."""
+    raw = inspect.getattr_static(obj, name)
+    setattr(obj, name, wrap(getattr(obj, name)))
+    try:
+        yield
+    finally:
+        setattr(obj, name, raw)
+
+
+def _stage(probe: Probe, name: str) -> Callable[[Any], Any]:
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed_call(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                probe.stages[name] = probe.stages.get(name, 0.0) + time.perf_counter() - start
+        return timed_call
+    return wrap
+
+
+def _recorder(probe: Probe) -> Callable[[Any], Any]:
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        def get(self: Any, kind: str, key: str, shape: tuple[int, ...]) -> Any:
+            probe.slots.append((self.chunk, kind, key, shape))
+            return fn(self, kind, key, shape)
+        return get
+    return wrap
+
+
+def probe_engine(model: Any, n: int) -> Probe:
+    """One instrumented run: time per stage and every random stream drawn.
+
+    Wraps the stages ``crossroads.run.run_model`` calls; a stage it no longer calls by
+    that name is simply missing from the breakdown.
+    """
+    run_module = importlib.import_module("crossroads.run")  # `crossroads.run` is the function
+    sample = importlib.import_module("crossroads.sample")
+    summary = importlib.import_module("crossroads.analysis.summary")
+
+    probe = Probe()
+    with ExitStack() as stack:
+        for obj, name, label in ((run_module, "draw", "draw params"),
+                                 (run_module, "simulate", "simulate paths"),
+                                 (summary, "reduce", "reduce years"),
+                                 (run_module.RunResult, "build", "summarise")):
+            if hasattr(obj, name):
+                stack.enter_context(patched(obj, name, _stage(probe, label)))
+        stack.enter_context(patched(sample.Streams, "_get", _recorder(probe)))
+        total, _ = timed(lambda: crossroads.run(model, samples=n))
+    probe.stages["other (collect, loop)"] = total - sum(probe.stages.values())
+    probe.stages["total"] = total
+    return probe
+
+
+@dataclass
+class Comparison:
+    """Section 2's measurements, reused by sections 3 and 4."""
+
+    model: Any
+    n: int
+    engine: Timing
+    hand: Timing
+    probe: Probe
+    means: Means
+
+
+def versus_handwritten(path: Path, n: int, repeats: int) -> tuple[Section, Comparison]:
+    """Section 2: the engine against the hand-written NumPy model, alternating runs."""
+    model = crossroads.load(path)
+    crossroads.run(model, samples=50_000)  # warm-up: lazy imports, first-call costs
+    handwritten.simulate(50_000, 0)
+    eng, hand, m_eng, m_hand = _alternate(model, n, repeats)
+    ratios = [e / h for e, h in zip(eng, hand, strict=True)]
+    cmp = Comparison(model, n, Timing(tuple(eng)), Timing(tuple(hand)), probe_engine(model, n),
+                     m_eng)
+    ratio = cmp.engine.median / cmp.hand.median
+    sec = Section(2, f"Two-option 10-year model ({path.name}) at {n:,} draws: engine vs "
+                  "hand-written NumPy", "engine within 1.5x of the hand-written version",
+                  met=ratio <= 1.5, header=("implementation", "time (median [spread])",
+                                            "ratio engine / this"))
+    sec.rows += [("engine: `crossroads.run(model, samples=N)`", str(cmp.engine), "1.00"),
+                 ("hand-written NumPy (`benchmarks/handwritten.py`)", str(cmp.hand),
+                  f"{ratio:.2f} (paired runs: median {np.median(ratios):.2f})")]
+    sec.rows += _stage_rows(cmp)
+    sec.notes += agreement(m_eng, {"hand-written": m_hand})
+    sec.notes.append("The engine also computes what `run` reports (percentiles, P(best), "
+                     "break-even, regret, histograms, the input screen); the hand-written "
+                     "version computes the per-draw NPVs and the means only.")
+    return sec, cmp
+
+
+def _alternate(model: Any, n: int, repeats: int
+               ) -> tuple[list[float], list[float], Means, Means]:
+    """Engine and hand-written runs in turn (so that load changes hit both alike)."""
+    eng: list[float] = []
+    hand: list[float] = []
+    for i in range(repeats):
+        t_eng, m_eng = engine_means(model, n)
+        t_hand, h = timed(partial(handwritten.simulate, n, 1 + i))
+        eng.append(t_eng)
+        hand.append(t_hand)
+    m_hand = Means.of(h.stay, h.switch)
+    # the engine does not report the error of the mean difference: the same model at the
+    # same n has the same error, so the hand-written one stands in for it
+    return eng, hand, Means(m_eng.values, (*m_eng.errors[:2], m_hand.errors[2])), m_hand
+
+
+def _stage_rows(cmp: Comparison) -> list[tuple[str, ...]]:
+    """The engine's time by stage, from one instrumented run, against the hand-written."""
+    rows: list[tuple[str, ...]] = []
+    for name, t in cmp.probe.stages.items():
+        rows.append((f"engine stage: {name} (one instrumented run)", seconds(t),
+                     f"{t / cmp.hand.median:.2f}"))
+    return rows
+
+
+def agreement(engine: Means, others: dict[str, Means]) -> list[str]:
+    """Notes saying whether each implementation agrees with the engine's means."""
+    header = ("mean NPV stay | mean NPV switch | mean value difference (switch - stay), "
+              "each +- its Monte Carlo standard error; z = difference from the engine in "
+              f"combined standard errors (agreement: |z| < {Z_AGREE:.0f})")
+    notes = [header, "engine: " + engine.text()]
+    for name, m in others.items():
+        z = m.z(engine)
+        ok = "agree" if max(abs(x) for x in z) < Z_AGREE else "DISAGREE"
+        notes.append(f"{name}: {m.text()}; z = {', '.join(f'{x:+.1f}' for x in z)}: {ok}")
+    for line in notes:
+        print("  " + line, flush=True)
+    return notes
+
+
+def versus_squigglepy(cmp: Comparison, n_function: int, repeats: int) -> Section:
+    """Section 3: squigglepy 0.30, model-function style and array style, against the engine."""
+    sec = Section(3, f"The same model in squigglepy at {cmp.n:,} draws",
+                  "none (a reference point): the engine's time against a probabilistic-"
+                  "programming library's two documented styles",
+                  header=("implementation", "draws", "time (median [spread])",
+                          "per draw", f"time at {cmp.n:,} / engine's"))
+    try:
+        import squigglepy as sq
+    except ImportError:
+        sec.notes.append("squigglepy is not installed (`pip install -e '.[bench]'`): skipped.")
+        return sec
+    from squiggle import sample_arrays, sample_model_function
+
+    eng = cmp.engine.median
+    sec.rows.append(("engine", f"{cmp.n:,}", str(cmp.engine), seconds(eng / cmp.n), "1.00"))
+    sample_arrays(sq, 10_000, 0)  # warm-up
+    t_arr = _repeat_keep(lambda seed: sample_arrays(sq, cmp.n, seed), repeats)
+    sec.rows.append((f"squigglepy {sq.__version__} array style", f"{cmp.n:,}", str(t_arr[0]),
+                     seconds(t_arr[0].median / cmp.n), f"{t_arr[0].median / eng:.2f}"))
+    t_fn = _repeat_keep(lambda seed: sample_model_function(sq, n_function, seed), repeats)
+    per_draw = t_fn[0].median / n_function
+    sec.rows.append((f"squigglepy {sq.__version__} model function (`sq.sample(fn, n=N)`)",
+                     f"{n_function:,}", str(t_fn[0]), seconds(per_draw),
+                     f"{per_draw * cmp.n / eng:.0f} (extrapolated: {seconds(per_draw * cmp.n)} "
+                     f"at {cmp.n:,})"))
+    if n_function < cmp.n:
+        sec.notes.append(f"The model-function style runs {n_function:,} draws only (one "
+                         "Python call per future, about a millisecond each); its time at "
+                         f"{cmp.n:,} is EXTRAPOLATED linearly from the per-draw cost.")
+    sec.notes += agreement(cmp.means, {"squigglepy arrays": _means(t_arr[1]),
+                                       "squigglepy model function": _means(t_fn[1])})
+    return sec
+
+
+def _repeat_keep(fn: Callable[[int], FloatArray], repeats: int) -> tuple[Timing, FloatArray]:
+    """Time ``fn(seed)`` ``repeats`` times; keep the last result."""
+    values: list[float] = []
+    out = np.empty(0)
+    for i in range(repeats):
+        t, out = timed(partial(fn, 1 + i))
+        values.append(t)
+    return Timing(tuple(values)), out
+
+
+def _means(npv: FloatArray) -> Means:
+    return Means.of(npv[:, 0], npv[:, 1])
+
+
+def rng_floor(cmp: Comparison, repeats: int) -> Section:
+    """Section 4: drawing the engine's random numbers alone, the floor of any version."""
+    normals, uniforms = cmp.probe.counts()
+    by_chunk: dict[int, list[tuple[str, str, tuple[int, ...]]]] = {}
+    for chunk, kind, key, shape in sorted(set(cmp.probe.slots)):
+        by_chunk.setdefault(chunk, []).append((kind, key, shape))
+    bulk = repeat(lambda: _bulk(by_chunk), repeats)
+    keyed = repeat(lambda: _keyed(by_chunk), repeats)
+    h_norm, h_unif = handwritten.random_count(cmp.n)
+    sec = Section(4, f"RNG floor at {cmp.n:,} draws of the two-option model",
+                  "none (the lower bound any implementation pays)",
+                  header=("what", "time (median [spread])", "engine / this",
+                          "hand-written / this"))
+    for name, t in (("one PCG64 generator, the engine's array shapes", bulk),
+                    ("the engine's keyed streams (`Streams`, one per key and chunk)", keyed),
+                    ("engine, whole run (section 2)", cmp.engine),
+                    ("hand-written NumPy (section 2)", cmp.hand)):
+        sec.rows.append((name, str(t), f"{cmp.engine.median / t.median:.2f}",
+                         f"{cmp.hand.median / t.median:.2f}"))
+    sec.notes.append(f"The engine draws {normals:,} standard normals and {uniforms:,} "
+                     f"uniforms ({(normals + uniforms) / cmp.n:.0f} per draw), counted by "
+                     f"instrumenting `Streams`; the hand-written version draws {h_norm:,} "
+                     f"and {h_unif:,}.")
+    return sec
+
+
+def _bulk(by_chunk: dict[int, list[tuple[str, str, tuple[int, ...]]]]) -> None:
+    rng = np.random.default_rng(0)
+    for slots in by_chunk.values():
+        for kind, _, shape in slots:
+            rng.random(shape) if kind == "u" else rng.standard_normal(shape)
+
+
+def _keyed(by_chunk: dict[int, list[tuple[str, str, tuple[int, ...]]]]) -> None:
+    from crossroads.sample import Streams
+
+    for chunk, slots in by_chunk.items():
+        streams = Streams(0, chunk)
+        for kind, key, shape in slots:
+            streams.uniform(key, shape) if kind == "u" else streams.normal(key, shape)
