@@ -165,15 +165,18 @@ class VoiReport:
     currency: str
     people: dict[str, int]
     sentences: tuple[str, ...]
+    research: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """The `voi --json` object (PRODUCT.md), with the ranking and research counts."""
+        """The `voi --json` object (PRODUCT.md), with the ranking and research coverage."""
         data: dict[str, Any] = self.result.to_dict(self.currency)
-        return {**data, "people": self.people, "sentences": list(self.sentences)}
+        return {**data, "people": self.people, "research": self.research,
+                "sentences": list(self.sentences)}
 
 
 def voi(model: Model, samples: int | None = None, seed: int | None = None, *,
-        groups: tuple[tuple[str, ...], ...] = (), ask: float | None = None) -> VoiReport:
+        groups: tuple[tuple[str, ...], ...] = (), ask: float | None = None,
+        db: str | None = None) -> VoiReport:
     """Expected value of perfect, partial perfect and sample information (Strong et al. 2014).
 
     ``groups`` are sets of params found out together; ``ask`` the number of new data points
@@ -192,7 +195,37 @@ def voi(model: Model, samples: int | None = None, seed: int | None = None, *,
     rng = np.random.default_rng([model.seed if seed is None else seed, 1])
     groups = tuple(g for g in groups if all(name in got.params for name in g))
     result = analyse_voi(got.value, got.params, rng, groups=groups, ask=ask, n0=n0)
-    return VoiReport(result, model.currency, people, tuple(_voi_sentences(model, result, ask)))
+    research = _research_coverage(model, people, db)
+    sentences = _voi_sentences(model, result, ask) + _coverage_sentences(result, research)
+    return VoiReport(result, model.currency, people, tuple(sentences), research)
+
+
+def _research_coverage(model: Model, people: dict[str, int], db: str | None
+                       ) -> dict[str, dict[str, Any]]:
+    """Who was asked about each `research(...)` param, and which markets and stages not."""
+    if not people:
+        return {}
+    from crossroads.evidence.research import people_for
+    from crossroads.evidence.resolve import load_log
+
+    try:
+        log = load_log(db)
+    except Exception:  # the log was readable at load time; coverage is a nicety
+        return {}
+    cap = model.decision.research.cap
+    return {name: people_for(log, name, cap=cap).to_dict() for name in people}
+
+
+def _coverage_sentences(result: Any, research: dict[str, dict[str, Any]]) -> list[str]:
+    out = []
+    for r in result.ranking[:3]:
+        cov = research.get(r.param)
+        if cov is None:
+            continue
+        gaps = [*cov["missing_markets"], *cov["missing_stages"]]
+        text = f"You heard from {cov['people']} people about `{r.param}`"
+        out.append(text + (f"; nobody from {', '.join(gaps)}." if gaps else "."))
+    return out
 
 
 def research_people(model: Model) -> dict[str, int]:

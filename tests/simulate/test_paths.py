@@ -214,3 +214,21 @@ def test_roles_without_a_criterion_take_its_default() -> None:
     """
     _, out = outcomes_of(decision_text(body, extra="criteria:\n  fun: {default: 2}\n"))
     assert out.criteria["fun"][0, 0].tolist() == [7.0, 2.0, 2.0]
+
+
+def test_skills_feed_expressions_in_cash_and_chances() -> None:
+    text = decision_text("""
+    a:
+      roles:
+        r: {cash: 'where(skill(ml) > 80%, 200, 100)', practice: {ml: 1},
+            next: [{to: q, after: 1, chance: skill(ml)}]}
+        q: {cash: 1000 * intersection()}
+    """, extra="skills:\n  ml: {now: 90%}\n  intersection: [ml]\n")
+    n = 100_000
+    _, out = outcomes_of(text, n=n)
+    assert np.all(out.cash[0, :, 0] == 200.0)  # practised, no learning field: holds at 90%
+    moved = (out.roles[0, :, 1] == 1).mean()
+    assert moved == pytest.approx(0.9, abs=4 * np.sqrt(0.09 / n))
+    # one skill: the share of peers at or above you is 1 - 0.9
+    assert np.allclose(out.cash[0, out.roles[0, :, 1] == 1, 1], 100.0, rtol=1e-6)
+    assert np.allclose(out.skills["ml"][0], 0.9)

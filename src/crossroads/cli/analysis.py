@@ -52,15 +52,18 @@ def voi_command(file: FileArg,
                 ask: Annotated[int | None, typer.Option(
                     help="EVSI of this many more conversations per param.", min=1)] = None,
                 samples: SamplesOpt = None, seed: SeedOpt = None,
+                db: Annotated[str | None, typer.Option(
+                    help="Research log database URL (default: CROSSROADS_DB or the user's "
+                         "data directory).")] = None,
                 as_json: JsonOpt = False) -> None:
     """What finding out is worth: EVPI, EVPPI per param and group, EVSI of N more data."""
     from crossroads.analyses import voi
 
-    model = load_or_exit(file)
+    model = load_or_exit(file, db=db)
     groups = tuple(tuple(p.strip() for p in g.split(",") if p.strip()) for g in group or [])
     try:
         with _busy(as_json):
-            report = voi(model, samples, seed, groups=groups, ask=ask)
+            report = voi(model, samples, seed, groups=groups, ask=ask, db=db)
     except KeyError as exc:
         fail(f"{file}: {exc.args[0]}")
     data = report.to_dict()

@@ -21,12 +21,12 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
-def load_or_exit(path: Path, *, all_problems: bool = False) -> Model:
+def load_or_exit(path: Path, *, all_problems: bool = False, db: str | None = None) -> Model:
     """Read, parse and compile a decision file, or print ``FILE:LINE:COL: message`` and exit 1."""
     from crossroads.api import load
     from crossroads.model.errors import DecisionError
 
     try:
-        return load(path)
+        return load(path, db=db)
     except DecisionError as exc:
         fail(exc.format_all() if all_problems else exc.format())
