@@ -14,6 +14,7 @@ move) and ``year`` (the year the role starts). All options are walked on the sam
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -26,6 +27,9 @@ from crossroads.simulate.money import EquityState, discount_factors
 from crossroads.simulate.skilltrack import SkillTracker
 
 Value = FloatArray | float
+
+#: Threads walking options side by side (the machines this targets have two cores).
+THREADS = min(2, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -72,15 +76,30 @@ def simulate(model: Model, draws: Draws, *,
     skills = {s: np.zeros(shape) for s in model.skills}
     inter = np.zeros(shape) if model.intersection else None
     first_salary = np.zeros((len(model.options), n))
-    for i, option in enumerate(model.options):
+
+    def walk(i: int) -> None:
         sink = _Sink(cash[i], equity[i], roles[i], {c: a[i] for c, a in criteria.items()},
                      {s: a[i] for s, a in skills.items()},
                      inter[i] if inter is not None else None)
-        walker = _Walker(model, option, draws, sink)
+        walker = _Walker(model, option=model.options[i], draws=draws, sink=sink)
         walker.run()
         first_salary[i] = walker.first_salary
-        if on_progress is not None:
-            on_progress((i + 1) / len(model.options))
+
+    # Options are independent given the draws, and NumPy releases the GIL on whole-array
+    # work, so a thread per core walks them side by side. Every random number is a pure
+    # function of its key, so the result does not depend on which thread draws it first.
+    if THREADS > 1 and len(model.options) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            for done, _ in enumerate(pool.map(walk, range(len(model.options))), start=1):
+                if on_progress is not None:
+                    on_progress(done / len(model.options))
+    else:
+        for i in range(len(model.options)):
+            walk(i)
+            if on_progress is not None:
+                on_progress((i + 1) / len(model.options))
     worth = {
         c: np.broadcast_to(np.asarray(draws.evaluate(spec.worth), dtype=np.float64), (n,))
         for c, spec in model.criteria.items() if spec.worth is not None
