@@ -139,6 +139,16 @@ async def test_cross_site_requests_are_refused(client: httpx.AsyncClient) -> Non
     assert same.status_code == 200
 
 
+async def test_other_sites_may_link_but_not_fetch(client: httpx.AsyncClient) -> None:
+    link = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}
+    assert (await client.get("/", headers=link)).status_code == 200
+    for mode in ("no-cors", "cors"):  # <img src>, fetch() from another site
+        headers = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": mode}
+        assert (await client.get("/d/0/small.yaml", headers=headers)).status_code == 403
+    same = {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors"}
+    assert (await client.get("/static/app.css", headers=same)).status_code == 200
+
+
 # ---------------------------------------------------------------- size limit -----------
 
 async def test_oversize_body_is_413_by_content_length(client: httpx.AsyncClient) -> None:

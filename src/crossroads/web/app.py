@@ -44,7 +44,7 @@ def _templates() -> Jinja2Templates:
         autoescape=True,  # every page shows user text: labels, notes, file contents
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(money=formatting.money, pct=formatting.pct, num=formatting.num,
-                       param=formatting.param)
+                       param=formatting.param, ticks=formatting.ticks)
     env.globals.update(version=crossroads.__version__, csrf_field=CSRF_FIELD,
                        csrf_token=_csrf_token)
     return Jinja2Templates(env=env)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
+
+from markupsafe import Markup, escape
 
 from crossroads.verdict import money as _money
 
-__all__ = ["money", "num", "param", "pct"]
+__all__ = ["money", "num", "param", "pct", "ticks"]
 
 
 def money(x: float | None, currency: str = "USD") -> str:
@@ -53,3 +56,15 @@ def param(x: float, kind: str = "number") -> str:
     if kind == "percent":
         return f"{100 * x:.3g}%"
     return num(x)
+
+
+_TICKS = re.compile(r"`([^`\n]+)`")
+
+
+def ticks(text: object) -> Markup:
+    """Escape ``text``, then show the core's `backticked` names as code.
+
+    >>> str(ticks("`p_em` <b>"))
+    '<code>p_em</code> &lt;b&gt;'
+    """
+    return Markup(_TICKS.sub(r"<code>\1</code>", str(escape(str(text)))))

@@ -75,11 +75,12 @@ def run_whatif(job: WhatIfJob) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ReportJob:
-    """One HTML report of a decision file, at the file's own sample count."""
+    """One HTML report of a decision file, at the file's sample count unless ``samples``."""
 
     path: str
     db: str | None
     research_version: int
+    samples: int | None = None
 
 
 def run_report(job: ReportJob) -> dict[str, Any]:
@@ -91,7 +92,11 @@ def run_report(job: ReportJob) -> dict[str, Any]:
         model = MODELS.get(Path(job.path), db=job.db, version=job.research_version)
     except DecisionError as exc:
         return {"problems": problems_of(exc)}
-    return {"html": render_report(build_bundle(model), inline_js=True)}
+    try:
+        bundle = build_bundle(model, samples=job.samples)
+    except DecisionError as exc:  # e.g. more draws than the memory budget allows
+        return {"problems": problems_of(exc)}
+    return {"html": render_report(bundle, inline_js=True)}
 
 
 def _worker_init() -> None:

@@ -16,7 +16,9 @@ One pure ASGI middleware, so no route can forget a check. In order:
    session cookie under a secret that lives only in the server process (a signed double
    submit), so a cookie planted by another site cannot be paired with a token. Requests
    authenticated with the ``Authorization`` header are exempt: browsers never add it on
-   their own. A cross-site ``Origin`` or ``Sec-Fetch-Site`` is refused as well.
+   their own. A cross-site ``Origin`` is refused as well, and so is any cross-site request
+   (``Sec-Fetch-Site``) that is not a plain navigation: other sites may link here, but not
+   embed, script or fetch anything.
 5. **Headers.** A CSP with no remote source, ``frame-ancestors 'none'``, nosniff,
    no-referrer, and ``Cache-Control: no-store`` on everything but static files.
 """
@@ -154,6 +156,7 @@ class Guard:
         cookies: list[bytes] = []
         try:
             self._check_host(request)
+            self._check_fetch_site(request)
             via = self._check_token(request, cookies)
             body = await self._read_body(request, receive)
             session = self._session(request, cookies)
@@ -172,6 +175,18 @@ class Guard:
         if name.lower() not in self.hosts and f"[{name.lower()}]" not in self.hosts:
             raise Refused(400, f"unexpected Host header {host!r}: without a token crossroads "
                                "only answers requests addressed to 127.0.0.1 or localhost")
+
+    @staticmethod
+    def _check_fetch_site(request: _Request) -> None:
+        """Another site may link here (a navigation) but not script, embed or fetch us.
+
+        Browsers label every request with ``Sec-Fetch-Site``; without this check a page
+        elsewhere could make your browser start simulations here, even if it cannot read
+        the answers.
+        """
+        if (request.header("sec-fetch-site") == "cross-site"
+                and request.header("sec-fetch-mode") != "navigate"):
+            raise Refused(403, "cross-site request refused")
 
     def _check_token(self, request: _Request, cookies: list[bytes]) -> str:
         """Return how the request authenticated: header, cookie, query or none needed."""

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
@@ -17,6 +17,9 @@ from crossroads.web.pool import ReportJob, run_report
 from crossroads.web.whatif import compute
 
 router = APIRouter()
+
+DRAFT_SAMPLES = 2_000
+"""Draws of the quick draft report: every analysis in seconds, P(best) within about 1%."""
 
 
 def report_available() -> bool:
@@ -35,7 +38,7 @@ async def decision_page(request: Request, folder: int, rel: str,
     """The dashboard: verdict, table, the report's charts and what-if sliders."""
     file = ctx.catalog.resolve(folder, rel)
     base: dict[str, Any] = {"file": file, "report": report_available(),
-                            "samples": ctx.settings.whatif_samples}
+                            "samples": ctx.settings.whatif_samples, "draft": DRAFT_SAMPLES}
     try:
         model = await run_in_threadpool(ctx.models.get, file.path, db=ctx.settings.db,
                                         version=ctx.research_version)
@@ -71,14 +74,18 @@ async def edit_page(request: Request, folder: int, rel: str,
 
 
 @router.get("/report/{folder}/{rel:path}", name="report")
-async def report_download(folder: int, rel: str,
-                          ctx: Ctx) -> Response:
-    """The self-contained HTML report of the file, as a download."""
+async def report_download(folder: int, rel: str, ctx: Ctx,
+                          samples: Annotated[int | None, Query(ge=100)] = None) -> Response:
+    """The self-contained HTML report of the file, as a download.
+
+    Every analysis runs at the file's ``samples``, as `crossroads report` does, unless
+    ``?samples=N`` asks for a quicker draft.
+    """
     if not report_available():
         raise HTTPException(404, "the HTML report is not available in this installation")
     file = ctx.catalog.resolve(folder, rel)
     out = await ctx.pool.run(run_report, ReportJob(str(file.path), ctx.settings.db,
-                                                   ctx.research_version))
+                                                   ctx.research_version, samples))
     if "problems" in out:
         raise HTTPException(422, f"fix the file first: {out['problems'][0]['text']}")
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", file.path.stem) or "decision"

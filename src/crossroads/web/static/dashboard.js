@@ -53,9 +53,18 @@
     });
   }
 
+  /* A verdict line, with `backticked` names as code (built as nodes: no innerHTML). */
+  function verdictItem(line) {
+    var li = cr.el("li");
+    line.split("`").forEach(function (part, i) {
+      li.appendChild(i % 2 ? cr.el("code", {}, part) : document.createTextNode(part));
+    });
+    return li;
+  }
+
   function updateVerdict(lines) {
     var list = document.getElementById("verdict");
-    list.replaceChildren.apply(list, lines.map(function (line) { return cr.el("li", {}, line); }));
+    list.replaceChildren.apply(list, lines.map(verdictItem));
   }
 
   function describe(data) {
