@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from pathlib import Path
 
@@ -82,3 +83,20 @@ async def test_process_pool_gives_the_same_numbers_as_threads(settings: Settings
                           {"overrides": {"bump": b}}, token) for b in (1.25, 1.4)))
             results.append([a.json()["result"] for a in answers])
     assert results[0] == results[1]
+
+
+async def test_closing_stops_a_busy_worker_process_promptly() -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from crossroads.web.pool import SimPool
+
+    pool = SimPool(workers=1, queue=4, kind="process")
+    pool.start()
+    await pool.run(os.getpid)  # the worker is up
+    stuck = asyncio.ensure_future(pool.run(time.sleep, 120))
+    await asyncio.sleep(0.3)
+    start = time.perf_counter()
+    await pool.aclose(grace=0.2)
+    assert time.perf_counter() - start < 10
+    with pytest.raises(BrokenProcessPool):
+        await stuck

@@ -56,5 +56,6 @@ def serve_command(
     if token:
         console.print(f"open {url}?token=<your token> once; the browser keeps a cookie",
                       markup=False)
+    # Ctrl-C: open requests get 3 s, then the pool stops its workers (see docs/web.md).
     uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=False,
-                server_header=False, log_level="info")
+                server_header=False, log_level="info", timeout_graceful_shutdown=3)

@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            ctx.pool.shutdown()
+            await ctx.pool.aclose()
             ctx.close()
 
     app = FastAPI(title="crossroads", version=crossroads.__version__, lifespan=lifespan,

@@ -57,7 +57,9 @@ def run_whatif(job: WhatIfJob) -> dict[str, Any]:
     An invalid file gives ``{"problems": [...]}`` instead.
 
     ``run_ms`` is the wall time of ``crossroads.run`` inside the worker; ``cpu_ms`` the CPU
-    time of that thread, which is what the run costs when nothing else competes for the CPU.
+    time the worker process spent meanwhile (the simulator may use a thread per core), which
+    is what the run costs when nothing else competes for the CPU. In a thread pool it
+    counts the whole process, so it is only an upper bound there.
     """
     from crossroads.api import run
 
@@ -65,9 +67,9 @@ def run_whatif(job: WhatIfJob) -> dict[str, Any]:
         model = MODELS.get(Path(job.path), db=job.db, version=job.research_version)
     except DecisionError as exc:  # sent back as data: DecisionError does not unpickle
         return {"problems": problems_of(exc)}
-    wall, cpu = time.perf_counter(), time.thread_time()
+    wall, cpu = time.perf_counter(), time.process_time()
     result = run(model, samples=job.samples, seed=job.seed, overrides=dict(job.overrides))
-    run_ms, cpu_ms = 1000 * (time.perf_counter() - wall), 1000 * (time.thread_time() - cpu)
+    run_ms, cpu_ms = 1000 * (time.perf_counter() - wall), 1000 * (time.process_time() - cpu)
     data = result.to_dict()
     return {"result": data, "rows": option_rows(data), "charts": dashboard_charts(data),
             "run_ms": run_ms, "cpu_ms": cpu_ms}
@@ -104,6 +106,16 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _join_or_terminate(processes: list[Any], grace: float) -> None:
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+            process.join(5)
+
+
 def _warm() -> None:
     import crossroads.api  # noqa: F401  # import numpy, scipy and the core before a user waits
 
@@ -132,11 +144,22 @@ class SimPool:
         else:
             self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="crossroads-sim")
 
-    def shutdown(self) -> None:
-        """Stop the workers; queued jobs are cancelled, running ones finish."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+    async def aclose(self, grace: float = 2.0) -> None:
+        """Stop the workers: cancel queued jobs, give running ones ``grace`` seconds.
+
+        A worker still busy after that (a report at a million draws) is terminated, so
+        Ctrl-C stops the server promptly; the event loop is never blocked meanwhile.
+        """
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        # The executor has no public handle on its processes (``_processes`` has been there
+        # since 3.2); take them before shutdown() forgets them.
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        executor.shutdown(wait=False, cancel_futures=True)
+        if processes:
+            await asyncio.to_thread(_join_or_terminate, processes, grace)
+        await asyncio.to_thread(executor.shutdown, wait=True)
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(*args)`` on a worker; raise :class:`Busy` when the queue is full."""
