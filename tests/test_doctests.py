@@ -1,0 +1,23 @@
+"""Every docstring example in the package runs and says what it shows."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+
+import crossroads
+
+MODULES = sorted(
+    m.name for m in pkgutil.walk_packages(crossroads.__path__, "crossroads.")
+    if not m.name.startswith(("crossroads.web", "crossroads.cli"))
+)
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name: str) -> None:
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0, f"{result.failed} docstring examples failed in {name}"
