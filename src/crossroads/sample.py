@@ -16,6 +16,7 @@ factor of the correlation matrix, and every marginal is kept exactly.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -162,6 +163,17 @@ def sample_dist(dist: Dist, key: str, streams: Streams, n: int) -> FloatArray:
     return dist.ppf(streams.uniform(key, (n,)))
 
 
+_Z_GRID = np.linspace(-9.0, 9.0, 4001)
+
+
+@functools.lru_cache(maxsize=256)
+def _beta_table(a: float, b: float) -> FloatArray:
+    """The beta quantile at the normal scores of ``_Z_GRID``: built once per shape."""
+    table = special.betaincinv(a, b, special.ndtr(_Z_GRID))
+    table.flags.writeable = False
+    return np.asarray(table)
+
+
 def from_normal(dist: Dist, z: FloatArray) -> FloatArray:
     """``dist.ppf(Phi(z))``, fast for beta shapes: a table in z, then one Newton step.
 
@@ -171,8 +183,7 @@ def from_normal(dist: Dist, z: FloatArray) -> FloatArray:
     if not isinstance(dist, Beta | Pert):
         return dist.from_normal(z)
     a, b = (dist.a, dist.b) if isinstance(dist, Beta) else (dist.alpha, dist.beta)
-    grid = np.linspace(-9.0, 9.0, 4001)
-    x = np.interp(z, grid, special.betaincinv(a, b, special.ndtr(grid)))
+    x = np.interp(z, _Z_GRID, _beta_table(a, b))
     x = np.clip(x, 1e-300, 1.0 - 1e-16)
     log_pdf = (a - 1) * np.log(x) + (b - 1) * np.log1p(-x) - special.betaln(a, b)
     x = np.clip(x - (special.betainc(a, b, x) - special.ndtr(z)) / np.exp(log_pdf), 0.0, 1.0)
