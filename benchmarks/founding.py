@@ -62,7 +62,7 @@ def scaling(case: Path, sizes: dict[int, int]) -> Section:
     """Section 1: wall time and peak RSS per size; ``sizes`` maps draws to repeats."""
     sec = Section(1, f"Founding case ({case.name}) by size, each size in a fresh process",
                   "10M draws within 2 GiB peak RSS",
-                  header=("draws", "run time (median [spread])", "per 1M draws",
+                  header=("draws", "run time (median [spread])", "per draw",
                           "peak RSS (median)", "note"))
     for n, repeats in sizes.items():
         runs = [child(case, n) for _ in range(repeats)]
@@ -86,7 +86,7 @@ def scaling(case: Path, sizes: dict[int, int]) -> Section:
 def _row(sec: Section, n: int, runs: list[ChildRun], note: str) -> None:
     t = Timing(tuple(r.run for r in runs))
     rss = statistics.median(r.rss_mib for r in runs)
-    sec.rows.append((f"{n:,}", str(t), seconds(t.median * 1e6 / n),
+    sec.rows.append((f"{n:,}", str(t), seconds(t.median / n),
                      f"{rss:,.0f} MiB", note))
     print(f"  {n:>12,} draws: {t}  peak {rss:,.0f} MiB {note}", flush=True)
 

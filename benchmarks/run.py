@@ -74,8 +74,13 @@ def _steps(plan: Plan, case: Path) -> list[Step]:
         return [sec2, two_options.versus_squigglepy(cmp, plan.n_function, plan.repeats),
                 two_options.rng_floor(cmp, plan.repeats)]
 
+    def scaling() -> Section:
+        sec = founding.scaling(case, plan.sizes)
+        sec.notes.append(two_options.stage_note(case, 100_000))
+        return sec
+
     return [
-        (1, "founding case by size", lambda: [founding.scaling(case, plan.sizes)]),
+        (1, "founding case by size", lambda: [scaling()]),
         (2, "two-option model: hand-written NumPy (2), squigglepy (3), RNG floor (4)",
          compare),
         (5, "founding case from the shell", lambda: [founding.shell(case, plan.shell_repeats)]),

@@ -48,8 +48,10 @@ def repeat(fn: Callable[[], object], repeats: int) -> Timing:
 
 def seconds(x: float) -> str:
     """Human seconds: 0.0123 -> '12.3 ms', 4.5 -> '4.50 s'."""
+    if x < 1e-6:
+        return f"{x * 1e9:.0f} ns"
     if x < 1e-3:
-        return f"{x * 1e6:.0f} us"
+        return f"{x * 1e6:.1f} us"
     if x < 1.0:
         return f"{x * 1e3:.1f} ms"
     return f"{x:.2f} s"

@@ -140,6 +140,17 @@ def probe_engine(model: Any, n: int) -> Probe:
     return probe
 
 
+def stage_note(path: Path, n: int) -> str:
+    """One warm in-process run of ``path``: the engine's time by stage, as a sentence."""
+    model = crossroads.load(path)
+    crossroads.run(model, samples=10_000)  # warm-up: lazy imports, tables built on first use
+    stages = probe_engine(model, n).stages
+    total = stages.pop("total")
+    parts = ", ".join(f"{name} {seconds(t)} ({t / total:.0%})" for name, t in stages.items())
+    return (f"Where the time goes at {n:,} draws (one warm in-process run, "
+            f"{seconds(total)}): {parts}.")
+
+
 @dataclass
 class Comparison:
     """Section 2's measurements, reused by sections 3 and 4."""
