@@ -26,6 +26,12 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/crossroads run $(EXAMPLE)
+	@echo
+	@echo "What the option of a leadership career is worth (crossroads option-value):"
+	$(BIN)/crossroads option-value $(EXAMPLE) --without em,vp,cto --samples 20000
+	@echo
+	@echo "What you pay for what you value (crossroads prices), first lines:"
+	@$(BIN)/crossroads prices $(EXAMPLE) --samples 20000 | head -12
 
 # System packages the tests need (chromium for the browser tests, postgresql for the store
 # tests) are installed by scripts/test-deps.sh when missing; the PostgreSQL server lives only
