@@ -21,8 +21,10 @@ from crossroads.model.errors import DecisionError
 from crossroads.model.parse import parse_decision
 from crossroads.run import RunResult, run_model
 
-#: Per-draw state that must fit in memory at once; a larger `samples` is refused up front.
+#: Peak memory a run may use: per-draw results plus one chunk's working set.
 MEMORY_BUDGET_BYTES = 2 * 1024**3
+#: One chunk's year-by-year outcomes, the interpreter and the libraries, kept aside.
+WORKING_SET_BYTES = 640 * 1024**2
 
 
 def load(source: str | os.PathLike[str], *, db: str | None = None) -> Model:
@@ -71,16 +73,19 @@ def _resolver(text: str | bytes, db: str | None, weighting: str, cap: float) -> 
 
 
 def check_budget(model: Model, samples: int) -> None:
-    """Refuse a sample count whose per-draw summaries would not fit the memory budget."""
-    per_draw = 8 * len(model.options) * (2 + len(model.criteria)) + 64
-    need = per_draw * samples
-    if need > MEMORY_BUDGET_BYTES:
-        most = MEMORY_BUDGET_BYTES // per_draw
+    """Refuse a sample count whose per-draw results would not fit the memory budget."""
+    from crossroads.run import bytes_per_draw
+
+    per_draw = bytes_per_draw(model)
+    room = MEMORY_BUDGET_BYTES - WORKING_SET_BYTES
+    if per_draw * samples > room:
+        most = room // per_draw
         line, column = model.located.where(("samples",))
         raise DecisionError(
             model.source, line, column,
-            f"{samples:,} samples would need about {need / 1024**3:.1f} GiB for per-draw "
-            f"results, over the {MEMORY_BUDGET_BYTES / 1024**3:.0f} GiB budget",
+            f"{samples:,} samples would need about {per_draw * samples / 1024**3:.1f} GiB "
+            f"for per-draw results; with a chunk's working set that is over the "
+            f"{MEMORY_BUDGET_BYTES / 1024**3:.0f} GiB budget",
             f"use at most {most:,} samples (set `samples:` or pass --samples)",
         )
 

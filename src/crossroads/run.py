@@ -1,16 +1,19 @@
 """One `run`: draw, simulate and reduce chunk by chunk, then summarise.
 
-Draws are processed in chunks of :data:`~crossroads.sample.CHUNK`, so memory holds one
-chunk's year-by-year outcomes plus a few numbers per draw: 10 million draws fit in about
-2 GB. Criterion scores are kept per draw in float32 (7 significant digits, ample for a
-0-10 score); money stays in float64. The cash fan and the quick screen of which input
-matters most use the first :data:`SCREEN_DRAWS` draws.
+Draws are processed in chunks of :data:`~crossroads.sample.CHUNK`; memory holds one chunk's
+year-by-year outcomes plus a few numbers per draw, so 10 million draws of the founding case
+fit in 2 GB. What can be counted as it streams is counted exactly in float64: every mean,
+its standard error, P(best), regret, the comparison with the baseline and the break-even
+distribution. Only percentiles need every draw: money is kept per draw in float32 (7
+significant digits) and criterion scores in float16 (3 significant digits, ample for a
+score; float32 when a criterion's scale reaches beyond 1,000). The cash fan, the quick
+SMAA and the screen of which input matters most use the first :data:`SCREEN_DRAWS` draws.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,57 +24,113 @@ from crossroads.model.compile import Model
 from crossroads.sample import CHUNK, Streams, draw
 from crossroads.simulate.paths import simulate
 
-#: Draws used for the cash fan and the input screen (a picture and a hint, not a contract).
+#: Draws used for the cash fan, the quick SMAA and the input screen.
 SCREEN_DRAWS = 200_000
 
 
-@dataclass
-class _Collected:
-    npv: list[FloatArray] = field(default_factory=list)
-    value: list[FloatArray] = field(default_factory=list)
-    scores: dict[str, list[np.ndarray]] = field(default_factory=dict)
-    break_even: list[np.ndarray] = field(default_factory=list)
-    first_salary: list[FloatArray] = field(default_factory=list)
-    views: dict[int, list[FloatArray]] = field(default_factory=dict)
-    cumulative: list[FloatArray] = field(default_factory=list)
-    params: dict[str, list[FloatArray]] = field(default_factory=dict)
-    screened: int = 0
+def score_dtype(model: Model, criterion: str) -> type[np.floating[Any]]:
+    """Half precision for ordinary scores, single where a scale is large."""
+    lo, hi = model.criteria[criterion].scale
+    return np.float16 if max(abs(lo), abs(hi)) <= 1000 else np.float32
+
+
+def bytes_per_draw(model: Model) -> int:
+    """What each draw keeps until the end of a run, for the memory budget."""
+    per_option = 4 * (3 + len(model.views))  # npv, value, first-year base, views: float32
+    per_option += sum(np.dtype(score_dtype(model, c)).itemsize for c in model.criteria)
+    return len(model.options) * per_option
+
+
+class _Accumulator:
+    """Streaming sums for exact means and probabilities; compact storage for percentiles."""
+
+    def __init__(self, model: Model, n: int) -> None:
+        o, h = len(model.options), model.horizon
+        self.model, self.n, self.filled = model, n, 0
+        self.npv = np.empty((o, n), np.float32)
+        self.value = np.empty((o, n), np.float32)
+        self.salary = np.empty((o, n), np.float32)
+        self.scores = {c: np.empty((o, n), score_dtype(model, c)) for c in model.criteria}
+        self.views = {v: np.empty((o, n), np.float32) for v in model.views}
+        zeros = lambda: np.zeros(o)  # noqa: E731
+        self.sums = {k: zeros() for k in ("npv", "npv2", "value", "value2", "best", "regret",
+                                          "regretted", "gap", "better", "salary")}
+        self.score_sums = {c: zeros() for c in model.criteria}
+        self.view_sums = {v: zeros() for v in model.views}
+        self.shift: FloatArray | None = None  # first chunk's means: stable variance sums
+        self.break_even = np.zeros((o, h + 1), np.int64)
+        self.cumulative: list[FloatArray] = []
+        self.params: dict[str, list[FloatArray]] = {}
+
+    def add(self, r: s.Reduced, params: Mapping[str, Any]) -> None:
+        size = r.value.shape[1]
+        part = slice(self.filled, self.filled + size)
+        self._exact(r)
+        self.npv[:, part], self.value[:, part] = r.npv, r.value
+        self.salary[:, part] = r.first_salary
+        for c, x in r.scores.items():
+            self.scores[c][:, part] = x
+            self.score_sums[c] += x.sum(axis=1)
+        for v, x in r.views.items():
+            self.views[v][:, part] = x
+            self.view_sums[v] += x.sum(axis=1)
+        for i, years in enumerate(r.break_even):
+            self.break_even[i] += np.bincount(years, minlength=self.model.horizon + 1)
+        if self.filled < SCREEN_DRAWS:
+            self.cumulative.append(r.cumulative)
+            for name, x in params.items():
+                if np.ndim(x) == 1:
+                    self.params.setdefault(name, []).append(np.asarray(x, dtype=np.float64))
+        self.filled += size
+
+    def _exact(self, r: s.Reduced) -> None:
+        if self.shift is None:
+            self.shift = np.stack([r.npv.mean(axis=1), r.value.mean(axis=1)])
+        npv, value = r.npv - self.shift[0][:, None], r.value - self.shift[1][:, None]
+        top = r.value == r.value.max(axis=0, keepdims=True)
+        regret = r.value.max(axis=0, keepdims=True) - r.value
+        gap = r.value - r.value[self.model.baseline]
+        for key, x in (("npv", npv), ("npv2", npv**2), ("value", value), ("value2", value**2),
+                       ("best", top / top.sum(axis=0, keepdims=True)), ("regret", regret),
+                       ("regretted", regret > 0), ("gap", gap), ("better", gap > 0),
+                       ("salary", r.first_salary)):
+            self.sums[key] += x.sum(axis=1)
+
+    def mean(self, key: str) -> FloatArray:
+        shift = {"npv": 0, "value": 1}
+        out = self.sums[key] / self.n
+        if key in shift and self.shift is not None:
+            out = out + self.shift[shift[key]]
+        return np.asarray(out)
+
+    def mcse(self, key: str) -> FloatArray:
+        """sd / sqrt(n) from shifted sums of values and squares."""
+        m = self.sums[key] / self.n
+        var = (self.sums[key + "2"] / self.n - m**2) * self.n / max(self.n - 1, 1)
+        return np.asarray(np.sqrt(np.clip(var, 0.0, None) / self.n))
 
 
 def run_model(model: Model, n: int, seed: int, *,
               overrides: Mapping[str, float] | None = None,
               on_progress: Callable[[float], None] | None = None) -> RunResult:
     """Simulate ``n`` draws of every option with ``seed`` and summarise them."""
-    got = _Collected(scores={c: [] for c in model.criteria},
-                     views={v: [] for v in model.views})
+    acc = _Accumulator(model, n)
     chunks = range(0, n, CHUNK)
     for index, start in enumerate(chunks):
         size = min(CHUNK, n - start)
         draws = draw(model, size, Streams(seed, index), overrides)
         outcomes = simulate(model, draws)
-        reduced = s.reduce(outcomes, model.baseline, model.views)
-        _collect(got, model, reduced, outcomes.params, size)
+        acc.add(s.reduce(outcomes, model.baseline, model.views), outcomes.params)
+        del draws, outcomes
         if on_progress is not None:
             on_progress((index + 1) / len(chunks))
-    return RunResult.build(model, n, seed, got)
+    return RunResult.build(model, n, seed, acc)
 
 
-def _collect(got: _Collected, model: Model, r: s.Reduced, params: Any, size: int) -> None:
-    got.npv.append(r.npv)
-    got.value.append(r.value)
-    got.break_even.append(r.break_even)
-    got.first_salary.append(r.first_salary)
-    for c, score in r.scores.items():
-        got.scores[c].append(score.astype(np.float32))
-    for v in model.views:
-        got.views[v].append(r.views[v])
-    if got.screened < SCREEN_DRAWS:
-        got.cumulative.append(r.cumulative)
-        for name, x in params.items():
-            arr = np.asarray(x, dtype=np.float64)
-            if arr.ndim == 1 and arr.size == size:
-                got.params.setdefault(name, []).append(arr)
-        got.screened += size
+def _stats(x: np.ndarray, mean: float) -> dict[str, float]:
+    """The exact streaming mean with percentiles from the compact per-draw copy."""
+    p5, p50, p95 = np.percentile(x, [5, 50, 95])
+    return {"mean": float(mean), "p5": float(p5), "p50": float(p50), "p95": float(p95)}
 
 
 @dataclass(frozen=True)
@@ -93,48 +152,41 @@ class RunResult:
     weighted: dict[str, Any] | None = None  # a quick SMAA: who ranks first over weightings
 
     @classmethod
-    def build(cls, model: Model, n: int, seed: int, got: _Collected) -> RunResult:
+    def build(cls, model: Model, n: int, seed: int, acc: _Accumulator) -> RunResult:
         from crossroads.verdict import write_verdict
 
-        npv = np.concatenate(got.npv, axis=1)
-        value = np.concatenate(got.value, axis=1)
-        be = np.concatenate(got.break_even, axis=1)
-        salary = np.concatenate(got.first_salary, axis=1)
-        pb = s.p_best(value)
-        regret = value.max(axis=0, keepdims=True) - value
         base = model.baseline
-        edges = _edges(value)
-        cumulative = np.concatenate(got.cumulative, axis=1)[:, :SCREEN_DRAWS]
+        npv_mean, value_mean = acc.mean("npv"), acc.mean("value")
+        npv_se, value_se = acc.mcse("npv"), acc.mcse("value")
+        pb = acc.mean("best")
+        edges = _edges(acc.value)
+        cumulative = np.concatenate(acc.cumulative, axis=1)[:, :SCREEN_DRAWS]
         options: dict[str, dict[str, Any]] = {}
         for i, opt in enumerate(model.options):
-            scores = {c: np.concatenate([part[i] for part in got.scores[c]]) for c in got.scores}
             options[opt.id] = {
                 "label": opt.label,
-                "npv": s.stats(npv[i]),
-                "value": s.stats(value[i]),
-                "criteria": {c: s.stats(x.astype(np.float64)) for c, x in scores.items()},
+                "npv": _stats(acc.npv[i], npv_mean[i]),
+                "value": _stats(acc.value[i], value_mean[i]),
+                "criteria": {c: _stats(x[i], acc.score_sums[c][i] / n)
+                             for c, x in acc.scores.items()},
                 "p_best": float(pb[i]),
-                "break_even": None if i == base else s.break_even_summary(be[i], model.horizon),
-                "mcse": {"npv_mean": s.mcse_mean(npv[i]), "value_mean": s.mcse_mean(value[i]),
+                "break_even": None if i == base else
+                s.break_even_counts_summary(acc.break_even[i], n),
+                "mcse": {"npv_mean": float(npv_se[i]), "value_mean": float(value_se[i]),
                          "p_best": s.mcse_p(float(pb[i]), n)},
-                "regret": {"mean": float(regret[i].mean()),
-                           "p_positive": float((regret[i] > 0).mean())},
-                "vs_baseline": {"value_mean": float((value[i] - value[base]).mean()),
-                                "p_better": float((value[i] > value[base]).mean())},
-                "value_hist": _hist(value[i], edges),
+                "regret": {"mean": float(acc.mean("regret")[i]),
+                           "p_positive": float(acc.mean("regretted")[i])},
+                "vs_baseline": {"value_mean": float(acc.mean("gap")[i]),
+                                "p_better": float(acc.mean("better")[i])},
+                "value_hist": _hist(acc.value[i], edges),
                 "cumulative_cash": s.fan(cumulative[i]),
-                "first_year_base": s.stats(salary[i]),
+                "first_year_base": _stats(acc.salary[i], acc.mean("salary")[i]),
             }
-        views = {
-            v: {model.options[i].id: s.stats(x) for i, x in
-                enumerate(np.concatenate(got.views[v], axis=1))}
-            for v in model.views
-        }
-        screen = _screen(got, value)
-        weighted = _quick_smaa(model, npv, got, seed)
+        views = {v: {model.options[i].id: _stats(x[i], acc.view_sums[v][i] / n)
+                     for i in range(len(model.options))} for v, x in acc.views.items()}
         result = cls(model.title, n, seed, model.horizon, model.currency,
-                     model.options[base].id, model.option_ids, options, (), views, screen,
-                     weighted=weighted)
+                     model.options[base].id, model.option_ids, options, (), views,
+                     _screen(acc), weighted=_quick_smaa(model, acc, seed))
         return cls(**{**result.__dict__, "verdict": tuple(write_verdict(model, result))})
 
     def to_dict(self) -> dict[str, Any]:
@@ -165,17 +217,16 @@ QUICK_SMAA_DRAWS = 20_000
 QUICK_SMAA_WEIGHTS = 2_000
 
 
-def _quick_smaa(model: Model, npv: FloatArray, got: _Collected, seed: int
-                ) -> dict[str, Any] | None:
+def _quick_smaa(model: Model, acc: _Accumulator, seed: int) -> dict[str, Any] | None:
     """Which option SMAA-2 ranks first most often, on a subsample, for the verdict."""
     if not model.criteria:
         return None
     from crossroads.analysis.smaa import Criterion, smaa
 
-    m = min(QUICK_SMAA_DRAWS, npv.shape[1])
-    perf = {"money": npv[:, :m]}
+    m = min(QUICK_SMAA_DRAWS, acc.n)
+    perf = {"money": acc.npv[:, :m].astype(np.float64)}
     for c in model.criteria:
-        perf[c] = np.concatenate(got.scores[c], axis=1)[:, :m].astype(np.float64)
+        perf[c] = acc.scores[c][:, :m].astype(np.float64)
     criteria = [Criterion("money")] + [Criterion(c, scale=spec.scale, better=spec.better)
                                        for c, spec in model.criteria.items()]
     w = model.decision.weights
@@ -202,16 +253,16 @@ def _hist(x: FloatArray, edges: FloatArray) -> dict[str, list[float]]:
     return {"edges": [float(e) for e in edges], "counts": [float(c) for c in counts]}
 
 
-def _screen(got: _Collected, value: FloatArray) -> dict[str, float]:
+def _screen(acc: _Accumulator) -> dict[str, float]:
     """Spearman correlation of each param with the gap between the two leading options."""
-    if value.shape[0] < 2 or not got.params:
+    if acc.value.shape[0] < 2 or not acc.params:
         return {}
-    top = np.argsort(value.mean(axis=1))[::-1][:2]
-    m = sum(len(x) for x in next(iter(got.params.values())))
-    gap = value[top[0], :m] - value[top[1], :m]
+    m = min(SCREEN_DRAWS, acc.n)
+    top = np.argsort(acc.mean("value"))[::-1][:2]
+    gap = acc.value[top[0], :m].astype(np.float64) - acc.value[top[1], :m]
     out = {}
     gap_rank = _rank(gap)
-    for name, parts in got.params.items():
+    for name, parts in acc.params.items():
         x = np.concatenate(parts)[:m]
         if np.ptp(x) > 0 and np.ptp(gap) > 0:
             out[name] = float(np.corrcoef(_rank(x), gap_rank)[0, 1])

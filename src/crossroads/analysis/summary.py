@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from crossroads._types import FloatArray
-from crossroads.simulate.money import npv
 from crossroads.simulate.paths import Outcomes
 
 
@@ -39,22 +38,31 @@ class Reduced:
 def reduce(outcomes: Outcomes, baseline: int, views: tuple[int, ...] = ()) -> Reduced:
     """Collapse the years: what each option is worth in each draw.
 
-    ``views`` are shorter horizons (say 4 of 10 years) whose value is also reported.
+    ``views`` are shorter horizons (say 4 of 10 years) whose value is also reported. The
+    work is done on year-major (n_options, horizon, n) memory, where a year's draws are
+    contiguous, as the simulator wrote them.
     """
     d = outcomes.discount
-    money = npv(outcomes.cash, d)
-    points = {c: npv(s, d) for c, s in outcomes.criteria.items()}
+    cash = year_major(outcomes.cash)
+    criteria = {c: year_major(x) for c, x in outcomes.criteria.items()}
+    money = np.einsum("ohn,h->on", cash, d)
+    points = {c: np.einsum("ohn,h->on", x, d) for c, x in criteria.items()}
     value = value_of(money, points, outcomes.worth)
     scores = {c: p / d.sum() for c, p in points.items()}
-    cumulative = np.cumsum(outcomes.cash * d, axis=-1)
+    cumulative = np.cumsum(cash * d[np.newaxis, :, np.newaxis], axis=1)
     partial = {
-        v: value_of(cumulative[..., v - 1],
-                    {c: npv(s[..., :v], d[:v]) for c, s in outcomes.criteria.items()},
+        v: value_of(cumulative[:, v - 1, :],
+                    {c: np.einsum("ohn,h->on", x[:, :v], d[:v]) for c, x in criteria.items()},
                     outcomes.worth)
         for v in views
     }
-    return Reduced(money, value, points, scores, break_even_years(cumulative, baseline),
-                   cumulative, partial, outcomes.first_salary)
+    return Reduced(money, value, points, scores, _break_even_year_major(cumulative, baseline),
+                   np.moveaxis(cumulative, 1, 2), partial, outcomes.first_salary)
+
+
+def year_major(a: np.ndarray) -> np.ndarray:
+    """An (n_options, n, horizon) array as an (n_options, horizon, n) view."""
+    return np.moveaxis(a, 2, 1)
 
 
 def value_of(money: FloatArray, points: Mapping[str, FloatArray],
@@ -76,11 +84,15 @@ def break_even_years(cumulative: FloatArray, baseline: int) -> np.ndarray:
     >>> break_even_years(c, 0)[1].tolist()
     [1]
     """
-    horizon = cumulative.shape[-1]
+    return _break_even_year_major(year_major(cumulative), baseline)
+
+
+def _break_even_year_major(cumulative: FloatArray, baseline: int) -> np.ndarray:
+    horizon = cumulative.shape[1]
     ahead = cumulative >= cumulative[baseline][np.newaxis]
     # "stays ahead from t on" is a logical AND over the suffix t..horizon-1.
-    stays = np.flip(np.logical_and.accumulate(np.flip(ahead, axis=-1), axis=-1), axis=-1)
-    first = np.where(stays.any(axis=-1), stays.argmax(axis=-1), horizon)
+    stays = np.flip(np.logical_and.accumulate(np.flip(ahead, axis=1), axis=1), axis=1)
+    first = np.where(stays.any(axis=1), stays.argmax(axis=1), horizon)
     return np.asarray(first, dtype=np.int16)
 
 
@@ -112,9 +124,17 @@ def break_even_summary(years: np.ndarray, horizon: int) -> dict[str, object]:
     >>> break_even_summary(np.array([0, 2, 3, 3]), 3)["median_year"]
     2
     """
-    n = years.size
-    counts = np.bincount(years.astype(np.int64), minlength=horizon + 1)[:horizon]
-    p_by_year = np.cumsum(counts) / n
+    counts = np.bincount(years.astype(np.int64), minlength=horizon + 1)
+    return break_even_counts_summary(counts, years.size)
+
+
+def break_even_counts_summary(counts: np.ndarray, n: int) -> dict[str, object]:
+    """The same from counts per break-even year (the last slot counting "never").
+
+    >>> break_even_counts_summary(np.array([1, 0, 1, 2]), 4)["p_by_year"]
+    [0.25, 0.25, 0.5]
+    """
+    p_by_year = np.cumsum(counts[:-1]) / n
     reached = np.nonzero(p_by_year >= 0.5)[0]
     return {
         "p_within_horizon": float(p_by_year[-1]),
