@@ -52,11 +52,10 @@ class _Accumulator:
         self.salary = np.empty((o, n), np.float32)
         self.scores = {c: np.empty((o, n), score_dtype(model, c)) for c in model.criteria}
         self.views = {v: np.empty((o, n), np.float32) for v in model.views}
-        zeros = lambda: np.zeros(o)  # noqa: E731
-        self.sums = {k: zeros() for k in ("npv", "npv2", "value", "value2", "best", "regret",
-                                          "regretted", "gap", "better", "salary")}
-        self.score_sums = {c: zeros() for c in model.criteria}
-        self.view_sums = {v: zeros() for v in model.views}
+        self.sums = {k: np.zeros(o) for k in ("npv", "npv2", "value", "value2", "best",
+                                              "regret", "regretted", "gap", "better", "salary")}
+        self.score_sums = {c: np.zeros(o) for c in model.criteria}
+        self.view_sums = {v: np.zeros(o) for v in model.views}
         self.shift: FloatArray | None = None  # first chunk's means: stable variance sums
         self.break_even = np.zeros((o, h + 1), np.int64)
         self.cumulative: list[FloatArray] = []
@@ -241,14 +240,14 @@ def _quick_smaa(model: Model, acc: _Accumulator, seed: int) -> dict[str, Any] | 
     return {"first": model.option_ids[top], "share": float(first[top])}
 
 
-def _edges(value: FloatArray, bins: int = 40) -> FloatArray:
+def _edges(value: np.ndarray, bins: int = 40) -> FloatArray:
     lo, hi = np.percentile(value, [0.5, 99.5])
     if not hi > lo:
         hi = lo + 1.0
     return np.linspace(lo, hi, bins + 1)
 
 
-def _hist(x: FloatArray, edges: FloatArray) -> dict[str, list[float]]:
+def _hist(x: np.ndarray, edges: FloatArray) -> dict[str, list[float]]:
     counts, _ = np.histogram(np.clip(x, edges[0], edges[-1]), bins=edges)
     return {"edges": [float(e) for e in edges], "counts": [float(c) for c in counts]}
 
