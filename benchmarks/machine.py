@@ -66,7 +66,7 @@ def load() -> str:
     return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1 / 5 / 15 min)"
 
 
-def describe(root: Path, load_at_start: str) -> list[tuple[str, str]]:
+def describe(root: Path, load_at_start: str, commit_at_start: str) -> list[tuple[str, str]]:
     """(what, value) rows for the top of RESULTS.md."""
     env = {k: os.environ.get(k, "unset") for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     return [
@@ -82,5 +82,5 @@ def describe(root: Path, load_at_start: str) -> list[tuple[str, str]]:
          f"{env['OPENBLAS_CORETYPE']} / {env['OPENBLAS_L2_SIZE']}"),
         ("load average at start", load_at_start),
         ("load average at end", load()),
-        ("commit", git_commit(root)),
+        ("commit at start / at end", f"{commit_at_start} / {git_commit(root)}"),
     ]

@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     plan = Plan.make(args.quick)
     started, load_at_start = time.perf_counter(), machine.load()
+    commit = machine.git_commit(ROOT)
     sections: list[Section] = []
     for number, title, run in _steps(plan, args.case):
         if args.only and number not in args.only:
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  [{sec.number}] target: {sec.target}: {verdict(sec.met).strip('*')}",
                   flush=True)
             sections.append(sec)
-        _write(args.out, plan, sections, load_at_start, time.perf_counter() - started)
+        _write(args.out, plan, sections, (load_at_start, commit), time.perf_counter() - started)
     print(f"\nwrote {args.out} in {seconds(time.perf_counter() - started)}")
     return 0
 
@@ -101,7 +102,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _write(out: Path, plan: Plan, sections: list[Section], load_at_start: str,
+def _write(out: Path, plan: Plan, sections: list[Section], at_start: tuple[str, str],
            elapsed: float) -> None:
     """RESULTS.md: the machine, a summary of the targets, then every section."""
     lines = ["# crossroads benchmark results", "",
@@ -109,7 +110,7 @@ def _write(out: Path, plan: Plan, sections: list[Section], load_at_start: str,
              f"{seconds(elapsed)}. Times are medians of the repeats, with the min-max "
              "spread; see README.md for what each section measures.", "",
              "| machine | |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in machine.describe(ROOT, load_at_start)]
+    lines += [f"| {k} | {v} |" for k, v in machine.describe(ROOT, *at_start)]
     lines += ["", "| section | target | |", "|---|---|---|"]
     lines += [f"| {s.number}. {s.title} | {s.target} | {verdict(s.met)} |" for s in sections]
     lines += [""] + [s.markdown() for s in sections]

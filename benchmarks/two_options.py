@@ -185,6 +185,9 @@ def versus_handwritten(path: Path, n: int, repeats: int) -> tuple[Section, Compa
     sec.notes.append("The engine also computes what `run` reports (percentiles, P(best), "
                      "break-even, regret, histograms, the input screen); the hand-written "
                      "version computes the per-draw NPVs and the means only.")
+    threads = getattr(importlib.import_module("crossroads.simulate.paths"), "THREADS", 1)
+    sec.notes.append(f"The engine walks the options in {threads} thread(s) "
+                     "(`crossroads.simulate.paths.THREADS`); the hand-written version in one.")
     return sec, cmp
 
 
