@@ -305,18 +305,14 @@ SOBOL_REPLICATES = 8
 def sensitivity(model: Model, method: str = "tornado", samples: int | None = None,
                 seed: int | None = None) -> SensitivityReport:
     """Which inputs move the value gap between the two leading options, and how much."""
-    from crossroads.analysis import sensitivity as sa
-
     if method not in {"tornado", "sobol"}:
         raise ValueError(f"unknown method {method!r}: use tornado or sobol")
     seed = model.seed if seed is None else seed
     n = min(samples or model.samples, 20_000)
     a, b = _leaders(model, n, seed)
-    ids = model.option_ids
-    target = f"value difference: {ids[a]} - {ids[b]}"
+    target = f"value difference: {model.option_ids[a]} - {model.option_ids[b]}"
     inputs = _inputs(model)
-    names = list(inputs)
-    if not names:
+    if not inputs:
         return SensitivityReport({"method": method, "target": target, "indices": {},
                                   "bars": []})
 
@@ -325,11 +321,30 @@ def sensitivity(model: Model, method: str = "tornado", samples: int | None = Non
         return np.asarray(got.value[a] - got.value[b])
 
     if method == "tornado":
-        lows = [float(inputs[k].ppf(np.array([0.05]))[0]) for k in names]
-        highs = [float(inputs[k].ppf(np.array([0.95]))[0]) for k in names]
-        result = sa.tornado(lambda o: float(gap(o, n).mean()), names, lows, highs)
-        return SensitivityReport({**result.to_dict(), "target": target, "method": "tornado"})
-    rng = np.random.default_rng([seed, 2])
+        return _tornado(inputs, gap, n, target)
+    return _sobol(inputs, gap, np.random.default_rng([seed, 2]), target)
+
+
+Gap = Any  # Callable[[Mapping[str, Any], int], FloatArray]
+
+
+def _tornado(inputs: dict[str, Any], gap: Gap, n: int, target: str) -> SensitivityReport:
+    """Each input at its 5th and 95th percentile, the rest as drawn, on the same draws."""
+    from crossroads.analysis import sensitivity as sa
+
+    names = list(inputs)
+    lows = [float(inputs[k].ppf(np.array([0.05]))[0]) for k in names]
+    highs = [float(inputs[k].ppf(np.array([0.95]))[0]) for k in names]
+    result = sa.tornado(lambda o: float(gap(o, n).mean()), names, lows, highs)
+    return SensitivityReport({**result.to_dict(), "target": target, "method": "tornado"})
+
+
+def _sobol(inputs: dict[str, Any], gap: Gap, rng: np.random.Generator,
+           target: str) -> SensitivityReport:
+    """Sobol indices of E[gap | inputs] with SALib, path luck shared within a base point."""
+    from crossroads.analysis import sensitivity as sa
+
+    names = list(inputs)
     d = len(names)
 
     def func(u: FloatArray) -> FloatArray:
@@ -344,14 +359,11 @@ def sensitivity(model: Model, method: str = "tornado", samples: int | None = Non
         for m in range(d + 2):
             rows = np.repeat(blocks[:, m, :], SOBOL_REPLICATES, axis=0)
             over = {k: inputs[k].ppf(rows[:, j]) for j, k in enumerate(names)}
-            g = gap(over, rows.shape[0]).reshape(-1, SOBOL_REPLICATES)
-            out[:, m] = g.mean(axis=1)
+            out[:, m] = gap(over, rows.shape[0]).reshape(-1, SOBOL_REPLICATES).mean(axis=1)
         return out.reshape(-1)
 
-    indices = sa.sobol(func, names, SOBOL_POINTS, rng)
-    data = indices.to_dict(target)
-    data |= {"method": "sobol", "replicates": SOBOL_REPLICATES}
-    return SensitivityReport(data)
+    data = sa.sobol(func, names, SOBOL_POINTS, rng).to_dict(target)
+    return SensitivityReport({**data, "method": "sobol", "replicates": SOBOL_REPLICATES})
 
 
 # -- SMAA, prices, option value, risk ------------------------------------------------------

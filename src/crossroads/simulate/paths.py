@@ -85,21 +85,7 @@ def simulate(model: Model, draws: Draws, *,
         walker.run()
         first_salary[i] = walker.first_salary
 
-    # Options are independent given the draws, and NumPy releases the GIL on whole-array
-    # work, so a thread per core walks them side by side. Every random number is a pure
-    # function of its key, so the result does not depend on which thread draws it first.
-    if THREADS > 1 and len(model.options) > 1:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=THREADS) as pool:
-            for done, _ in enumerate(pool.map(walk, range(len(model.options))), start=1):
-                if on_progress is not None:
-                    on_progress(done / len(model.options))
-    else:
-        for i in range(len(model.options)):
-            walk(i)
-            if on_progress is not None:
-                on_progress((i + 1) / len(model.options))
+    _each_option(walk, len(model.options), on_progress)
     worth = {
         c: np.broadcast_to(np.asarray(draws.evaluate(spec.worth), dtype=np.float64), (n,))
         for c, spec in model.criteria.items() if spec.worth is not None
@@ -117,6 +103,28 @@ def simulate(model: Model, draws: Draws, *,
         first_salary=first_salary,
         params=draws.params, discount=discount_factors(model.discount, horizon),
     )
+
+
+def _each_option(walk: Callable[[int], None], count: int,
+                 on_progress: Callable[[float], None] | None) -> None:
+    """Walk every option, on a thread per core when there are several.
+
+    Options are independent given the draws, and NumPy releases the GIL on whole-array
+    work, so threads walk them side by side. Every random number is a pure function of its
+    key, so the result does not depend on which thread draws it first.
+    """
+    if THREADS > 1 and count > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            for done, _ in enumerate(pool.map(walk, range(count)), start=1):
+                if on_progress is not None:
+                    on_progress(done / count)
+        return
+    for i in range(count):
+        walk(i)
+        if on_progress is not None:
+            on_progress((i + 1) / count)
 
 
 @dataclass(frozen=True)
