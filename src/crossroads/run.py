@@ -127,8 +127,17 @@ def run_model(model: Model, n: int, seed: int, *,
 
 
 def _stats(x: np.ndarray, mean: float) -> dict[str, float]:
-    """The exact streaming mean with percentiles from the compact per-draw copy."""
-    p5, p50, p95 = np.percentile(x, [5, 50, 95])
+    """The exact streaming mean with percentiles from the compact per-draw copy.
+
+    Percentiles interpolate linearly between order statistics, as ``np.percentile`` does;
+    one sort of the compact copy is about twice as fast as its partitioning for three.
+    """
+    ordered = np.sort(x.astype(np.float32, copy=False))
+    at = np.array([0.05, 0.50, 0.95]) * (ordered.size - 1)
+    lo = np.floor(at).astype(np.int64)
+    hi = np.minimum(lo + 1, ordered.size - 1)
+    below, above = ordered[lo].astype(np.float64), ordered[hi].astype(np.float64)
+    p5, p50, p95 = below + (at - lo) * (above - below)
     return {"mean": float(mean), "p5": float(p5), "p50": float(p50), "p95": float(p95)}
 
 

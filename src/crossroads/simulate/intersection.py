@@ -32,7 +32,6 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 from scipy import special
-from scipy.stats import qmc
 
 from crossroads._types import FloatArray
 
@@ -190,6 +189,8 @@ def _matrix_table(k: int, matrix: bytes) -> LogTable:
 
 def _sobol_normals(k: int) -> Iterator[FloatArray]:
     """2**22 standard normal points in blocks: Sobol' points centred in their dyadic cells."""
+    from scipy.stats import qmc  # here: scipy.stats takes a second to import
+
     engine = qmc.Sobol(d=k, scramble=False)
     n, block = 2**_QMC_LOG2, 2**20
     for _ in range(n // block):
