@@ -99,3 +99,13 @@ def test_risk_and_prices_run_on_the_founding_case(examples) -> None:
     assert set(risk["options"]) == set(model.option_ids)
     prices = A.prices(model, samples=2000).to_dict()
     assert set(prices["criteria"]) == {"enjoyment", "learning"}
+
+
+def test_skills_json_has_the_contract_shape_with_a_default_intersection() -> None:
+    text = decision_text("a: {roles: {r: {cash: 1, practice: {ml: 1}}}}",
+                         extra="skills:\n  ml: {now: 60%}\n  go: {now: 70%}\n")
+    d = A.skills(crossroads.load(text), samples=200).to_dict()
+    a = d["options"]["a"]
+    assert len(a["skills"]["ml"]["percentile"]) == 3
+    # no decay and no learning: P(a peer is at or above you on both) = 0.4 x 0.3
+    assert a["intersection_top_pct"] == pytest.approx([12.0, 12.0, 12.0])

@@ -139,7 +139,7 @@ class _Compiler:
         self.problems: list[DecisionError] = []
         self.names: set[str] = set(self.decision.params) | PATH_NAMES
         self.names |= {f"skill:{s}" for s in self.decision.skills.skills}
-        if self.decision.skills.intersection:
+        if intersection_of(self.decision):
             self.names.add("intersection")
         self.probability_params = _probability_params(self.decision)
 
@@ -169,6 +169,18 @@ class _Compiler:
     def error(self, path: Path, message: str, hint: str | None = None, *,
               key: bool = False) -> None:
         self.problems.append(self.located.error(path, message, hint, key=key))
+
+
+#: Without an explicit `intersection:`, up to this many skills form it together.
+DEFAULT_INTERSECTION_MAX = 4
+
+
+def intersection_of(d: Decision) -> tuple[str, ...]:
+    """The intersection skills: as written, or every skill when there are 1 to 4."""
+    if d.skills.intersection:
+        return tuple(d.skills.intersection)
+    skills = tuple(d.skills.skills)
+    return skills if len(skills) <= DEFAULT_INTERSECTION_MAX else ()
 
 
 def compile_model(located: Located, resolve: Resolver | None = None) -> Model:
@@ -205,7 +217,7 @@ def compile_model(located: Located, resolve: Resolver | None = None) -> Model:
         params=params, correlations=tuple(d.correlations), criteria=criteria,
         options=options, skills=skills,
         skill_correlation=corr if isinstance(corr, float) else tuple(map(tuple, corr)),
-        intersection=tuple(d.skills.intersection), decision=d, located=located,
+        intersection=intersection_of(d), decision=d, located=located,
     )
 
 
