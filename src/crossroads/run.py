@@ -86,13 +86,12 @@ class _Accumulator:
         if self.shift is None:
             self.shift = np.stack([r.npv.mean(axis=1), r.value.mean(axis=1)])
         npv, value = r.npv - self.shift[0][:, None], r.value - self.shift[1][:, None]
-        top = r.value == r.value.max(axis=0, keepdims=True)
         regret = r.value.max(axis=0, keepdims=True) - r.value
         gap = r.value - r.value[self.model.baseline]
+        self.sums["best"] += s.p_best(r.value) * r.value.shape[1]  # ties split evenly
         for key, x in (("npv", npv), ("npv2", npv**2), ("value", value), ("value2", value**2),
-                       ("best", top / top.sum(axis=0, keepdims=True)), ("regret", regret),
-                       ("regretted", regret > 0), ("gap", gap), ("better", gap > 0),
-                       ("salary", r.first_salary)):
+                       ("regret", regret), ("regretted", regret > 0), ("gap", gap),
+                       ("better", gap > 0), ("salary", r.first_salary)):
             self.sums[key] += x.sum(axis=1)
 
     def mean(self, key: str) -> FloatArray:

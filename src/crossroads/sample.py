@@ -27,7 +27,6 @@ from scipy import special
 from crossroads._types import FloatArray
 from crossroads.estimate.dists import Beta, Dist, Pert
 from crossroads.model.compile import Field, Model
-from crossroads.model.errors import DecisionError
 
 #: Draws per chunk. Part of the numbers' identity: changing it changes every result.
 CHUNK = 50_000
@@ -235,14 +234,6 @@ def _copula_normals(model: Model, n: int, streams: Streams) -> dict[str, FloatAr
     independent = np.stack([streams.normal(f"params.{name}#0", (n,)) for name in names])
     mixed = factor @ independent
     return {name: mixed[i] for i, name in enumerate(names)}
-
-
-def validate_correlations(model: Model) -> None:
-    """Raise the copula's DecisionError now, for `check`, instead of at run time."""
-    try:
-        _copula_normals(model, 1, Streams(model.seed))
-    except DecisionError:
-        raise
 
 
 __all__ = ["CHUNK", "Draws", "Streams", "draw", "node_uniforms", "sample_dist"]

@@ -99,3 +99,17 @@ def test_verdict_says_when_weights_disagree_with_worths() -> None:
     # b wins when w_money < 1/2: P = 1 - (1 - 1/2)^2 = 3/4 on the uniform 3-simplex
     assert result.weighted["share"] == pytest.approx(0.75, abs=0.03)
     assert any("ranks first for" in s for s in result.verdict)
+
+
+def test_a_baseline_that_is_not_listed_first() -> None:
+    text = decision_text("""
+    switch:
+      roles:
+        s: {cash: 0, next: [{to: t, after: 1}]}
+        t: {cash: 150}
+    stay: {roles: {r: {cash: 100}}}
+    """, horizon=4, extra="baseline: stay\n")
+    d = crossroads.run(crossroads.load(text), samples=100).to_dict()
+    assert d["baseline"] == "stay" and d["options"]["stay"]["break_even"] is None
+    assert d["options"]["switch"]["break_even"]["median_year"] == 2
+    assert d["options"]["switch"]["vs_baseline"]["value_mean"] == pytest.approx(50.0)

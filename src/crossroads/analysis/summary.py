@@ -143,11 +143,6 @@ def break_even_counts_summary(counts: np.ndarray, n: int) -> dict[str, object]:
     }
 
 
-def mcse_mean(x: FloatArray) -> float:
-    """Monte Carlo standard error of a mean: sd / sqrt(n)."""
-    return float(np.std(x, ddof=1) / np.sqrt(x.size)) if x.size > 1 else float("nan")
-
-
 def mcse_p(p: float, n: int) -> float:
     """Monte Carlo standard error of a probability: sqrt(p (1 - p) / n).
 
