@@ -14,6 +14,7 @@ from crossroads.estimate.dists import (
     Constant,
     LogNormal,
     Normal,
+    _fit_beta,
     fit_range,
 )
 
@@ -95,3 +96,61 @@ def test_beta_fit_converges_across_the_unit_interval(lo: float) -> None:
         q = d.interval(0.9)
         assert q == pytest.approx((max(lo, PROBABILITY_NUDGE), min(hi, 1 - PROBABILITY_NUDGE)),
                                   rel=1e-6)
+
+
+def test_z95_is_scipys_to_the_last_bit() -> None:
+    from scipy import special
+
+    assert float(special.ndtri(0.95)) == Z95
+
+
+def _least_squares_beta(lo: float, hi: float) -> tuple[float, float] | None:
+    """The fit used before the Newton solver (scipy.optimize.least_squares), as reference."""
+    from scipy import optimize, special
+
+    target = special.logit(np.array([lo, hi]))
+    m, sd = (lo + hi) / 2.0, (hi - lo) / (2.0 * Z95)
+    k = max(m * (1.0 - m) / sd**2 - 1.0, 0.5)
+    start = np.log([max(m * k, 0.05), max((1.0 - m) * k, 0.05)])
+
+    def residual(theta):
+        a, b = np.exp(np.clip(theta, -30.0, 30.0))
+        q = special.betaincinv(a, b, np.array([0.05, 0.95]))
+        return special.logit(np.clip(q, 1e-300, 1.0 - 1e-16)) - target
+
+    sol = optimize.least_squares(residual, start, xtol=1e-14, ftol=1e-14, gtol=1e-14)
+    if not np.all(np.abs(residual(sol.x)) < 1e-6):
+        return None
+    a, b = np.exp(sol.x)
+    return float(a), float(b)
+
+
+_EDGES = [1e-6, 1e-4, 0.01, 0.99, 1 - 1e-4, 1 - 1e-6]
+_GRID = sorted({*_EDGES, *np.linspace(0.02, 0.98, 17).round(6).tolist()})
+
+
+@pytest.mark.parametrize("lo", _GRID)
+def test_beta_fit_matches_least_squares(lo: float) -> None:
+    for hi in [h for h in _GRID if h > lo] + [lo + w for w in (1e-5, 1e-3) if lo + w < 1]:
+        reference = _least_squares_beta(lo, hi)
+        assert reference is not None, (lo, hi)
+        fit = _fit_beta.__wrapped__(lo, hi)
+        assert (fit.a, fit.b) == pytest.approx(reference, rel=1e-6), (lo, hi)
+
+
+@pytest.mark.parametrize(("lo", "hi"), [(0.3, 0.5), (0.08, 0.15), (0.6, 0.85), (0.1, 0.3)])
+def test_beta_fit_on_the_examples_matches_least_squares(lo: float, hi: float) -> None:
+    fit = fit_range(lo, hi, probability=True)
+    assert isinstance(fit, Beta)
+    assert (fit.a, fit.b) == pytest.approx(_least_squares_beta(lo, hi), rel=1e-6)
+
+
+@pytest.mark.parametrize(("lo", "hi"), [(0.3, 0.3 + 1e-9), (1e-4, 1.0001e-4)])
+def test_beta_fit_refuses_intervals_too_narrow_for_its_bounds(lo: float, hi: float) -> None:
+    # a and b would pass 1e13; least_squares used to return a beta off the interval here
+    with pytest.raises(ValueError, match="could not fit a beta"):
+        _fit_beta.__wrapped__(lo, hi)
+
+
+def test_beta_fits_are_cached() -> None:
+    assert fit_range(0.3, 0.5, probability=True) is fit_range(0.3, 0.5, probability=True)
