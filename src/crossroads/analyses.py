@@ -56,7 +56,7 @@ def collect(model: Model, samples: int | None = None, seed: int | None = None, *
         chunk = {k: v[start:start + size] if np.ndim(v) else v
                  for k, v in (overrides or {}).items()}  # per-draw overrides follow the chunk
         draws = draw(model, size, Streams(seed, index), chunk)
-        out = simulate(model, draws)
+        out = simulate(model, draws, keep_skills=keep_skills)
         r = s.reduce(out, model.baseline)
         parts.append({
             "value": r.value, "npv": r.npv, "points": r.points, "scores": r.scores,

@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import special
 
 from crossroads._types import FloatArray
 from crossroads.estimate.dists import Beta, Dist, Pert
@@ -86,15 +85,41 @@ class Draws:
         field evaluated every year reuses them.
         """
         env = self.params if not extra else {**self.params, **extra}
+        drawn = self._drawn(f)
+        if drawn is None:
+            uniforms = node_uniforms(f, self.streams, self.n, self.horizon)
+            return f.expr.evaluate(env, uniforms)  # raises the unresolved-node error
+        return f.expr.evaluate_drawn(env, drawn)
+
+    def evaluate_rows(self, f: Field, rows: np.ndarray,
+                      extra: Mapping[str, FloatArray | float] | None = None
+                      ) -> FloatArray | float:
+        """``evaluate(f, extra)[rows]``, computing only those rows.
+
+        A role's starting cash depends on the path, but only the draws that arrive in a
+        year need it: a handful of rows rather than the whole chunk.
+        """
+        drawn = self._drawn(f)
+        if drawn is None:
+            whole = self.evaluate(f, extra)
+            return whole[rows] if isinstance(whole, np.ndarray) else whole
+        env: dict[str, FloatArray | float] = {}
+        for name in f.expr.names:
+            value = extra[name] if extra and name in extra else self.params.get(name)
+            if value is not None:
+                env[name] = value[rows] if isinstance(value, np.ndarray) and value.ndim else value
+        return f.expr.evaluate_drawn(env, [d[rows] for d in drawn])
+
+    def _drawn(self, f: Field) -> list[FloatArray] | None:
+        """A field's random nodes, drawn once per chunk; None if one is unresolved."""
         slot = (f.key, f.expr.source)  # one key may carry different text in two options
         drawn = self.drawn.get(slot)
         if drawn is None:
             if any(node.dist is None for node in f.expr.random_nodes):
-                uniforms = node_uniforms(f, self.streams, self.n, self.horizon)
-                return f.expr.evaluate(env, uniforms)  # raises the unresolved-node error
+                return None
             drawn = [self._node(f, i) for i in range(len(f.expr.random_nodes))]
             self.drawn[slot] = drawn
-        return f.expr.evaluate_drawn(env, drawn)
+        return drawn
 
 
     def _node(self, f: Field, i: int) -> FloatArray:
@@ -163,29 +188,54 @@ def sample_dist(dist: Dist, key: str, streams: Streams, n: int) -> FloatArray:
 
 
 _Z_GRID = np.linspace(-9.0, 9.0, 4001)
+_Z_STEP = 18.0 / 4000
 
 
 @functools.lru_cache(maxsize=256)
-def _beta_table(a: float, b: float) -> FloatArray:
-    """The beta quantile at the normal scores of ``_Z_GRID``: built once per shape."""
-    table = special.betaincinv(a, b, special.ndtr(_Z_GRID))
-    table.flags.writeable = False
-    return np.asarray(table)
+def _beta_table(a: float, b: float) -> tuple[FloatArray, FloatArray]:
+    """The beta quantile and its slope in z at the normal scores of ``_Z_GRID``.
+
+    ``x(z) = I^-1(Phi(z))`` has slope ``dx/dz = phi(z) / f(x)`` (f the beta density);
+    built once per shape. The slope is set to 0 where it is not finite (only beyond
+    |z| of about 8, where x has rounded to 0 or 1).
+    """
+    from scipy import special
+
+    lower = _Z_GRID <= 0.0  # each tail from its own side: Phi(z) rounds to 1 beyond z = 8.3
+    tail = special.ndtr(-np.abs(_Z_GRID))
+    x = np.where(lower, special.betaincinv(a, b, tail), 0.0)
+    y = np.where(lower, 0.0, special.betaincinv(b, a, tail))  # 1 - x, for Beta(b, a)
+    x = np.where(lower, x, 1.0 - y)
+    y = np.where(lower, 1.0 - x, y)
+    with np.errstate(all="ignore"):
+        log_pdf = (a - 1) * np.log(x) + (b - 1) * np.log(y) - special.betaln(a, b)
+        slope = np.exp(-0.5 * _Z_GRID**2 - 0.5 * np.log(2.0 * np.pi) - log_pdf)
+    slope = np.where(np.isfinite(slope), slope, 0.0)
+    for table in (x, slope):
+        table.flags.writeable = False
+    return x, slope
 
 
 def from_normal(dist: Dist, z: FloatArray) -> FloatArray:
-    """``dist.ppf(Phi(z))``, fast for beta shapes: a table in z, then one Newton step.
+    """``dist.ppf(Phi(z))``, fast for beta shapes: cubic Hermite interpolation in z.
 
-    The inverse incomplete beta function is slow; interpolating it on a 4,001-point grid of
-    normal scores gives about 1e-7, and one Newton step on the CDF squares that error.
+    The inverse incomplete beta function costs microseconds a value. The quantile as a
+    function of the normal score is smooth, and its slope is known in closed form, so a
+    cubic Hermite interpolant on a 4,001-point grid (step 0.0045) is accurate to about
+    1e-12 (tested to 1e-9 against the exact quantile): no Newton step is needed.
     """
     if not isinstance(dist, Beta | Pert):
         return dist.from_normal(z)
     a, b = (dist.a, dist.b) if isinstance(dist, Beta) else (dist.alpha, dist.beta)
-    x = np.interp(z, _Z_GRID, _beta_table(a, b))
-    x = np.clip(x, 1e-300, 1.0 - 1e-16)
-    log_pdf = (a - 1) * np.log(x) + (b - 1) * np.log1p(-x) - special.betaln(a, b)
-    x = np.clip(x - (special.betainc(a, b, x) - special.ndtr(z)) / np.exp(log_pdf), 0.0, 1.0)
+    x_at, slope_at = _beta_table(a, b)
+    pos = (np.clip(z, -9.0, 9.0) + 9.0) / _Z_STEP
+    j = np.minimum(pos.astype(np.intp), len(_Z_GRID) - 2)
+    s = pos - j
+    s2 = s * s
+    s3 = s2 * s
+    x = ((2.0 * s3 - 3.0 * s2 + 1.0) * x_at[j] + (3.0 * s2 - 2.0 * s3) * x_at[j + 1]
+         + _Z_STEP * ((s3 - 2.0 * s2 + s) * slope_at[j] + (s3 - s2) * slope_at[j + 1]))
+    x = np.clip(x, 0.0, 1.0)
     if isinstance(dist, Pert):
         return np.asarray(dist.lo + (dist.hi - dist.lo) * x)
     return np.asarray(x)

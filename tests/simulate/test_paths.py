@@ -13,7 +13,7 @@ from tests.conftest import decision_text
 
 def outcomes_of(text: str, n: int = 1000, seed: int = 1):
     model = crossroads.load(text)
-    return model, simulate(model, draw(model, n, Streams(seed)))
+    return model, simulate(model, draw(model, n, Streams(seed)), keep_skills=True)
 
 
 def test_raise_compounds_while_in_role() -> None:

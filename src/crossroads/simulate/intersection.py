@@ -202,26 +202,36 @@ def _interp_prob(log_table: LogTable, points: FloatArray) -> FloatArray:
 
     Monotone in each ``z_i`` by construction: the table decreases along every axis, and
     along an axis the interpolant is a convex mix of piecewise-linear decreasing functions.
+    The ``2**k`` corners of every point are gathered in one ``take`` and blended axis by
+    axis in single precision, the table's own precision.
     """
     size, k = log_table.shape[0], log_table.ndim
     flat = log_table.ravel()
     strides = [size ** (k - 1 - d) for d in range(k)]
+    # corner offsets in C order of (bit_0, ..., bit_{k-1}): axis 0 is the slowest bit
+    bits = (np.arange(2**k)[:, None] >> np.arange(k - 1, -1, -1)[None, :]) & 1
+    offsets = bits @ np.array(strides, dtype=np.intp)
     scale = (size - 1) / (2.0 * _Z_MAX)
     out = np.empty(len(points))
     for lo in range(0, len(points), _CHUNK):
-        pos = (np.clip(points[lo : lo + _CHUNK], -_Z_MAX, _Z_MAX) + _Z_MAX) * scale
-        cell = np.minimum(pos.astype(np.intp), size - 2)  # pos >= 0: the cast floors
-        frac = (pos - cell).T.copy()
-        base = cell[:, 0] * strides[0]
-        for d in range(1, k):
-            base += cell[:, d] * strides[d]
-        corners = [base]
-        for stride in strides:  # the last axis varies fastest in this list
-            corners = [c + off for c in corners for off in (0, stride)]
-        values = [flat[c] for c in corners]
-        for d in reversed(range(k)):
-            values = [a + frac[d] * (b - a) for a, b in zip(values[::2], values[1::2], strict=True)]
-        out[lo : lo + _CHUNK] = values[0]
+        block = points[lo : lo + _CHUNK]
+        m = len(block)
+        base = np.zeros(m, dtype=np.intp)
+        frac = np.empty((k, m), dtype=np.float32)
+        for d in range(k):  # one axis at a time: every array is contiguous
+            pos = np.clip(block[:, d], -_Z_MAX, _Z_MAX)
+            pos += _Z_MAX
+            pos *= scale
+            cell = np.minimum(pos.astype(np.intp), size - 2)  # pos >= 0: the cast floors
+            frac[d] = pos - cell
+            cell *= strides[d]
+            base += cell
+        values = flat.take(offsets[:, None] + base[None, :])  # (2**k, m), float32
+        for d in range(k):  # blend the slowest remaining axis: halves the corners
+            half = values.shape[0] // 2
+            low, high = values[:half], values[half:]
+            values = low + frac[d] * (high - low)
+        out[lo : lo + m] = values[0]
     return np.exp(out)
 
 

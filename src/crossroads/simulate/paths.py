@@ -61,20 +61,23 @@ def at_year(value: Value, t: int) -> Value:
     return value
 
 
-def simulate(model: Model, draws: Draws, *,
+def simulate(model: Model, draws: Draws, *, keep_skills: bool = False,
              on_progress: Callable[[float], None] | None = None) -> Outcomes:
     """Walk every option's roles for every draw and year.
 
     The walkers write year-major arrays (a year's draws are contiguous, which is what the
-    year loop touches); the Outcomes expose them as (n_options, n, horizon) views.
+    year loop touches); the Outcomes expose them as (n_options, n, horizon) views. Skill
+    percentiles and the intersection rank are kept year by year only with ``keep_skills``
+    (the skills analysis wants them; `run` does not, and they would cost a fifth of the
+    memory): expressions that use them get their values either way.
     """
     n, horizon = draws.n, model.horizon
     shape = (len(model.options), horizon, n)
     cash, equity = np.zeros(shape), np.zeros(shape)
     roles = np.zeros(shape, dtype=np.int16)
     criteria = {c: np.zeros(shape) for c in model.criteria}
-    skills = {s: np.zeros(shape) for s in model.skills}
-    inter = np.zeros(shape) if model.intersection else None
+    skills = {s: np.zeros(shape) for s in model.skills} if keep_skills else {}
+    inter = np.zeros(shape) if model.intersection and keep_skills else None
     first_salary = np.zeros((len(model.options), n))
 
     def walk(i: int) -> None:
@@ -160,6 +163,7 @@ class _Walker:
         self.entry = np.zeros(n, dtype=np.int64)
         self.slots = self._slots()
         self.static = [self._static(r) for r in option.roles]
+        self.fixed_skills = bool(model.skills) and self._fix_skills()
         self.base = np.zeros(n)
         start = option.roles[option.start]
         self.base = self._broadcast(self._value(start.cash, 0, previous=self.base, year=0))
@@ -174,6 +178,20 @@ class _Walker:
             **{f"practice.{s}": [r.practice.get(s) for r in roles] for s in self.model.skills},
         }
         return {name: _Slot(fields, self.draws, self.horizon) for name, fields in slots.items()}
+
+    def _fix_skills(self) -> bool:
+        """Hand the tracker per-role practice and mentorship when no year or path changes them."""
+        names = ["mentor", *(f"practice.{s}" for s in self.model.skills)]
+        if any(self.slots[k].flat.ndim != 1 or self.slots[k].dynamic for k in names):
+            return False
+        roles = len(self.option.roles)
+
+        def table(slot: str) -> FloatArray:
+            return self.slots[slot].flat.reshape(self.n, roles)
+
+        self.tracker.fix_roles({s: table(f"practice.{s}") for s in self.model.skills},
+                               table("mentor"))
+        return True
 
     def run(self) -> None:
         for t in range(self.horizon):
@@ -191,12 +209,15 @@ class _Walker:
         """
         s = self.slots[slot]
         out = (s.flat if s.flat.ndim == 1 else s.flat[t]).take(self.index)
-        for k in s.dynamic:
-            mask = self.role == k
-            if mask.any():
-                f = s.fields[k]
-                assert f is not None
-                out = np.where(mask, self._value(f, t), out)
+        for roles in s.dynamic:
+            f = s.fields[roles[0]]
+            assert f is not None
+            mask = np.isin(self.role, roles) if len(roles) > 1 else self.role == roles[0]
+            if mask.all():
+                return self._broadcast(self._value(f, t))
+            rows = np.flatnonzero(mask)
+            if rows.size:
+                out[rows] = self._value(f, t, rows=rows)
         return np.asarray(out)
 
     def _year(self, t: int) -> None:
@@ -206,7 +227,8 @@ class _Walker:
             self.first_salary = self.base.copy()  # base only: salary data exclude bonus
         for c in self.model.criteria:
             self.criteria[c][t] = self.lookup(f"criteria.{c}", t)
-        practice = {s: self.lookup(f"practice.{s}", t) for s in self.model.skills}
+        practice = ({} if self.fixed_skills else
+                    {s: self.lookup(f"practice.{s}", t) for s in self.model.skills})
         paid = np.zeros(self.n)
         for k, state in self.equity.items():
             paid += state.pay(t, self.role == k, t - self.entry)
@@ -214,7 +236,10 @@ class _Walker:
         self.cash[t] = salary + paid
         if self.model.skills:
             self.tracker.record(t)
-            self.tracker.step(practice, np.clip(self.lookup("mentor", t), 0.0, 1.0))
+            if self.fixed_skills:
+                self.tracker.step_fixed(self.index)
+            else:
+                self.tracker.step(practice, np.clip(self.lookup("mentor", t), 0.0, 1.0))
 
     def _move(self, t: int) -> None:
         """Try each role's moves at the end of year t; the first that fires wins."""
@@ -232,13 +257,14 @@ class _Walker:
         previous = self.base
         grown = self.base * (1.0 + self.lookup("raise", t + 1))
         for k, spec in enumerate(self.option.roles):
-            arrive = moved & (new_role == k)
-            if arrive.any():
-                start = self._value(spec.cash, t + 1, previous=previous, year=t + 1)
-                grown = np.where(arrive, start, grown)
-                if k in self.equity:
-                    grant = self._grant(spec, t + 1, previous)
-                    self.equity[k].grant = np.where(arrive, grant, self.equity[k].grant)
+            rows = np.flatnonzero(moved & (new_role == k))
+            if rows.size:  # a role's starting cash is evaluated for the draws arriving only
+                grown[rows] = self._value(spec.cash, t + 1, rows=rows, previous=previous,
+                                          year=t + 1)
+                if spec.equity is not None:
+                    state = self.equity[k]
+                    state.grant[rows] = self._value(spec.equity.grant, t + 1, rows=rows,
+                                                    previous=previous, year=t + 1)
         self.base = self._broadcast(grown)
         self.entry = np.where(moved, t + 1, self.entry)
         self.role = new_role
@@ -265,14 +291,18 @@ class _Walker:
                   if f is not None]
         return {f.key: self.draws.evaluate(f) for f in fields if not f.dynamic}
 
-    def _value(self, f: Field, t: int, **extra: Value) -> Value:
+    def _value(self, f: Field, t: int, rows: np.ndarray | None = None,
+               **extra: Value) -> Value:
+        """A field's value in year t, for every draw or only for ``rows``."""
         role = f.key.split(".")[1] if f.key.startswith(("role.", "move.")) else ""
         cache = self.static[self._role_index(role)] if role else {}
-        if f.key in cache and not extra:
+        if f.key in cache and not extra and rows is None:
             return at_year(cache[f.key], t)
         env: dict[str, Value] = {"year": float(t), "previous": self.base,
-                                 **self.tracker.env(t), **extra}
-        return at_year(self.draws.evaluate(f, env), t)
+                                 **self.tracker.values(f.expr.names), **extra}
+        if rows is None:
+            return at_year(self.draws.evaluate(f, env), t)
+        return at_year(self.draws.evaluate_rows(f, rows, env), t)
 
     def _role_index(self, role_id: str) -> int:
         for k, spec in enumerate(self.option.roles):
@@ -318,7 +348,7 @@ class _Slot:
 
     def __init__(self, fields: list[Field | None], draws: Draws, horizon: int) -> None:
         self.fields = fields
-        self.dynamic = [k for k, f in enumerate(fields) if f is not None and f.dynamic]
+        self.dynamic = _same_field_groups(fields)
         values = [draws.evaluate(f) if f is not None and not f.dynamic else 0.0 for f in fields]
         yearly = any(isinstance(v, np.ndarray) and v.ndim == 2 for v in values)
         n, roles = draws.n, len(fields)
@@ -333,3 +363,17 @@ class _Slot:
             for k, v in enumerate(values):
                 table[:, k] = v
             self.flat = table.reshape(n * roles)
+
+
+def _same_field_groups(fields: list[Field | None]) -> list[list[int]]:
+    """Path-dependent roles grouped by identical fields, so each group is evaluated once.
+
+    A criterion's default is one text given to every role that does not set it; without
+    random nodes its value does not depend on the role's key, only on the path.
+    """
+    groups: dict[str, list[int]] = {}
+    for k, f in enumerate(fields):
+        if f is not None and f.dynamic:
+            same = f.expr.source if not f.expr.random_nodes else f"{f.key}\0{f.expr.source}"
+            groups.setdefault(same, []).append(k)
+    return list(groups.values())

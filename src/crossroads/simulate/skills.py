@@ -54,6 +54,7 @@ __all__ = [
     "intersection_top_pct",
     "percentile",
     "step",
+    "yearly_map",
 ]
 
 TOP_QUARTILE_Z = float(special.ndtri(0.75))  # 0.6745: the standing of the 75th percentile
@@ -196,6 +197,31 @@ def step(
     forget = (1.0 - p) * skill.decay_rate
     drift = learn * (skill.ceiling_z - z) - forget * (z - skill.floor_z)
     return np.asarray(z + drift * years * _relaxation(years * (learn + forget)), dtype=np.float64)
+
+
+def yearly_map(
+    skill: SkillDraws, practice: FloatArray, mentor: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """``(a, b)`` with ``step(z, skill, practice, mentor) == a * z + b`` for one year.
+
+    The yearly solution is affine in ``z``: ``a = exp(-beta)`` and
+    ``b = (l c + d f) (1 - exp(-beta)) / beta`` with ``beta = l + d``. When practice and
+    mentorship are fixed per role, the simulator computes ``(a, b)`` once per draw and role
+    and moves every skill with one multiply-add a year instead of the whole formula.
+
+    >>> ml = SkillDraws(np.array([0.4]), np.array([3.0]), np.array([4.0]), np.array([1.5]))
+    >>> z, p, m = np.array([0.1]), np.array([0.7]), np.array([0.5])
+    >>> a, b = yearly_map(ml, p, m)
+    >>> bool(np.allclose(a * z + b, step(z, ml, p, m), rtol=1e-14, atol=0.0))
+    True
+    """
+    p = _unit("practice", practice)
+    m = _unit("mentor", mentor)
+    learn = p * skill.learn_rate * (1.0 + m * (skill.mentor_speedup - 1.0))
+    forget = (1.0 - p) * skill.decay_rate
+    rate = learn + forget
+    pull = learn * skill.ceiling_z + forget * skill.floor_z
+    return np.exp(-rate), np.asarray(pull * _relaxation(rate), dtype=np.float64)
 
 
 def _unit(name: str, value: FloatArray) -> FloatArray:

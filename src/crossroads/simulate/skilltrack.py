@@ -8,7 +8,7 @@ expressions as ``skill(NAME)`` and ``intersection()``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -42,9 +42,10 @@ class SkillTracker:
             for sid, spec in model.skills.items()
         }
         self.z = {sid: self.sk.initial_z(p) for sid, p in self.params.items()}
-        self.percentiles = percentiles      # (horizon, n) per skill, written year by year
-        self.intersection = intersection
-        self._now: tuple[int, dict[str, FloatArray]] | None = None
+        self.percentiles = percentiles      # (horizon, n) per skill, where they are kept
+        self.intersection = intersection    # (horizon, n), or None when not kept
+        self._now: dict[str, FloatArray] = {}
+        self.maps: dict[str, tuple[FloatArray, FloatArray]] = {}
 
     def _draw(self, draws: Draws, f: Field | None, default: float) -> FloatArray:
         if f is None:
@@ -54,29 +55,60 @@ class SkillTracker:
             value = value[:, 0]
         return np.array(np.broadcast_to(value, (self.n,)))
 
-    def env(self, t: int) -> dict[str, FloatArray]:
-        """Values for expressions in year t: ``skill:NAME`` and ``intersection``."""
-        if self._now is None or self._now[0] != t:
-            values = {f"skill:{sid}": self.sk.percentile(z) for sid, z in self.z.items()}
-            if self.intersection_ids:
-                stacked = np.stack([self.z[s] for s in self.intersection_ids], axis=-1)
-                top = self.sk.intersection_top_pct(stacked, self.correlation)
-                values["intersection"] = top / 100.0
-            self._now = (t, values)
-        return self._now[1]
+    def values(self, names: Iterable[str]) -> dict[str, FloatArray]:
+        """Current values of ``skill:NAME`` and ``intersection`` among ``names``.
+
+        Computed on first use after each step and kept: several fields of a year share them,
+        and a field that needs none of them costs nothing.
+        """
+        out = {}
+        for name in names:
+            if name not in self._now:
+                if name == "intersection" and self.intersection_ids:
+                    stacked = np.stack([self.z[s] for s in self.intersection_ids], axis=-1)
+                    top = self.sk.intersection_top_pct(stacked, self.correlation)
+                    self._now[name] = top / 100.0
+                elif name.startswith("skill:") and name[6:] in self.z:
+                    self._now[name] = self.sk.percentile(self.z[name[6:]])
+                else:
+                    continue
+            out[name] = self._now[name]
+        return out
 
     def record(self, t: int) -> None:
-        values = self.env(t)
-        for sid in self.z:
-            self.percentiles[sid][t] = values[f"skill:{sid}"]
+        """Write year t's percentiles and intersection, where the caller keeps them."""
+        for sid, kept in self.percentiles.items():
+            kept[t] = self.values((f"skill:{sid}",))[f"skill:{sid}"]
         if self.intersection is not None:
-            self.intersection[t] = values["intersection"]
+            self.intersection[t] = self.values(("intersection",))["intersection"]
+
+    def fix_roles(self, practice: Mapping[str, FloatArray], mentor: FloatArray) -> None:
+        """Precompute every skill's yearly map per (draw, role) from fixed role tables.
+
+        ``practice[sid]`` and ``mentor`` are ``(n, n_roles)``: what each role gives each
+        draw. With them fixed, a year moves a skill by ``z = a[d, role] z + b[d, role]``
+        (:func:`~crossroads.simulate.skills.yearly_map`), one gather and a multiply-add.
+        """
+        m = np.clip(mentor, 0.0, 1.0)
+        self.maps = {}
+        for sid, p in self.params.items():
+            a, b = np.empty(m.shape), np.empty(m.shape)
+            for k in range(m.shape[1]):
+                pk = np.clip(practice[sid][:, k], 0.0, 1.0)
+                a[:, k], b[:, k] = self.sk.yearly_map(p, pk, m[:, k])
+            self.maps[sid] = (a.ravel(), b.ravel())
+
+    def step_fixed(self, index: np.ndarray) -> None:
+        """One year on with the maps of :meth:`fix_roles`; ``index`` = draw x n_roles + role."""
+        for sid, (a, b) in self.maps.items():
+            self.z[sid] = a.take(index) * self.z[sid] + b.take(index)
+        self._now = {}
 
     def step(self, practice: dict[str, FloatArray], mentor: FloatArray) -> None:
         """Move every skill one year on, given the practice of the role held this year."""
         for sid, p in self.params.items():
             self.z[sid] = self.sk.step(self.z[sid], p, np.clip(practice[sid], 0.0, 1.0), mentor)
-        self._now = None
+        self._now = {}
 
 
 def _correlation(model: Model) -> float | FloatArray:
