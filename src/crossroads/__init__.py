@@ -14,19 +14,31 @@ even.
 
 from __future__ import annotations
 
-from crossroads.analyses import (
-    option_value,
-    prices,
-    risk,
-    sensitivity,
-    skills,
-    smaa,
-    voi,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# `load` and `run` are bound here, eagerly: importing crossroads.api imports the module
+# crossroads.run first, so the function `run` is bound after it and wins the name. A lazy
+# `run` would be replaced by the module the first time anything imported crossroads.run.
 from crossroads.api import load, run
 from crossroads.model.errors import DecisionError
 
+if TYPE_CHECKING:
+    from crossroads.analyses import (
+        option_value,
+        prices,
+        risk,
+        sensitivity,
+        skills,
+        smaa,
+        voi,
+    )
+
 __version__ = "0.1.0"
+
+#: Names imported on first use (PEP 562): `crossroads run` never needs the analyses.
+_LAZY = {name: "crossroads.analyses" for name in
+         ("option_value", "prices", "risk", "sensitivity", "skills", "smaa", "voi")}
 
 __all__ = [
     "DecisionError",
@@ -41,3 +53,16 @@ __all__ = [
     "smaa",
     "voi",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'crossroads' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -2,47 +2,59 @@
 
 Exit codes are a contract: 0 success, 1 invalid input (a clear message, never a
 traceback), 2 usage error. Heavy modules are imported inside commands so that `crossroads
-run` starts fast.
+run` starts fast, and :func:`main` builds the app of the one command it runs: Typer
+inspects the signature of every command it registers (about 40 ms for all of them) and
+each command module imports its own libraries (Rich tables, the questionnaire...).
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from crossroads.cli.analysis import COMMANDS as ANALYSIS_COMMANDS
-from crossroads.cli.common import console, fail, load_or_exit
-from crossroads.cli.init import init_command
-from crossroads.cli.market import market_command
-from crossroads.cli.report import report_command
-from crossroads.cli.research import research_app
-from crossroads.cli.serve import serve_command
+from crossroads.cli import common
+from crossroads.cli.common import fail, load_or_exit
 
-app = typer.Typer(
-    name="crossroads",
-    help="Simulate career paths with honest uncertainty and see what each is worth.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+if TYPE_CHECKING:
+    app: typer.Typer
+
+#: Every command, in the order of `--help`: its name and ``module:attribute``, a function or,
+#: for `research`, a Typer group. Modules are imported only when their command is built.
+COMMANDS: dict[str, str] = {
+    "check": "crossroads.cli:check",
+    "schema": "crossroads.cli:schema",
+    "run": "crossroads.cli:run",
+    "voi": "crossroads.cli.analysis:voi_command",
+    "sensitivity": "crossroads.cli.analysis:sensitivity_command",
+    "smaa": "crossroads.cli.analysis:smaa_command",
+    "skills": "crossroads.cli.analysis:skills_command",
+    "prices": "crossroads.cli.analysis:prices_command",
+    "risk": "crossroads.cli.analysis:risk_command",
+    "option-value": "crossroads.cli.analysis:option_value_command",
+    "research": "crossroads.cli.research:research_app",
+    "market": "crossroads.cli.market:market_command",
+    "report": "crossroads.cli.report:report_command",
+    "init": "crossroads.cli.init:init_command",
+    "serve": "crossroads.cli.serve:serve_command",
+}
 
 FileArg = Annotated[Path, typer.Argument(help="A decision file (YAML).", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
-@app.command()
 def check(file: FileArg) -> None:
     """Validate a decision file without running it: exit 0 when valid."""
     model = load_or_exit(file, all_problems=True)
-    console.print(f"[green]ok[/green] {file}: {len(model.options)} options, "
-                  f"{len(model.params)} params, horizon {model.horizon} years")
+    common.console.print(f"[green]ok[/green] {file}: {len(model.options)} options, "
+                         f"{len(model.params)} params, horizon {model.horizon} years")
 
 
-@app.command()
 def schema() -> None:
     """Print the decision file's JSON Schema (for editors; see docs/editors.md)."""
     from crossroads.model.schema import Decision
@@ -50,7 +62,6 @@ def schema() -> None:
     sys.stdout.write(json.dumps(Decision.model_json_schema(by_alias=True), indent=2) + "\n")
 
 
-@app.command()
 def run(
     file: FileArg,
     samples: Annotated[int | None, typer.Option(help="Monte Carlo draws.", min=1)] = None,
@@ -59,7 +70,6 @@ def run(
 ) -> None:
     """Simulate every option and say which leads, how robustly and when it breaks even."""
     from crossroads.api import run as run_model
-    from crossroads.cli.output import print_run
 
     model = load_or_exit(file)
     with _progress(enabled=not as_json) as on_progress:
@@ -67,6 +77,8 @@ def run(
     if as_json:
         _print_json(result.to_dict())
     else:
+        from crossroads.cli.output import print_run  # Rich tables, not needed for --json
+
         print_run(result)
 
 
@@ -78,7 +90,7 @@ class _progress:
     """A Rich progress bar that only appears when the work takes over a second."""
 
     def __init__(self, *, enabled: bool) -> None:
-        self.enabled = enabled and console.is_terminal
+        self.enabled = enabled and common.console.is_terminal
         self._bar: Any = None
 
     def __enter__(self) -> Any:
@@ -86,7 +98,7 @@ class _progress:
             return None
         from rich.progress import Progress
 
-        self._bar = Progress(console=console, transient=True)
+        self._bar = Progress(console=common.console, transient=True)
         task = self._bar.add_task("simulating", total=1.0, visible=False)
         import time
 
@@ -105,21 +117,57 @@ class _progress:
             self._bar.stop()
 
 
-for _name, _command in ANALYSIS_COMMANDS.items():
-    app.command(_name)(_command)  # type: ignore[type-var]  # plain functions, as typer takes
-app.add_typer(research_app, name="research")
-app.command("market")(market_command)
-app.command("report")(report_command)
-app.command("init")(init_command)
-app.command("serve")(serve_command)
+def build_app(names: Iterable[str] = COMMANDS) -> typer.Typer:
+    """The Typer app with the commands ``names`` (all by default), importing only their modules.
+
+    >>> sorted(typer.main.get_command(build_app(["check"])).commands)
+    ['check']
+    """
+    names = list(names)
+    built = typer.Typer(
+        name="crossroads",
+        help="Simulate career paths with honest uncertainty and see what each is worth.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    for name in names:
+        module, attribute = COMMANDS[name].split(":")
+        target = getattr(importlib.import_module(module), attribute)
+        if isinstance(target, typer.Typer):
+            built.add_typer(target, name=name)
+        else:
+            built.command(name)(target)
+    if len(names) == 1:
+        built.callback()(_group)
+    return built
+
+
+def _group() -> None:
+    """Simulate career paths with honest uncertainty and see what each is worth."""
+    # A callback keeps an app of one command a group, so `crossroads NAME ...` parses as
+    # it does in the full app (Typer runs a lone command without its name otherwise).
+
+
+def __getattr__(name: str) -> Any:
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    full = build_app()
+    globals()["app"] = full
+    return full
 
 
 def main() -> None:
-    """Console-script entry point; turns stray input errors into exit code 1."""
+    """Console-script entry point; turns stray input errors into exit code 1.
+
+    `crossroads NAME ...` runs an app of that one command; anything else (`--help`, no
+    arguments, a mistyped command) runs the full app, which lists or suggests commands.
+    """
+    name = sys.argv[1] if len(sys.argv) > 1 else ""
     try:
-        app()
+        build_app([name] if name in COMMANDS else COMMANDS)()
     except KeyboardInterrupt:
         fail("interrupted", code=130)
 
 
-__all__ = ["app", "main"]
+__all__ = ["COMMANDS", "app", "build_app", "main"]

@@ -1,0 +1,106 @@
+"""Start-up: `crossroads run FILE --json` imports only what it uses (docs/performance.md).
+
+Each check runs a fresh interpreter, since what is imported depends on what ran before.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+import crossroads
+from crossroads.cli import COMMANDS, app, build_app
+from crossroads.cli.analysis import COMMANDS as ANALYSIS_COMMANDS
+from tests.conftest import EXAMPLES, ROOT
+
+FOUNDING = str(EXAMPLES / "why-i-quit-data-science.yaml")
+
+
+def _modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter has imported after running ``code``."""
+    script = textwrap.dedent(code) + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=ROOT, check=True).stdout
+    return set(json.loads(out.splitlines()[-1]))
+
+
+def test_run_json_imports_no_rich_no_analyses_and_no_other_command() -> None:
+    modules = _modules_after(f"""
+        import sys
+        sys.argv = ["crossroads", "run", {FOUNDING!r}, "--samples", "200", "--json"]
+        from crossroads.cli import main
+        try:
+            main()
+        except SystemExit as exc:
+            assert not exc.code, exc.code
+    """)
+    unused = {"rich", "crossroads.analyses", "crossroads.cli.analysis", "crossroads.cli.init",
+              "crossroads.cli.research", "crossroads.cli.output", "crossroads.questionnaire",
+              "crossroads.store", "sqlalchemy", "crossroads.report", "scipy.stats"}
+    assert not unused & modules
+
+
+def test_load_imports_neither_scipy_optimize_nor_scipy_stats() -> None:
+    modules = _modules_after(f"import crossroads; crossroads.load({FOUNDING!r})")
+    assert "scipy.special" in modules  # the founding case has probability ranges
+    assert not {"scipy.optimize", "scipy.stats", "crossroads.analyses"} & modules
+
+
+def test_a_file_without_normal_or_beta_functions_needs_no_scipy() -> None:
+    text = ("decision: go?\nparams: {pay: 100k to 120k}\n"
+            "options: {stay: {roles: {r: {cash: pay, raise: 1.02 to 1.04}}}}")
+    modules = _modules_after(f"import crossroads; crossroads.load({text!r})")
+    assert not any(m == "scipy" or m.startswith("scipy.") for m in modules)
+
+
+def test_the_lazy_api_names_resolve() -> None:
+    assert crossroads.voi.__module__ == "crossroads.analyses"
+    assert callable(crossroads.run) and crossroads.run.__module__ == "crossroads.api"
+    assert set(crossroads.__all__) <= set(dir(crossroads))
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = crossroads.nope  # type: ignore[attr-defined]
+
+
+def test_the_command_table_lists_every_analysis_command() -> None:
+    listed = {n for n, target in COMMANDS.items() if target.startswith("crossroads.cli.analysis:")}
+    assert listed == set(ANALYSIS_COMMANDS)
+    for name, function in ANALYSIS_COMMANDS.items():
+        assert COMMANDS[name].endswith(":" + function.__name__)
+
+
+def test_the_full_app_has_every_command() -> None:
+    group = typer.main.get_command(app)
+    assert set(group.commands) == set(COMMANDS)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("args", [
+    ["run", "--help"], ["run"], ["run", FOUNDING, "--samples", "0"], ["check", "--help"],
+    ["research", "--help"], ["voi", "--help"],
+])
+def test_an_app_of_one_command_behaves_as_the_full_app(args: list[str]) -> None:
+    runner = CliRunner()
+    full = runner.invoke(app, args, prog_name="crossroads")
+    alone = runner.invoke(build_app([args[0]]), args, prog_name="crossroads")
+    assert (alone.exit_code, alone.output) == (full.exit_code, full.output)
+
+
+def test_main_runs_the_command_it_names() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", "from crossroads.cli import main; main()",
+         "run", FOUNDING, "--samples", "300", "--json"],
+        capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    expected = CliRunner().invoke(app, ["run", FOUNDING, "--samples", "300", "--json"])
+    assert json.loads(out) == json.loads(expected.stdout)
+
+
+def test_main_without_a_command_shows_every_command() -> None:
+    done = subprocess.run([sys.executable, "-c", "from crossroads.cli import main; main()",
+                           "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0
+    assert all(name in done.stdout for name in COMMANDS)
