@@ -194,10 +194,10 @@ class _Walker:
         self.tracker = SkillTracker(model, draws, sink.skills, sink.intersection)
         self.role = np.full(n, option.start, dtype=np.int16)
         self.index = self.rows_base + self.role
-        self.entry = np.zeros(n, dtype=np.int64)
+        self.entry = np.zeros(n, dtype=np.int16)  # the year the current role began
         self.slots = self._slots()
         self.static = [self._static(r) for r in option.roles]
-        self.moves: dict[str, tuple[FloatArray, ...]] = {}  # static move thresholds
+        self.moves: dict[str, tuple[np.ndarray, ...]] = {}  # static move thresholds
         self.fixed_skills = bool(model.skills) and self._fix_skills()
         self.base = np.zeros(n)
         start = option.roles[option.start]
@@ -259,8 +259,7 @@ class _Walker:
 
     def _year(self, t: int) -> None:
         self.roles[t] = self.role
-        bonus = self.slots["bonus"]
-        salary = (self.base if bonus.same is not None and not bonus.same.any() else
+        salary = (self.base if self.slots["bonus"].zero else
                   self.base * (1.0 + self.lookup("bonus", t)))
         if t == 0:
             self.first_salary = self.base.copy()  # base only: salary data exclude bonus
@@ -287,7 +286,7 @@ class _Walker:
         """Try each role's moves at the end of year t; the first that fires wins."""
         new_role = self.role.copy()
         moved = np.zeros(self.n, dtype=bool)
-        tenure = t + 1 - self.entry
+        tenure = np.int16(t + 1) - self.entry
         for k, spec in enumerate(self.option.roles):
             in_role = self.role == k
             if not spec.next or not in_role.any():
@@ -299,9 +298,12 @@ class _Walker:
                 moved |= fires
         previous = self.base
         grown = self.base * (1.0 + self.lookup("raise", t + 1))
-        for k, spec in enumerate(self.option.roles):
-            rows = np.flatnonzero(moved & (new_role == k))
-            if rows.size:  # a role's starting cash is evaluated for the draws arriving only
+        arrived = np.flatnonzero(moved)
+        to = new_role[arrived]
+        for k in np.unique(to).tolist():
+            spec = self.option.roles[k]
+            rows = arrived[to == k]  # a role's starting cash is evaluated for arrivals only
+            if rows.size:
                 grown[rows] = self._value(spec.cash, t + 1, rows=rows, previous=previous,
                                           year=t + 1)
                 if spec.equity is not None:
@@ -309,9 +311,9 @@ class _Walker:
                     state.grant[rows] = self._value(spec.equity.grant, t + 1, rows=rows,
                                                     previous=previous, year=t + 1)
         self.base = grown
-        np.putmask(self.entry, moved, t + 1)
+        self.entry[arrived] = t + 1
         self.role = new_role
-        self.index = self.rows_base + new_role
+        np.add(self.rows_base, new_role, out=self.index)
 
     def _fires(self, spec: RoleSpec, t: int, tenure: np.ndarray) -> list[np.ndarray]:
         out = []
@@ -327,7 +329,7 @@ class _Walker:
                 out.append(u < p)
         return out
 
-    def _thresholds(self, move: TransitionSpec, t: int) -> tuple[FloatArray, ...]:
+    def _thresholds(self, move: TransitionSpec, t: int) -> tuple[np.ndarray, ...]:
         """(whole years, chance) of an ``after`` move, or (p,) of a ``per_year`` one.
 
         Kept for the chunk when no field of the move depends on the path or the year.
@@ -338,8 +340,11 @@ class _Walker:
         fields = [move.after, move.chance] if move.after is not None else [move.per_year]
         values = [self._value(f, t) for f in fields if f is not None]
         if move.after is not None:
-            years = np.asarray(np.maximum(1, np.rint(values[0])), dtype=np.float64)
-            out: tuple[FloatArray, ...] = (years, np.clip(values[1], 0.0, 1.0))
+            # whole years, compared with tenure in int16 (beyond the horizon never fires)
+            whole = np.clip(np.rint(values[0]), 1, self.horizon + 1)
+            years = np.asarray(np.where(np.isnan(whole), self.horizon + 1, whole),
+                               dtype=np.int16)
+            out: tuple[np.ndarray, ...] = (years, np.clip(values[1], 0.0, 1.0))
         else:
             out = (np.asarray(np.clip(values[0], 0.0, 1.0), dtype=np.float64),)
         fixed = all(f is not None and not f.dynamic and
@@ -419,6 +424,7 @@ class _Slot:
         #: the value when every role gives every draw the same (no field, or one param):
         #: a lookup then needs no gather
         self.same: FloatArray | None = None
+        self.zero = all(f is None for f in fields)  # no role sets it: 0 everywhere
         if not self.dynamic and all(np.array_equal(v, values[0]) for v in values[1:]):
             self.same = np.array(np.broadcast_to(np.asarray(values[0], dtype=np.float64).T,
                                                  (draws.n,) if np.ndim(values[0]) < 2 else
