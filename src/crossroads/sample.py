@@ -76,6 +76,7 @@ class Draws:
     params: dict[str, FloatArray | float]
     streams: Streams
     drawn: dict[tuple[str, str], list[FloatArray]] = field(default_factory=dict)
+    derived: dict[str, object] = field(default_factory=dict)  # per-chunk values all options share
 
     def evaluate(self, f: Field, extra: Mapping[str, FloatArray | float] | None = None
                  ) -> FloatArray | float:

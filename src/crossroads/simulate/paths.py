@@ -26,7 +26,7 @@ from crossroads._types import FloatArray
 from crossroads.model.compile import Field, Model, OptionSpec, RoleSpec, TransitionSpec
 from crossroads.sample import Draws
 from crossroads.simulate.money import EquityState, discount_factors
-from crossroads.simulate.skilltrack import SkillTracker
+from crossroads.simulate.skilltrack import SkillTracker, skill_draws
 
 Value = FloatArray | float
 
@@ -91,6 +91,8 @@ def simulate(model: Model, draws: Draws, *, keep_skills: bool = False,
         walker.run()
         first_salary[i] = walker.first_salary
 
+    if model.skills:
+        skill_draws(model, draws)  # derived once, before the threads share them
     _each_option(walk, len(model.options), on_progress)
     worth = {
         c: np.broadcast_to(np.asarray(draws.evaluate(spec.worth), dtype=np.float64), (n,))

@@ -208,6 +208,7 @@ def yearly_map(
     ``b = (l c + d f) (1 - exp(-beta)) / beta`` with ``beta = l + d``. When practice and
     mentorship are fixed per role, the simulator computes ``(a, b)`` once per draw and role
     and moves every skill with one multiply-add a year instead of the whole formula.
+    ``practice`` and ``mentor`` may be ``(n,)`` or ``(n, n_roles)`` (a column per role).
 
     >>> ml = SkillDraws(np.array([0.4]), np.array([3.0]), np.array([4.0]), np.array([1.5]))
     >>> z, p, m = np.array([0.1]), np.array([0.7]), np.array([0.5])
@@ -217,11 +218,18 @@ def yearly_map(
     """
     p = _unit("practice", practice)
     m = _unit("mentor", mentor)
-    learn = p * skill.learn_rate * (1.0 + m * (skill.mentor_speedup - 1.0))
-    forget = (1.0 - p) * skill.decay_rate
+
+    def per_draw(x: FloatArray) -> FloatArray:  # (n,) against (n, roles) when p is 2-D
+        return x.reshape(x.shape + (1,) * (p.ndim - x.ndim)) if np.ndim(x) else x
+
+    learn = p * per_draw(skill.learn_rate) * (1.0 + m * (per_draw(skill.mentor_speedup) - 1.0))
+    forget = (1.0 - p) * per_draw(skill.decay_rate)
     rate = learn + forget
-    pull = learn * skill.ceiling_z + forget * skill.floor_z
-    return np.exp(-rate), np.asarray(pull * _relaxation(rate), dtype=np.float64)
+    pull = learn * skill.ceiling_z + forget * per_draw(skill.floor_z)
+    shrink = np.expm1(-rate)  # a - 1, exact for small rates
+    relax = np.ones_like(rate)  # (1 - exp(-rate)) / rate, 1 at rate 0
+    np.divide(-shrink, rate, out=relax, where=rate > 0.0)
+    return 1.0 + shrink, np.asarray(pull * relax, dtype=np.float64)
 
 
 def _unit(name: str, value: FloatArray) -> FloatArray:

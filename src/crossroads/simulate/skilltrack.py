@@ -9,7 +9,7 @@ expressions as ``skill(NAME)`` and ``intersection()``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -32,28 +32,12 @@ class SkillTracker:
         self.n = n
         self.intersection_ids = model.intersection
         self.correlation = _correlation(model)
-        self.params: dict[str, Any] = {
-            sid: self.sk.SkillDraws(
-                now=self._draw(draws, spec.now, 0.5),
-                half_life=self._draw(draws, spec.half_life, np.inf),
-                years_to_top_quartile=self._draw(draws, spec.years_to_top_quartile, np.nan),
-                mentor_speedup=self._draw(draws, spec.mentor_speedup, 1.0),
-            )
-            for sid, spec in model.skills.items()
-        }
-        self.z = {sid: self.sk.initial_z(p) for sid, p in self.params.items()}
+        self.params, start = skill_draws(model, draws) if model.skills else ({}, {})
+        self.z = dict(start)  # replaced, never changed in place: the start is shared
         self.percentiles = percentiles      # (horizon, n) per skill, where they are kept
         self.intersection = intersection    # (horizon, n), or None when not kept
         self._now: dict[str, FloatArray] = {}
         self.maps: dict[str, tuple[FloatArray, FloatArray]] = {}
-
-    def _draw(self, draws: Draws, f: Field | None, default: float) -> FloatArray:
-        if f is None:
-            return np.full(self.n, default)
-        value = np.asarray(draws.evaluate(f), dtype=np.float64)
-        if value.ndim == 2:  # a yearly estimate makes no sense for a skill's constants
-            value = value[:, 0]
-        return np.array(np.broadcast_to(value, (self.n,)))
 
     def values(self, names: Iterable[str]) -> dict[str, FloatArray]:
         """Current values of ``skill:NAME`` and ``intersection`` among ``names``.
@@ -92,10 +76,7 @@ class SkillTracker:
         m = np.clip(mentor, 0.0, 1.0)
         self.maps = {}
         for sid, p in self.params.items():
-            a, b = np.empty(m.shape), np.empty(m.shape)
-            for k in range(m.shape[1]):
-                pk = np.clip(practice[sid][:, k], 0.0, 1.0)
-                a[:, k], b[:, k] = self.sk.yearly_map(p, pk, m[:, k])
+            a, b = self.sk.yearly_map(p, np.clip(practice[sid], 0.0, 1.0), m)
             self.maps[sid] = (a.ravel(), b.ravel())
 
     def step_fixed(self, index: np.ndarray) -> None:
@@ -109,6 +90,38 @@ class SkillTracker:
         for sid, p in self.params.items():
             self.z[sid] = self.sk.step(self.z[sid], p, np.clip(practice[sid], 0.0, 1.0), mentor)
         self._now = {}
+
+
+def skill_draws(model: Model, draws: Draws) -> tuple[dict[str, Any], dict[str, FloatArray]]:
+    """Every skill's parameters and year-0 standing for a chunk, shared by all options.
+
+    The same draws feed every option (common random numbers), so they are derived once per
+    chunk and kept on ``draws``.
+    """
+    kept = draws.derived.get("skills")
+    if kept is None:
+        from crossroads.simulate import skills
+
+        def value(f: Field | None, default: float) -> FloatArray:
+            if f is None:
+                return np.full(draws.n, default)
+            v = np.asarray(draws.evaluate(f), dtype=np.float64)
+            if v.ndim == 2:  # a yearly estimate makes no sense for a skill's constants
+                v = v[:, 0]
+            return np.array(np.broadcast_to(v, (draws.n,)))
+
+        params = {
+            sid: skills.SkillDraws(
+                now=value(spec.now, 0.5),
+                half_life=value(spec.half_life, np.inf),
+                years_to_top_quartile=value(spec.years_to_top_quartile, np.nan),
+                mentor_speedup=value(spec.mentor_speedup, 1.0),
+            )
+            for sid, spec in model.skills.items()
+        }
+        kept = (params, {sid: skills.initial_z(p) for sid, p in params.items()})
+        draws.derived["skills"] = kept
+    return cast("tuple[dict[str, Any], dict[str, FloatArray]]", kept)
 
 
 def _correlation(model: Model) -> float | FloatArray:
