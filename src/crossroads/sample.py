@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -43,6 +44,9 @@ class Streams:
         self.seed = seed
         self.chunk = chunk
         self._cache: dict[tuple[str, str, tuple[int, ...]], FloatArray] = {}
+        #: each field's random nodes as drawn (see :class:`Draws`): like the raw numbers,
+        #: they depend only on the key, the distribution and the chunk size, not on params
+        self.nodes: dict[tuple[str, str], list[FloatArray]] = {}
 
     def generator(self, key: str) -> np.random.Generator:
         """A generator for ``key`` alone; independent of every other key."""
@@ -65,6 +69,41 @@ class Streams:
             rng = self.generator(key)
             self._cache[slot] = rng.random(shape) if kind == "u" else rng.standard_normal(shape)
         return self._cache[slot]
+
+
+class StreamPool:
+    """Streams kept from one run to the next, for runs that repeat with a param moved.
+
+    A what-if moves one slider and runs the same file with the same seed again. Every random
+    number is a function of (seed, chunk, key), and a field's random nodes do not depend on
+    params, so the next run can reuse them all and pay only for the arithmetic. Entries are
+    tied to the Model object (a re-loaded file, or new research behind a ``research(...)``
+    estimate, is a new Model) and bounded by ``max_draws`` in all.
+
+    >>> pool = StreamPool()
+    >>> model = object()
+    >>> pool.get(model, seed=1, chunk=0, n=10) is pool.get(model, seed=1, chunk=0, n=10)
+    True
+    """
+
+    def __init__(self, max_draws: int = 2 * CHUNK) -> None:
+        self.max_draws = max_draws
+        self._kept: dict[tuple[int, int, int, int], tuple[object, Streams]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, model: object, seed: int, chunk: int, n: int) -> Streams:
+        """The streams for this chunk of this model's run; new ones if not kept."""
+        key = (id(model), seed, chunk, n)
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None and kept[0] is model:
+                return kept[1]
+            streams = Streams(seed, chunk)
+            if n <= self.max_draws:
+                while sum(k[3] for k in self._kept) + n > self.max_draws:
+                    del self._kept[next(iter(self._kept))]  # the oldest first
+                self._kept[key] = (model, streams)
+            return streams
 
 
 @dataclass
@@ -159,7 +198,8 @@ def draw(model: Model, n: int, streams: Streams,
             values[name] = from_normal(dist, normals[name])
         else:
             values[name] = _draw_param(f, values, streams, n, model.horizon)
-    return Draws(n=n, horizon=model.horizon, params=values, streams=streams)
+    return Draws(n=n, horizon=model.horizon, params=values, streams=streams,
+                 drawn=streams.nodes)
 
 
 def _draw_param(f: Field, env: Mapping[str, FloatArray | float], streams: Streams,
@@ -287,4 +327,4 @@ def _copula_normals(model: Model, n: int, streams: Streams) -> dict[str, FloatAr
     return {name: mixed[i] for i, name in enumerate(names)}
 
 
-__all__ = ["CHUNK", "Draws", "Streams", "draw", "node_uniforms", "sample_dist"]
+__all__ = ["CHUNK", "Draws", "StreamPool", "Streams", "draw", "node_uniforms", "sample_dist"]
