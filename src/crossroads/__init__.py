@@ -55,14 +55,20 @@ __all__ = [
 ]
 
 
+_RESOLVED: set[str] = set()
+
+
 def __getattr__(name: str) -> Any:
+    # Resolved once, then an ordinary attribute: `del crossroads.voi` removes it for good,
+    # as it would an eagerly imported name.
     module = _LAZY.get(name)
-    if module is None:
+    if module is None or name in _RESOLVED:
         raise AttributeError(f"module 'crossroads' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
+    _RESOLVED.add(name)
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+    return sorted({*globals(), *(_LAZY.keys() - _RESOLVED)})

@@ -6,7 +6,6 @@ Monte Carlo error where that error could change the reading.
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -111,6 +110,8 @@ def _pct(p: float, digits: int = 0) -> str:
 
 def html_table(result: RunResult) -> str:
     """The run as an HTML table, for notebooks."""
+    import html  # here: every run writes a verdict, few show it in a notebook
+
     rows = "".join(
         f"<tr><td>{html.escape(o['label'])}</td><td>{money(o['value']['mean'], result.currency)}"
         f"</td><td>{money(o['npv']['mean'], result.currency)}</td><td>{_pct(o['p_best'])}</td>"

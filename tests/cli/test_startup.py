@@ -104,3 +104,9 @@ def test_main_without_a_command_shows_every_command() -> None:
                            "--help"], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0
     assert all(name in done.stdout for name in COMMANDS)
+
+
+def test_a_deleted_lazy_name_stays_deleted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(crossroads, "smaa")  # resolves it first, as any attribute lookup
+    assert getattr(crossroads, "smaa", None) is None
+    assert "smaa" not in dir(crossroads)
