@@ -118,7 +118,8 @@ def run_model(model: Model, n: int, seed: int, *,
         size = min(CHUNK, n - start)
         draws = draw(model, size, Streams(seed, index), overrides)
         outcomes = simulate(model, draws)
-        acc.add(s.reduce(outcomes, model.baseline, model.views), outcomes.params)
+        acc.add(s.reduce(outcomes, model.baseline, model.views,
+                         keep_cumulative=acc.filled < SCREEN_DRAWS), outcomes.params)
         del draws, outcomes
         if on_progress is not None:
             on_progress((index + 1) / len(chunks))

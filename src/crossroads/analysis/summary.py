@@ -35,29 +35,67 @@ class Reduced:
     first_salary: FloatArray        # base cash in year 0
 
 
-def reduce(outcomes: Outcomes, baseline: int, views: tuple[int, ...] = ()) -> Reduced:
+def reduce(outcomes: Outcomes, baseline: int, views: tuple[int, ...] = (), *,
+           keep_cumulative: bool = True) -> Reduced:
     """Collapse the years: what each option is worth in each draw.
 
     ``views`` are shorter horizons (say 4 of 10 years) whose value is also reported. The
     work is done on year-major (n_options, horizon, n) memory, where a year's draws are
-    contiguous, as the simulator wrote them.
+    contiguous, as the simulator wrote them. Without ``keep_cumulative`` the cumulative
+    cash is walked through two rows and ``Reduced.cumulative`` is empty (0 draws).
     """
     d = outcomes.discount
-    cash = year_major(outcomes.cash)
     criteria = {c: year_major(x) for c, x in outcomes.criteria.items()}
-    money = np.einsum("ohn,h->on", cash, d)
     points = {c: np.einsum("ohn,h->on", x, d) for c, x in criteria.items()}
-    value = value_of(money, points, outcomes.worth)
     scores = {c: p / d.sum() for c, p in points.items()}
-    cumulative = np.cumsum(cash * d[np.newaxis, :, np.newaxis], axis=1)
+    walk = _walk_cash(year_major(outcomes.cash), d, baseline, views, keep_cumulative)
+    money = walk.at[len(d)]   # the sum over all years: NPV
     partial = {
-        v: value_of(cumulative[:, v - 1, :],
+        v: value_of(walk.at[v],
                     {c: np.einsum("ohn,h->on", x[:, :v], d[:v]) for c, x in criteria.items()},
                     outcomes.worth)
         for v in views
     }
-    return Reduced(money, value, points, scores, _break_even_year_major(cumulative, baseline),
-                   np.moveaxis(cumulative, 1, 2), partial, outcomes.first_salary)
+    return Reduced(money, value_of(money, points, outcomes.worth), points, scores,
+                   walk.break_even, np.moveaxis(walk.cumulative, 1, 2), partial,
+                   outcomes.first_salary)
+
+
+@dataclass(frozen=True)
+class _CashWalk:
+    cumulative: FloatArray       # (n_options, horizon, n), or (n_options, horizon, 0)
+    at: dict[int, FloatArray]    # cumulative discounted cash of the first v years
+    break_even: np.ndarray       # (n_options, n) int16
+
+
+def _walk_cash(cash: FloatArray, d: FloatArray, baseline: int, stops: tuple[int, ...],
+               keep: bool) -> _CashWalk:
+    """Cumulative discounted cash and break-even in one pass over the years.
+
+    A running sum, ``c[t] = c[t-1] + cash[t] d[t]``: the additions of ``np.cumsum`` in
+    the same order, so the same bits, without the ``cash * d`` temporary. Without
+    ``keep`` only two years are held. Break-even is one plus the last year the option is
+    behind: ``horizon`` ("never") when it ends behind, 0 when it is never behind.
+    """
+    o, h, n = cash.shape
+    cumulative = np.empty((o, h, n if keep else 0))
+    rolling = np.empty((2, o, n))
+
+    def row(t: int) -> FloatArray:
+        return cumulative[:, t] if keep else rolling[t % 2]
+
+    first = np.zeros((o, n), np.int16)
+    behind = np.empty((o, n), np.bool_)
+    at: dict[int, FloatArray] = {}
+    for t in range(h):
+        now = row(t)
+        np.multiply(cash[:, t], d[t], out=now)
+        if t:
+            np.add(now, row(t - 1), out=now)
+        _mark_behind(now, baseline, t, first, behind)
+        if t + 1 in stops or t + 1 == h:
+            at[t + 1] = now.copy()   # a view would keep the whole walk alive
+    return _CashWalk(cumulative, at, first)
 
 
 def year_major(a: np.ndarray) -> np.ndarray:
@@ -84,16 +122,21 @@ def break_even_years(cumulative: FloatArray, baseline: int) -> np.ndarray:
     >>> break_even_years(c, 0)[1].tolist()
     [1]
     """
-    return _break_even_year_major(year_major(cumulative), baseline)
+    by_year = year_major(cumulative)
+    first = np.zeros(by_year[:, 0].shape, np.int16)
+    behind = np.empty(first.shape, np.bool_)
+    for t in range(by_year.shape[1]):
+        _mark_behind(by_year[:, t], baseline, t, first, behind)
+    return first
 
 
-def _break_even_year_major(cumulative: FloatArray, baseline: int) -> np.ndarray:
-    horizon = cumulative.shape[1]
-    ahead = cumulative >= cumulative[baseline][np.newaxis]
-    # "stays ahead from t on" is a logical AND over the suffix t..horizon-1.
-    stays = np.flip(np.logical_and.accumulate(np.flip(ahead, axis=1), axis=1), axis=1)
-    first = np.where(stays.any(axis=1), stays.argmax(axis=1), horizon)
-    return np.asarray(first, dtype=np.int16)
+def _mark_behind(now: FloatArray, baseline: int, t: int, first: np.ndarray,
+                 behind: np.ndarray) -> None:
+    """Year ``t`` of the walk: where an option is behind, break-even is ``t + 1`` at the
+    earliest (the last year behind wins, as years are walked in order)."""
+    np.greater_equal(now, now[baseline], out=behind)
+    np.logical_not(behind, out=behind)   # not "ahead", so a NaN counts as behind
+    np.copyto(first, t + 1, where=behind)
 
 
 def stats(x: FloatArray) -> dict[str, float]:
