@@ -12,6 +12,7 @@ SMAA and the screen of which input matters most use the first :data:`SCREEN_DRAW
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -126,19 +127,23 @@ def run_model(model: Model, n: int, seed: int, *,
     return RunResult.build(model, n, seed, acc)
 
 
-def _stats(x: np.ndarray, mean: float) -> dict[str, float]:
-    """The exact streaming mean with percentiles from the compact per-draw copy.
+def _stats(x: np.ndarray, means: FloatArray) -> list[dict[str, float]]:
+    """Per row (option): the exact streaming mean and percentiles of the compact copy.
 
-    Percentiles interpolate linearly between order statistics, as ``np.percentile`` does;
-    one sort of the compact copy is about twice as fast as its partitioning for three.
+    Percentiles interpolate linearly between order statistics, as ``np.percentile`` does,
+    in float64 from the float32 order statistics; those are placed by partitioning a
+    float32 copy of all rows at once (:func:`~crossroads.analysis.summary.order_statistics`),
+    O(n) where a sort is O(n log n).
     """
-    ordered = np.sort(x.astype(np.float32, copy=False))
-    at = np.array([0.05, 0.50, 0.95]) * (ordered.size - 1)
+    n = x.shape[-1]
+    at = np.array([0.05, 0.50, 0.95]) * (n - 1)
     lo = np.floor(at).astype(np.int64)
-    hi = np.minimum(lo + 1, ordered.size - 1)
-    below, above = ordered[lo].astype(np.float64), ordered[hi].astype(np.float64)
-    p5, p50, p95 = below + (at - lo) * (above - below)
-    return {"mean": float(mean), "p5": float(p5), "p50": float(p50), "p95": float(p95)}
+    hi = np.minimum(lo + 1, n - 1)
+    ordered = s.order_statistics(x.astype(np.float32), [*lo.tolist(), *hi.tolist()])
+    below, above = ordered[:3].astype(np.float64), ordered[3:].astype(np.float64)
+    p5, p50, p95 = below + (at - lo)[:, np.newaxis] * (above - below)
+    return [{"mean": float(m), "p5": float(a), "p50": float(b), "p95": float(c)}
+            for m, a, b, c in zip(means, p5, p50, p95, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -168,15 +173,17 @@ class RunResult:
         npv_se, value_se = acc.mcse("npv"), acc.mcse("value")
         pb = acc.mean("best")
         edges = _edges(acc.value)
-        cumulative = np.concatenate(acc.cumulative, axis=1)[:, :SCREEN_DRAWS]
+        fans = _fans(acc.cumulative)
+        npv, value = _stats(acc.npv, npv_mean), _stats(acc.value, value_mean)
+        base_pay = _stats(acc.salary, acc.mean("salary"))
+        criteria = {c: _stats(x, acc.score_sums[c] / n) for c, x in acc.scores.items()}
         options: dict[str, dict[str, Any]] = {}
         for i, opt in enumerate(model.options):
             options[opt.id] = {
                 "label": opt.label,
-                "npv": _stats(acc.npv[i], npv_mean[i]),
-                "value": _stats(acc.value[i], value_mean[i]),
-                "criteria": {c: _stats(x[i], acc.score_sums[c][i] / n)
-                             for c, x in acc.scores.items()},
+                "npv": npv[i],
+                "value": value[i],
+                "criteria": {c: rows[i] for c, rows in criteria.items()},
                 "p_best": float(pb[i]),
                 "break_even": None if i == base else
                 s.break_even_counts_summary(acc.break_even[i], n),
@@ -187,11 +194,11 @@ class RunResult:
                 "vs_baseline": {"value_mean": float(acc.mean("gap")[i]),
                                 "p_better": float(acc.mean("better")[i])},
                 "value_hist": _hist(acc.value[i], edges),
-                "cumulative_cash": s.fan(cumulative[i]),
-                "first_year_base": _stats(acc.salary[i], acc.mean("salary")[i]),
+                "cumulative_cash": fans[i],
+                "first_year_base": base_pay[i],
             }
-        views = {v: {model.options[i].id: _stats(x[i], acc.view_sums[v][i] / n)
-                     for i in range(len(model.options))} for v, x in acc.views.items()}
+        views = {v: dict(zip(model.option_ids, _stats(x, acc.view_sums[v] / n), strict=True))
+                 for v, x in acc.views.items()}
         result = cls(model.title, n, seed, model.horizon, model.currency,
                      model.options[base].id, model.option_ids, options, (), views,
                      _screen(acc), weighted=_quick_smaa(model, acc, seed))
@@ -250,15 +257,33 @@ def _quick_smaa(model: Model, acc: _Accumulator, seed: int) -> dict[str, Any] | 
 
 
 def _edges(value: np.ndarray, bins: int = 40) -> FloatArray:
-    lo, hi = np.percentile(value, [0.5, 99.5])
+    lo, hi = s.percentile(value.ravel(), (0.5, 99.5))
     if not hi > lo:
         hi = lo + 1.0
     return np.linspace(lo, hi, bins + 1)
 
 
 def _hist(x: np.ndarray, edges: FloatArray) -> dict[str, list[float]]:
-    counts, _ = np.histogram(np.clip(x, edges[0], edges[-1]), bins=edges)
+    """Counts per bin, values beyond the ends in the end bins.
+
+    The edges are evenly spaced, so ``np.histogram`` is given their count and range: the
+    same ``np.linspace`` edges and counts, found by arithmetic rather than by sorting.
+    """
+    counts, _ = np.histogram(np.clip(x, edges[0], edges[-1]), bins=edges.size - 1,
+                             range=(edges[0], edges[-1]))
     return {"edges": [float(e) for e in edges], "counts": [float(c) for c in counts]}
+
+
+def _fans(parts: list[FloatArray]) -> list[dict[str, list[float]]]:
+    """Each option's cash fan over the first :data:`SCREEN_DRAWS` draws.
+
+    The chunks are joined year-major, (n_options, horizon, draws), so each year's draws
+    are one contiguous row to partition in place.
+    """
+    by_year = np.concatenate([s.year_major(c) for c in parts], axis=2)[..., :SCREEN_DRAWS]
+    q = s.percentile(by_year, (5, 50, 95), overwrite_input=True)
+    return [{k: [float(v) for v in q[j, i]] for j, k in enumerate(("p5", "p50", "p95"))}
+            for i in range(q.shape[1])]
 
 
 def _screen(acc: _Accumulator) -> dict[str, float]:
@@ -268,18 +293,96 @@ def _screen(acc: _Accumulator) -> dict[str, float]:
     m = min(SCREEN_DRAWS, acc.n)
     top = np.argsort(acc.mean("value"))[::-1][:2]
     gap = acc.value[top[0], :m].astype(np.float64) - acc.value[top[1], :m]
+    if not np.ptp(gap) > 0:
+        return {}
     out = {}
-    gap_rank = _rank(gap)
+    gap_rank = _rank(gap) - (m + 1) / 2
+    gap_ss = _dot(gap_rank, gap_rank)
     for name, parts in acc.params.items():
         x = np.concatenate(parts)[:m]
-        if np.ptp(x) > 0 and np.ptp(gap) > 0:
-            out[name] = float(np.corrcoef(_rank(x), gap_rank)[0, 1])
+        if np.ptp(x) > 0:
+            x_rank = _rank(x) - (m + 1) / 2
+            out[name] = _pearson(_dot(x_rank, gap_rank), _dot(x_rank, x_rank), gap_ss, m)
     return dict(sorted(out.items(), key=lambda kv: -abs(kv[1])))
 
 
+def _pearson(sxy: float, sxx: float, syy: float, m: int) -> float:
+    """``np.corrcoef`` from centred sums of products, with its operations in its order.
+
+    Centred ranks are multiples of 1/2 and, up to 300,000 draws (the screen takes
+    200,000), every partial sum of their products is an exact float64 (below 2**53 / 4),
+    so these sums equal those of ``np.corrcoef`` whatever the order of summation, and so
+    does the result, bit for bit.
+    """
+    r = 1 / (m - 1)
+    c = sxy * r / math.sqrt(sxx * r) / math.sqrt(syy * r)
+    return min(max(c, -1.0), 1.0)
+
+
+def _dot(a: FloatArray, b: FloatArray) -> float:
+    """A dot product in this thread: BLAS would hand 100,000 products to its threads."""
+    return float(np.einsum("i,i->", a, b))
+
+
 def _rank(x: FloatArray) -> FloatArray:
-    """Average ranks (ties share their mean rank), as Spearman's correlation needs."""
-    values, inverse, counts = np.unique(x, return_inverse=True, return_counts=True)
-    del values
-    ends = np.cumsum(counts)
-    return np.asarray((ends - (counts - 1) / 2.0)[inverse], dtype=np.float64)
+    """Average ranks (ties share their mean rank), as Spearman's correlation needs.
+
+    Ties, equal neighbours in sorted order, share the mean of their positions.
+
+    >>> _rank(np.array([3.0, 1.0, 3.0, 2.0])).tolist()
+    [3.5, 1.0, 3.5, 2.0]
+    """
+    order, ordered = _sort_order(x)
+    ranks = np.empty(x.size)
+    new = np.empty(x.size, np.bool_)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    if new.all():
+        ranks[order] = np.arange(1.0, x.size + 1.0)
+        return ranks
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], x.size)   # positions starts..ends-1 hold one value
+    ranks[order] = ((starts + 1 + ends) / 2)[np.cumsum(new) - 1]
+    return ranks
+
+
+def _sort_order(x: FloatArray) -> tuple[np.ndarray, FloatArray]:
+    """A sorting permutation of ``x`` and ``x`` in that order: ``np.argsort``, faster.
+
+    Each finite value's lowest mantissa bits are replaced by its index, so one sort of
+    floats (SIMD in NumPy, about twice as fast as an argsort) carries the permutation.
+    Values that share all their other bits are then put in order by value. The result is
+    checked (a permutation, in order), and argsorted instead if it is not.
+
+    >>> _sort_order(np.array([2.0, -1.0, 0.5]))[0].tolist()
+    [1, 2, 0]
+    """
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    if np.isfinite(x).all():  # an infinity with index bits would be a NaN
+        bits = max(1, (x.size - 1).bit_length())
+        low = np.uint64((1 << bits) - 1)
+        key = x.view(np.uint64) & ~low
+        key |= np.arange(x.size, dtype=np.uint64)
+        key.view(np.float64).sort()
+        order = (key & low).view(np.int64)
+        same = (key[1:] >> np.uint64(bits)) == (key[:-1] >> np.uint64(bits))
+        if same.any():
+            _order_within(order, same, x)
+        ordered = x[order]
+        seen = np.zeros(x.size, np.bool_)
+        seen[order] = True
+        if seen.all() and np.all(ordered[1:] >= ordered[:-1]):
+            return order, ordered
+    order = np.argsort(x)
+    return order, x[order]
+
+
+def _order_within(order: np.ndarray, same: np.ndarray, x: FloatArray) -> None:
+    """Sort by value each run of positions whose keys agree above the index bits."""
+    member = np.zeros(order.size, np.bool_)
+    member[1:] |= same
+    member[:-1] |= same
+    at = np.flatnonzero(member)
+    run = np.cumsum(np.append(True, ~same))[at]
+    sub = order[at]
+    order[at] = sub[np.lexsort((x[sub], run))]

@@ -6,10 +6,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import crossroads
 from crossroads.analysis.summary import (
     break_even_years,
+    fan,
+    order_statistics,
+    percentile,
     reduce,
     value_of,
     year_major,
@@ -71,3 +75,58 @@ def test_reduce_equals_cumsum_einsum_and_flip_accumulate(case: str, keep: bool) 
                   for c, x in out.criteria.items()}
         assert np.array_equal(value, value_of(cumulative[:, v - 1], points, out.worth))
     assert not np.shares_memory(r.npv, r.cumulative)
+
+
+finite = st.floats(-6e4, 6e4, allow_nan=False, width=32)  # float16 holds them
+samples = hnp.arrays(np.float64, st.tuples(st.integers(1, 3), st.integers(1, 300)),
+                     elements=finite | st.sampled_from([0.0, -0.0, 1.0, 1.0, 2.5]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(samples, st.sampled_from([np.float64, np.float32, np.float16]),
+       st.sampled_from([(5, 50, 95), (0.5, 99.5), (0, 100), (95, 5), (37.5,)]))
+def test_percentile_is_numpys_bit_for_bit(x: np.ndarray, dtype: type,
+                                          q: tuple[float, ...]) -> None:
+    x = x.astype(dtype)
+    got, want = percentile(x, q), np.percentile(x, q, axis=-1)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    assert np.array_equal(got, want)
+    assert np.array_equal(percentile(x[0], q), np.percentile(x[0], q))
+
+
+def test_percentile_with_infinities_and_nan_as_numpy() -> None:
+    x = np.array([[1.0, np.inf, 3.0, -np.inf, 2.0], [1.0, 2.0, np.nan, 4.0, 5.0],
+                  [np.inf] * 5])
+    with np.errstate(invalid="ignore"):
+        assert np.array_equal(percentile(x, (5, 50, 95)), np.percentile(x, (5, 50, 95), axis=1),
+                              equal_nan=True)
+
+
+def test_percentile_overwrites_only_when_asked() -> None:
+    x = np.random.default_rng(1).normal(size=(2, 1001))
+    before = x.copy()
+    percentile(x, (5, 50, 95))
+    assert np.array_equal(x, before)
+    got = percentile(x, (5, 50, 95), overwrite_input=True)
+    assert np.array_equal(got, np.percentile(before, (5, 50, 95), axis=1))
+    assert np.array_equal(np.sort(x, axis=1), np.sort(before, axis=1))  # reordered only
+
+
+@settings(max_examples=100, deadline=None)
+@given(samples, st.lists(st.integers(0, 10_000), min_size=1, max_size=8))
+def test_order_statistics_are_sorted_positions(x: np.ndarray, picks: list[int]) -> None:
+    ranks = [p % x.shape[1] for p in picks]
+    want = np.moveaxis(np.sort(x, axis=-1)[:, ranks], -1, 0)
+    assert np.array_equal(order_statistics(x.copy(), ranks), want)
+
+
+def test_order_statistics_put_nan_last_like_sort() -> None:
+    x = np.array([3.0, np.nan, 1.0, 2.0, np.nan])
+    assert np.array_equal(order_statistics(x.copy(), [0, 1, 2, 3, 4]), np.sort(x),
+                          equal_nan=True)
+
+
+def test_fan_is_percentile_over_draws_per_year() -> None:
+    c = np.random.default_rng(2).normal(size=(999, 7)).cumsum(axis=1)
+    q = np.percentile(c, [5, 50, 95], axis=0)
+    assert fan(c) == {k: row.tolist() for k, row in zip(("p5", "p50", "p95"), q, strict=True)}
