@@ -395,3 +395,13 @@ def test_evaluate_drawn_reuses_values_already_drawn() -> None:
     drawn = [c.random_nodes[0].dist.ppf(u)]
     np.testing.assert_array_equal(c.evaluate_drawn({"x": np.ones(3)}, drawn),
                                   c.evaluate({"x": np.ones(3)}, [u]))
+
+
+def test_compiled_estimates_are_cached_per_text_field_kind_and_names() -> None:
+    assert compile_estimate("3 to 5") is compile_estimate("3 to 5")
+    assert compile_estimate("x * 2", known_names=["x"]) is compile_estimate(
+        "x * 2", known_names={"x"})
+    assert compile_estimate("30% to 50%", probability=True) is not compile_estimate(
+        "30% to 50%")
+    with pytest.raises(ExprError, match="did you mean `x`"):
+        compile_estimate("x * 2 + xx", known_names=["x"])
