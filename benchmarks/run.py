@@ -1,6 +1,6 @@
 """crossroads benchmarks: `make bench` (or `python benchmarks/run.py [--quick]`).
 
-Writes benchmarks/RESULTS.md: the machine, then six measurements, each the median of
+Writes benchmarks/RESULTS.md: the machine, then seven measurements, each the median of
 several repeats with the spread, its target and whether it is met (README.md says what
 each one measures and why).
 """
@@ -21,6 +21,7 @@ sys.path.insert(0, str(HERE))
 import founding  # noqa: E402
 import machine  # noqa: E402
 import two_options  # noqa: E402
+import web_whatif  # noqa: E402
 from timing import Section, seconds, verdict  # noqa: E402
 
 CASE = ROOT / "examples" / "why-i-quit-data-science.yaml"
@@ -38,12 +39,13 @@ class Plan:
     n_function: int = 10_000       # squigglepy model-function style
     shell_repeats: int = 5
     analysis_repeats: int = 3
+    whatif_requests: int = 40      # section 7, per path (in process, through the server)
 
     @classmethod
     def make(cls, quick: bool) -> Plan:
         if quick:
             return cls(True, {10_000: 3, 100_000: 3}, n=200_000, repeats=3, n_function=2_000,
-                       shell_repeats=3, analysis_repeats=1)
+                       shell_repeats=3, analysis_repeats=1, whatif_requests=12)
         return cls(False, {10_000: 5, 100_000: 5, 1_000_000: 3, 10_000_000: 1})
 
 
@@ -86,6 +88,8 @@ def _steps(plan: Plan, case: Path) -> list[Step]:
          compare),
         (5, "founding case from the shell", lambda: [founding.shell(case, plan.shell_repeats)]),
         (6, "analyses", lambda: [founding.analyses(case, plan.analysis_repeats)]),
+        (7, "web what-if latency (in process and through `crossroads serve`)",
+         lambda: [web_whatif.whatif_latency(case, plan.whatif_requests)]),
     ]
 
 
@@ -93,10 +97,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="a fast subset: no 1M/10M founding runs, 200k two-option draws")
-    parser.add_argument("--only", type=int, nargs="+", choices=(1, 2, 5, 6), default=[],
+    parser.add_argument("--only", type=int, nargs="+", choices=(1, 2, 5, 6, 7), default=[],
                         help="run these steps only (2 runs sections 2, 3 and 4)")
     parser.add_argument("--case", type=Path, default=CASE,
-                        help="the decision file for sections 1, 5 and 6 (default: %(default)s)")
+                        help="the decision file for sections 1, 5, 6 and 7 "
+                        "(default: %(default)s)")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md",
                         help="where to write the results (default: %(default)s)")
     return parser.parse_args(argv)

@@ -1,0 +1,300 @@
+"""Section 7: what-if latency of the web app on the founding case at 20,000 draws.
+
+(a) In process: :func:`crossroads.web.pool.run_whatif`, the function a simulation worker
+runs for each what-if (``crossroads.run`` at 20,000 draws with the slider's param pinned,
+then the JSON, the table rows and the charts), called in a loop after a warm-up.
+
+(b) Through the server: `crossroads serve` started as a child process on 127.0.0.1 and a
+free port, then the requests the dashboard's script sends: the page is fetched once (its
+session cookie, CSRF token and sliders), then each what-if is a JSON POST to the page's
+``whatif`` URL with the ``X-CSRF-Token`` header over one keep-alive connection. The server
+time is read from the ``Server-Timing`` header (queueing + the worker's run); the client
+round trip is reported beside it.
+
+Each request pins the most influential slider (the first on the page) at a different value
+across its range, stepped as the range input steps, so no answer comes from the app's cache.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import quote
+
+import machine
+import numpy as np
+from timing import Section, seconds
+
+SAMPLES = 20_000      # Settings.whatif_samples, what the sliders recompute at
+TARGET_MS = 300.0
+WARMUP = 4            # per path: model compiled, lazy imports, both server workers used
+READY_TIMEOUT = 120.0
+STEPS = 200           # a slider's range input has (hi - lo) / 200 steps (web/dashboard.py)
+
+
+@dataclass
+class Latencies:
+    """Milliseconds per request, by what was measured."""
+
+    ms: dict[str, list[float]] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, **values: float) -> None:
+        for key, value in values.items():
+            self.ms.setdefault(key, []).append(value)
+
+    def p(self, key: str, q: float) -> float:
+        return float(np.percentile(self.ms[key], q))
+
+
+def slider_values(lo: float, hi: float, count: int) -> list[float]:
+    """``count`` distinct positions of a range input over [lo, hi], spread across it."""
+    step = (hi - lo) / STEPS
+    ks = sorted({round((i + 0.5) * STEPS / count) for i in range(count)})
+    return [lo + k * step for k in ks]
+
+
+def whatif_latency(case: Path, requests: int) -> Section:
+    """Section 7: (a) in-process `run_whatif`, (b) what-if POSTs to `crossroads serve`."""
+    sec = Section(7, f"What-if latency: the founding case ({case.name}) at {SAMPLES:,} draws",
+                  f"p95 at most {TARGET_MS:.0f} ms server time per what-if (in process, "
+                  "as a worker runs it)",
+                  header=("what", "requests", "p50", "p95", "max"))
+    load_start = machine.load()
+    with tempfile.TemporaryDirectory(prefix="crossroads-bench-") as tmp:
+        db = str(Path(tmp) / "research.sqlite3")   # an empty research log, not the user's
+        inproc = in_process(case.resolve(), db, requests)
+        served = through_server(case.resolve(), db, requests, Path(tmp) / "serve.log")
+    a = inproc.p("whatif", 95)
+    sec.met = a <= TARGET_MS
+    _rows(sec, inproc, served)
+    _notes(sec, inproc, served, (load_start, machine.load()))
+    return sec
+
+
+def in_process(case: Path, db: str, requests: int) -> Latencies:
+    """``run_whatif`` as a worker calls it, ``requests`` times after ``WARMUP`` calls."""
+    import crossroads
+    from crossroads.web.dashboard import sliders
+    from crossroads.web.pool import WhatIfJob, run_whatif
+
+    def job(overrides: tuple[tuple[str, float], ...]) -> WhatIfJob:
+        return WhatIfJob(str(case), db, 0, SAMPLES, None, overrides)
+
+    model = crossroads.load(case, db=db)
+    first = run_whatif(job(()))   # the dashboard's first run orders the sliders
+    top = sliders(model, first["result"].get("screen"))[0]
+    values = slider_values(top.lo, top.hi, WARMUP + requests)
+    out = Latencies(extra={"slider": top.name, "lo": top.lo, "hi": top.hi})
+    for i, value in enumerate(values):
+        start = time.perf_counter()
+        res = run_whatif(job(((top.name, value),)))
+        wall = 1000 * (time.perf_counter() - start)
+        if i >= WARMUP:
+            out.add(whatif=wall, run=res["run_ms"], cpu=res["cpu_ms"])
+    print(f"  (a) in process: p50 {seconds(out.p('whatif', 50) / 1000)}, "
+          f"p95 {seconds(out.p('whatif', 95) / 1000)}", flush=True)
+    return out
+
+
+def through_server(case: Path, db: str, requests: int, log_path: Path) -> Latencies:
+    """What-if POSTs to a `crossroads serve` child, as the dashboard's script sends them."""
+    with open(log_path, "w") as log, serve(case.parent, db, log) as port:
+        browser = Browser(port)
+        page = browser.open(f"/d/0/{quote(case.name)}")
+        top = page["sliders"][0]
+        values = slider_values(top["lo"], top["hi"], WARMUP + requests)
+        out = Latencies(extra={"slider": top["name"], "cached": 0, "bytes": []})
+        for i, value in enumerate(values):
+            start = time.perf_counter()
+            status, headers, body = browser.post_json(page["whatif"],
+                                                      {"overrides": {top["name"]: value}})
+            trip = 1000 * (time.perf_counter() - start)
+            if status != 200:
+                raise RuntimeError(f"what-if answered {status}: {body[:300]!r}")
+            if i < WARMUP:
+                continue
+            timing = server_timing(headers.get("server-timing", ""))
+            data = json.loads(body)
+            out.add(server=timing["queue"] + timing["run"], run=timing["run"],
+                    queue=timing["queue"], trip=trip)
+            out.extra["cached"] += bool(data.get("cached"))
+            out.extra["bytes"].append(len(body))
+        browser.close()
+    print(f"  (b) server: p50 {seconds(out.p('server', 50) / 1000)}, "
+          f"p95 {seconds(out.p('server', 95) / 1000)} (Server-Timing)", flush=True)
+    return out
+
+
+def server_timing(header: str) -> dict[str, float]:
+    """``queue;dur=1.0, run;dur=2.5`` -> {"queue": 1.0, "run": 2.5}."""
+    out = {}
+    for part in header.split(","):
+        name, _, rest = part.strip().partition(";")
+        match = re.search(r"dur=([0-9.]+)", rest)
+        if name and match:
+            out[name] = float(match.group(1))
+    return out
+
+
+class Browser:
+    """One keep-alive connection with the cookies and headers the dashboard's fetch() sends."""
+
+    def __init__(self, port: int) -> None:
+        self.origin = f"http://127.0.0.1:{port}"
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=READY_TIMEOUT)
+        self.cookies: dict[str, str] = {}
+        self.csrf = ""
+
+    def request(self, method: str, path: str, body: bytes | None = None,
+                headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+        sent = dict(headers or {})
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        self.conn.request(method, path, body=body, headers=sent)
+        response = self.conn.getresponse()
+        data = response.read()
+        for cookie in response.headers.get_all("set-cookie") or []:
+            name, _, rest = cookie.partition("=")
+            self.cookies[name.strip()] = rest.split(";")[0]
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+
+    def open(self, path: str) -> dict[str, Any]:
+        """GET a dashboard: keep its session cookie and CSRF token, return its page data."""
+        status, _, body = self.request("GET", path, headers={"Sec-Fetch-Site": "none",
+                                                             "Sec-Fetch-Mode": "navigate"})
+        html = body.decode("utf-8")
+        token = re.search(r'<meta name="csrf-token" content="([^"]*)"', html)
+        data = re.search(r'<script type="application/json" id="page-data">(.*?)</script>',
+                         html, re.DOTALL)
+        if status != 200 or token is None or data is None:
+            raise RuntimeError(f"GET {path} answered {status} without the dashboard")
+        self.csrf = token.group(1)
+        page: dict[str, Any] = json.loads(data.group(1))
+        if not page.get("sliders"):
+            raise RuntimeError(f"{path}: the dashboard has no sliders")
+        return page
+
+    def post_json(self, path: str, payload: Any) -> tuple[int, dict[str, str], bytes]:
+        """``crossroads.postJSON`` in static/common.js, as a same-origin fetch."""
+        return self.request("POST", path, json.dumps(payload).encode(), {
+            "Content-Type": "application/json", "X-CSRF-Token": self.csrf,
+            "Origin": self.origin, "Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors",
+            "Accept": "*/*"})
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve(folder: Path, db: str, log: IO[str]) -> Iterator[int]:
+    """`crossroads serve FOLDER` on 127.0.0.1 and a free port until it answers; stopped after."""
+    port = free_port()
+    exe = str(Path(sys.executable).with_name("crossroads"))
+    proc = subprocess.Popen([exe, "serve", str(folder), "--host", "127.0.0.1",
+                             "--port", str(port), "--db", db],
+                            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        _wait_ready(proc, port, Path(log.name))
+        yield port
+    finally:
+        _stop(proc)
+
+
+def _wait_ready(proc: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = log.read_text().strip().splitlines()[-5:]
+            raise RuntimeError(f"crossroads serve exited with {proc.returncode}: {tail}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/")
+            conn.getresponse().read()
+            conn.close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"crossroads serve did not answer on port {port} in {READY_TIMEOUT} s")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Ctrl-C (the server stops its workers), then harder if it does not exit."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(20)
+        return
+    except subprocess.TimeoutExpired:
+        pass
+    # its own session: this group is the server and the workers it started, nothing else
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+            proc.wait(10)
+            return
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            continue
+
+
+def _ms(x: float) -> str:
+    return seconds(x / 1000)
+
+
+def _row(what: str, lat: Latencies, key: str) -> tuple[str, ...]:
+    values = lat.ms[key]
+    return (what, str(len(values)), _ms(lat.p(key, 50)), _ms(lat.p(key, 95)), _ms(max(values)))
+
+
+def _rows(sec: Section, a: Latencies, b: Latencies) -> None:
+    sec.rows += [
+        _row("**(a) in process: `run_whatif`, what a worker runs per what-if** (the target)",
+             a, "whatif"),
+        _row("(a) of which `crossroads.run` (its `run_ms`)", a, "run"),
+        _row("(a) CPU time of the process during the run (its `cpu_ms`)", a, "cpu"),
+        _row("(b) `crossroads serve`: server time, `Server-Timing` queue + run", b, "server"),
+        _row("(b) of which run (`Server-Timing` run: `crossroads.run` in the worker)", b,
+             "run"),
+        _row("(b) of which queue (`Server-Timing` queue: the pool's hand-off both ways and "
+             "the worker's JSON, table rows and charts)", b, "queue"),
+        _row("(b) client round trip (HTTP, JSON both ways; not server time)", b, "trip"),
+    ]
+
+
+def _notes(sec: Section, a: Latencies, b: Latencies, load: tuple[str, str]) -> None:
+    size = float(np.median(b.extra["bytes"])) / 1024
+    sec.notes += [
+        f"Each what-if pins `{a.extra['slider']}` (the first slider on the page: the param "
+        "most correlated with the leaders' value gap) at a different value across its 90% "
+        f"interval [{a.extra['lo']:.4g}, {a.extra['hi']:.4g}], on the range input's steps; "
+        f"the server's page put `{b.extra['slider']}` first. {WARMUP} warm-up requests "
+        "first on each path; then one request at a time.",
+        f"Through the server: {b.extra['cached']} of {len(b.ms['server'])} answers came from "
+        f"the app's result cache (0 expected); median response {size:,.0f} KiB. The server "
+        "ran with its defaults (2 worker processes) and an empty research log in a "
+        "temporary folder.",
+        "p50 and p95 are `np.percentile` (linear interpolation) over the timed requests.",
+        f"Load average at the start of this section: {load[0]}; at its end: {load[1]}. "
+        "CPU time beside wall time shows what a run costs when nothing else competes.",
+    ]
