@@ -86,14 +86,17 @@ class _Accumulator:
     def _exact(self, r: s.Reduced) -> None:
         if self.shift is None:
             self.shift = np.stack([r.npv.mean(axis=1), r.value.mean(axis=1)])
-        npv, value = r.npv - self.shift[0][:, None], r.value - self.shift[1][:, None]
-        regret = r.value.max(axis=0, keepdims=True) - r.value
-        gap = r.value - r.value[self.model.baseline]
-        self.sums["best"] += s.p_best(r.value) * r.value.shape[1]  # ties split evenly
-        for key, x in (("npv", npv), ("npv2", npv**2), ("value", value), ("value2", value**2),
-                       ("regret", regret), ("regretted", regret > 0), ("gap", gap),
-                       ("better", gap > 0), ("salary", r.first_salary)):
-            self.sums[key] += x.sum(axis=1)
+        sums = self.sums
+        for key, x, shift in (("npv", r.npv, self.shift[0]), ("value", r.value, self.shift[1])):
+            centred = x - shift[:, np.newaxis]
+            sums[key] += centred.sum(axis=1)
+            sums[key + "2"] += np.square(centred, out=centred).sum(axis=1)
+        for key, x in (("regret", r.value.max(axis=0) - r.value),
+                       ("gap", r.value - r.value[self.model.baseline])):
+            sums[key] += x.sum(axis=1)
+            sums["regretted" if key == "regret" else "better"] += np.count_nonzero(x > 0, axis=1)
+        sums["best"] += s.p_best(r.value) * r.value.shape[1]  # ties split evenly
+        sums["salary"] += r.first_salary.sum(axis=1)
 
     def mean(self, key: str) -> FloatArray:
         shift = {"npv": 0, "value": 1}

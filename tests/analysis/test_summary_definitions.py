@@ -13,6 +13,7 @@ from crossroads.analysis.summary import (
     break_even_years,
     fan,
     order_statistics,
+    p_best,
     percentile,
     reduce,
     value_of,
@@ -130,3 +131,12 @@ def test_fan_is_percentile_over_draws_per_year() -> None:
     c = np.random.default_rng(2).normal(size=(999, 7)).cumsum(axis=1)
     q = np.percentile(c, [5, 50, 95], axis=0)
     assert fan(c) == {k: row.tolist() for k, row in zip(("p5", "p50", "p95"), q, strict=True)}
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_p_best_is_the_mean_of_even_shares(ties: bool) -> None:
+    rng = np.random.default_rng(9)
+    value = rng.integers(0, 3, size=(3, 5001)).astype(float) if ties else \
+        rng.normal(size=(3, 5001))
+    top = value == value.max(axis=0, keepdims=True)
+    assert np.array_equal(p_best(value), (top / top.sum(axis=0, keepdims=True)).mean(axis=1))
