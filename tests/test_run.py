@@ -61,9 +61,18 @@ def test_near_ties_are_ordered_by_value_without_argsort(monkeypatch: pytest.Monk
     def no_argsort(*args: object, **kwargs: object) -> None:
         raise AssertionError("fell back to argsort")
 
+    runs = []
+    order_within = run_module._order_within
+
+    def spy(order: np.ndarray, same: np.ndarray, x: np.ndarray) -> None:
+        runs.append(int(same.sum()))
+        order_within(order, same, x)
+
     x = tied(4, 20_000, "near")
     monkeypatch.setattr(run_module.np, "argsort", no_argsort)
+    monkeypatch.setattr(run_module, "_order_within", spy)
     order, ordered = run_module._sort_order(x)
+    assert runs and runs[0] > 0  # near ties came out of the float sort out of order
     assert np.array_equal(ordered, np.sort(x))
     assert np.array_equal(x[order], ordered)
 
@@ -109,6 +118,32 @@ def test_hist_counts_as_np_histogram_with_the_edges(dtype: type) -> None:
     got = run_module._hist(x, edges)
     want, _ = np.histogram(np.clip(x, edges[0], edges[-1]), bins=edges)
     assert got["counts"] == want.tolist() and got["edges"] == edges.tolist()
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 3000), st.integers(-2, 7), st.integers(0, 9),
+       st.integers(1, 4000), st.booleans())
+def test_bin_counts_are_np_histogram(seed: int, n: int, scale: int, shift: int, block: int,
+                                     single: bool) -> None:
+    rng = np.random.default_rng(seed)
+    # a narrow spread far from zero leaves few edges' worth of digits: np.histogram instead
+    x = 10.0**scale * (rng.normal(size=n) + rng.normal() * 10.0**shift)
+    if single:
+        x = x.astype(np.float32)
+    edges = run_module._edges(x[np.newaxis]) if n else np.linspace(0.0, 1.0, 41)
+    if n > 100:  # on the edges, just beside them, beyond both ends
+        x[:41] = edges
+        x[41:82] = np.nextafter(edges, np.inf)
+        x[82:84] = edges[0] - 1, edges[-1] + 1
+    got = run_module._bin_counts(x, edges, block=block)
+    want, _ = np.histogram(np.clip(x, edges[0], edges[-1]), bins=edges)
+    assert got.tolist() == want.tolist()
+
+
+def test_bin_counts_leave_out_nan_as_np_histogram() -> None:
+    x = np.array([0.1, np.nan, 0.9, 0.5])
+    edges = np.linspace(0.0, 1.0, 5)
+    assert run_module._bin_counts(x, edges).tolist() == [1, 0, 1, 1]
 
 
 def test_fans_are_np_percentile_of_the_first_draws(monkeypatch: pytest.MonkeyPatch) -> None:
