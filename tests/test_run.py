@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -104,6 +105,15 @@ def test_stats_are_np_percentile_of_the_compact_copy(seed: int, n: int, kind: st
         assert row["mean"] == mean
         assert [row["p5"], row["p50"], row["p95"]] == pytest.approx(want.tolist(), rel=1e-12,
                                                                     abs=1e-12)
+
+
+@pytest.mark.parametrize("worth", [False, True])
+def test_value_stats_reuse_npv_only_when_value_is_npv(worth: bool) -> None:
+    npv = np.random.default_rng(3).normal(size=(2, 999)).astype(np.float32)
+    acc = SimpleNamespace(npv=npv, value=npv + np.float32(worth))
+    means = np.array([0.5, 1.5])
+    got = run_module._value_stats(acc, run_module._stats(npv, np.zeros(2)), means)
+    assert got == run_module._stats(acc.value, means)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

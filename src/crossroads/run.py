@@ -149,6 +149,15 @@ def _stats(x: np.ndarray, means: FloatArray) -> list[dict[str, float]]:
             for m, a, b, c in zip(means, p5, p50, p95, strict=True)]
 
 
+def _value_stats(acc: _Accumulator, npv: list[dict[str, float]],
+                 means: FloatArray) -> list[dict[str, float]]:
+    """Value's stats; where value is NPV in every draw (no criterion has a worth), NPV's
+    percentiles, which are the same numbers."""
+    if np.array_equal(acc.value, acc.npv):
+        return [{**row, "mean": float(m)} for row, m in zip(npv, means, strict=True)]
+    return _stats(acc.value, means)
+
+
 @dataclass(frozen=True)
 class RunResult:
     """The summary of a run; ``to_dict()`` is the `run --json` contract."""
@@ -177,7 +186,8 @@ class RunResult:
         pb = acc.mean("best")
         edges = _edges(acc.value)
         fans = _fans(acc.cumulative)
-        npv, value = _stats(acc.npv, npv_mean), _stats(acc.value, value_mean)
+        npv = _stats(acc.npv, npv_mean)
+        value = _value_stats(acc, npv, value_mean)
         base_pay = _stats(acc.salary, acc.mean("salary"))
         criteria = {c: _stats(x, acc.score_sums[c] / n) for c, x in acc.scores.items()}
         options: dict[str, dict[str, Any]] = {}
@@ -281,7 +291,8 @@ def _bin_counts(x: np.ndarray, edges: FloatArray, block: int = 1 << 16) -> np.nd
     """
     bins, lo, hi = edges.size - 1, edges[0], edges[-1]
     eps = float(np.finfo(np.float64).eps)
-    tol = 64 * eps * bins * (1 + max(abs(lo), abs(hi)) / (hi - lo))  # edges' and ours
+    # the rounding of the edges and of the arithmetic, in bins; inf when all edges are equal
+    tol = 64 * eps * bins * (1 + max(abs(lo), abs(hi)) / (hi - lo)) if hi > lo else np.inf
     if not (tol < 0.25 and np.isfinite(x).all()):
         counts, _ = np.histogram(np.clip(x, lo, hi), bins=edges)
         return counts
