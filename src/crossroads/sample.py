@@ -228,8 +228,8 @@ def sample_dist(dist: Dist, key: str, streams: Streams, n: int) -> FloatArray:
     return dist.ppf(streams.uniform(key, (n,)))
 
 
-_Z_GRID = np.linspace(-9.0, 9.0, 4001)
-_Z_STEP = 18.0 / 4000
+_Z_GRID = np.linspace(-9.0, 9.0, 2001)
+_Z_STEP = 18.0 / 2000
 
 
 @functools.lru_cache(maxsize=256)
@@ -262,8 +262,9 @@ def from_normal(dist: Dist, z: FloatArray) -> FloatArray:
 
     The inverse incomplete beta function costs microseconds a value. The quantile as a
     function of the normal score is smooth, and its slope is known in closed form, so a
-    cubic Hermite interpolant on a 4,001-point grid (step 0.0045) is accurate to about
-    1e-12 (tested to 1e-9 against the exact quantile): no Newton step is needed.
+    cubic Hermite interpolant on a 2,001-point grid (step 0.009) is accurate to 1e-10 or
+    better for shape parameters of 0.3 and above (5e-10 at 0.2; tested to 1e-9 against the
+    exact quantile): no Newton step is needed, and the table costs a few milliseconds.
     """
     if not isinstance(dist, Beta | Pert):
         return dist.from_normal(z)

@@ -141,6 +141,8 @@ def _check_feasible(names: Sequence[str], order: Sequence[int],
         raise ValueError(f"weights: interval lower bounds sum to {lo.sum():.3g} > 1")
     if hi.sum() < 1 - 1e-12:
         raise ValueError(f"weights: interval upper bounds sum to {hi.sum():.3g} < 1")
+    if not (lo > 0).any() and not (hi < 1).any():
+        return  # an order alone always holds (equal weights satisfy it): no LP needed
     rows = [np.eye(k)[b] - np.eye(k)[a] for a, b in zip(order, order[1:], strict=False)]
     from scipy.optimize import linprog  # here: scipy.optimize is slow to import
 
