@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -9,6 +11,7 @@ from scipy import stats
 import crossroads
 from crossroads.estimate.dists import Beta, LogNormal, Pert
 from crossroads.sample import Streams, draw, from_normal
+from tests.conftest import EXAMPLES
 
 BASE = """\
 decision: copula
@@ -75,3 +78,29 @@ def test_overrides_pin_a_param_and_its_dependants_follow() -> None:
     d = draw(model, 100, Streams(1), overrides={"a": 3.5}).params
     assert d["a"] == 3.5
     assert np.all(d["d"] == 7.0)
+
+
+def test_a_stream_pool_gives_the_same_results_and_reuses_the_numbers() -> None:
+    from crossroads.sample import StreamPool
+
+    model = crossroads.load(EXAMPLES / "why-i-quit-data-science.yaml")
+    pool = StreamPool()
+    for multiple in (3.0, 3.7):  # a what-if slider moved between two runs
+        pinned = {"lead_multiple": multiple}
+        fresh = crossroads.run(model, samples=3000, seed=4, overrides=pinned).to_dict()
+        pooled = crossroads.run(model, samples=3000, seed=4, overrides=pinned,
+                                streams=pool).to_dict()
+        assert json.dumps(pooled, sort_keys=True) == json.dumps(fresh, sort_keys=True)
+    kept = pool.get(model, seed=4, chunk=0, n=3000)
+    assert kept.nodes and kept is pool.get(model, seed=4, chunk=0, n=3000)
+    assert pool.get(crossroads.load(EXAMPLES / "two-offers.yaml"), 4, 0, 3000) is not kept
+
+
+def test_a_stream_pool_is_bounded() -> None:
+    from crossroads.sample import StreamPool
+
+    pool, model = StreamPool(max_draws=100), object()
+    first = pool.get(model, seed=1, chunk=0, n=60)
+    pool.get(model, seed=1, chunk=1, n=60)  # 120 > 100: the first is let go
+    assert pool.get(model, seed=1, chunk=0, n=60) is not first
+    assert pool.get(model, seed=1, chunk=0, n=1000) is not pool.get(model, 1, 0, 1000)

@@ -20,6 +20,7 @@ from crossroads.model.compile import Model, Resolver, compile_model
 from crossroads.model.errors import DecisionError
 from crossroads.model.parse import parse_decision
 from crossroads.run import RunResult, run_model
+from crossroads.sample import StreamPool
 
 #: Peak memory a run may use: per-draw results plus one chunk's working set.
 MEMORY_BUDGET_BYTES = 2 * 1024**3
@@ -92,11 +93,14 @@ def check_budget(model: Model, samples: int) -> None:
 
 def run(model: Model, samples: int | None = None, seed: int | None = None, *,
         overrides: Mapping[str, float] | None = None,
-        on_progress: Callable[[float], None] | None = None) -> RunResult:
+        on_progress: Callable[[float], None] | None = None,
+        streams: StreamPool | None = None) -> RunResult:
     """Simulate every option and summarise: the numbers behind `crossroads run`.
 
     ``overrides`` pins params at fixed values (what-if sliders); params computed from them
-    follow.
+    follow. ``streams`` (a :class:`crossroads.sample.StreamPool`) keeps the random numbers
+    for the next run of the same model and seed, which a what-if repeats with one slider
+    moved; the results are the same with or without it.
     """
     n = samples if samples is not None else model.samples
     check_budget(model, n)
@@ -104,7 +108,7 @@ def run(model: Model, samples: int | None = None, seed: int | None = None, *,
     if unknown:
         raise KeyError(f"no such param: {', '.join(sorted(unknown))}")
     result = run_model(model, n, model.seed if seed is None else seed, overrides=overrides,
-                       on_progress=on_progress)
+                       on_progress=on_progress, streams=streams)
     return with_references(model, result)
 
 

@@ -22,7 +22,7 @@ import numpy as np
 from crossroads._types import FloatArray
 from crossroads.analysis import summary as s
 from crossroads.model.compile import Model
-from crossroads.sample import CHUNK, Streams, draw
+from crossroads.sample import CHUNK, StreamPool, Streams, draw
 from crossroads.simulate.paths import simulate
 
 #: Draws used for the cash fan, the quick SMAA and the input screen.
@@ -114,13 +114,20 @@ class _Accumulator:
 
 def run_model(model: Model, n: int, seed: int, *,
               overrides: Mapping[str, float] | None = None,
-              on_progress: Callable[[float], None] | None = None) -> RunResult:
-    """Simulate ``n`` draws of every option with ``seed`` and summarise them."""
+              on_progress: Callable[[float], None] | None = None,
+              streams: StreamPool | None = None) -> RunResult:
+    """Simulate ``n`` draws of every option with ``seed`` and summarise them.
+
+    ``streams`` keeps random numbers for the next run of the same model and seed (what-if
+    sliders); the numbers are the same either way.
+    """
     acc = _Accumulator(model, n)
     chunks = range(0, n, CHUNK)
     for index, start in enumerate(chunks):
         size = min(CHUNK, n - start)
-        draws = draw(model, size, Streams(seed, index), overrides)
+        chunk_streams = (Streams(seed, index) if streams is None else
+                         streams.get(model, seed, index, size))
+        draws = draw(model, size, chunk_streams, overrides)
         outcomes = simulate(model, draws)
         acc.add(s.reduce(outcomes, model.baseline, model.views,
                          keep_cumulative=acc.filled < SCREEN_DRAWS), outcomes.params)

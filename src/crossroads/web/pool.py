@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from crossroads.model.errors import DecisionError
+from crossroads.sample import StreamPool
 from crossroads.web.dashboard import dashboard_charts, option_rows
 from crossroads.web.models import MODELS, problems_of
 
@@ -51,6 +52,11 @@ class WhatIfJob:
     overrides: tuple[tuple[str, float], ...]
 
 
+#: This worker's random numbers from its last what-if: the next one moves a slider on the
+#: same file and seed, so it reuses them (common random numbers make that exact).
+STREAMS = StreamPool()
+
+
 def run_whatif(job: WhatIfJob) -> dict[str, Any]:
     """Run ``crossroads.run`` for a job; return ``to_dict()``, table rows, charts and timing.
 
@@ -68,7 +74,8 @@ def run_whatif(job: WhatIfJob) -> dict[str, Any]:
     except DecisionError as exc:  # sent back as data: DecisionError does not unpickle
         return {"problems": problems_of(exc)}
     wall, cpu = time.perf_counter(), time.process_time()
-    result = run(model, samples=job.samples, seed=job.seed, overrides=dict(job.overrides))
+    result = run(model, samples=job.samples, seed=job.seed, overrides=dict(job.overrides),
+                 streams=STREAMS)
     run_ms, cpu_ms = 1000 * (time.perf_counter() - wall), 1000 * (time.process_time() - cpu)
     data = result.to_dict()
     return {"result": data, "rows": option_rows(data), "charts": dashboard_charts(data),
