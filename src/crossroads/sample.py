@@ -63,6 +63,13 @@ class Streams:
         """Standard normals for ``key``."""
         return self._get("z", key, shape)
 
+    def beta(self, key: str, a: float, b: float, n: int) -> FloatArray:
+        """Beta(a, b) draws for ``key`` from NumPy's own sampler (not a function of a uniform)."""
+        slot = (f"beta({a!r}, {b!r})", key, (n,))
+        if slot not in self._cache:
+            self._cache[slot] = self.generator(key).beta(a, b, n)
+        return self._cache[slot]
+
     def _get(self, kind: str, key: str, shape: tuple[int, ...]) -> FloatArray:
         slot = (kind, key, shape)
         if slot not in self._cache:
@@ -219,9 +226,9 @@ def sample_dist(dist: Dist, key: str, streams: Streams, n: int) -> FloatArray:
     copula needs (correlated params go through ``from_normal``).
     """
     if isinstance(dist, Beta):
-        return streams.generator(key).beta(dist.a, dist.b, n)
+        return streams.beta(key, dist.a, dist.b, n)
     if isinstance(dist, Pert):
-        t = streams.generator(key).beta(dist.alpha, dist.beta, n)
+        t = streams.beta(key, dist.alpha, dist.beta, n)
         return dist.lo + (dist.hi - dist.lo) * t
     if dist.base == "normal":
         return dist.from_normal(streams.normal(key, (n,)))

@@ -240,8 +240,8 @@ def _interp_prob(log_table: LogTable, points: FloatArray) -> FloatArray:
             half = values.shape[0] // 2
             low, high = values[:half], values[half:]
             values = low + frac[d] * (high - low)
-        out[lo : lo + m] = values[0]
-    return np.exp(out)
+        out[lo : lo + m] = np.exp(values[0])  # in single precision, as the table
+    return out
 
 
 def _equicorr_direct(points: FloatArray, rho: float) -> FloatArray:
