@@ -182,8 +182,9 @@ class _Walker:
     """One option over one chunk of draws: the state that moves from year to year.
 
     Role-dependent fields are looked up with one gather per field and year: every role's
-    value sits in a table row, and ``table[role, draw]`` picks each draw's. Only fields that
-    depend on the path (previous cash, year, skills) are evaluated year by year.
+    value sits in a flat ``(draw, role)`` table, and ``table[draw, role]`` picks each draw's.
+    Only fields that depend on the path (previous cash, year, skills) are evaluated year by
+    year, and a role's starting cash only for the draws arriving in it.
     """
 
     def __init__(self, model: Model, option: OptionSpec, draws: Draws, sink: _Sink) -> None:
