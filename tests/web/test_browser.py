@@ -150,6 +150,22 @@ def test_editor_marks_the_bad_line_and_saves(page: Any, server: tuple[str, Path]
     assert (folder / "founding.yaml").read_text() == original
 
 
+def test_new_decision_opens_in_the_editor(page: Any, server: tuple[str, Path]) -> None:
+    _, folder = server
+    page.goto("/")
+    page.click("#new-decision")
+    page.fill("#f-name", "browser-new")
+    page.fill("#f-question", "Stay or take the startup offer?")
+    page.select_option("#f-starter", "two-offers")
+    shot(page, "04b-new-decision.png")
+    page.click("#new-form button[type=submit]")
+    page.wait_for_url("**/edit/0/browser-new.yaml")
+    page.wait_for_selector('body[data-problems="0"]')
+    assert "decision: \"Stay or take the startup offer?\"" in page.locator("#text").input_value()
+    assert (folder / "browser-new.yaml").is_file()
+    shot(page, "04c-new-decision-editor.png")
+
+
 def test_research_note_is_added(page: Any) -> None:
     page.goto("/research/new")
     page.fill("#f-person", "mentor-sg")

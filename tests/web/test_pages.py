@@ -17,6 +17,7 @@ PAGES = [
     "/edit/0/broken.yaml",
     "/research",
     "/research/new",
+    "/new",
     "/market",
     "/market?title=Data+Scientist&level=SE&country=US",
     "/market?title=Data+Scientst",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from crossroads.web.routes import api, decisions, home, market, research
+from crossroads.web.routes import api, decisions, home, market, new, research
 
-ROUTERS: tuple[APIRouter, ...] = (home.router, decisions.router, api.router,
+ROUTERS: tuple[APIRouter, ...] = (home.router, new.router, decisions.router, api.router,
                                   research.router, market.router)
 
 __all__ = ["ROUTERS"]

@@ -1,0 +1,132 @@
+"""The "new decision" form: a file name, the question and a starting template.
+
+The name is a slug (``.yaml`` is appended) in one of the served folders, never a path; the
+file is claimed with an exclusive create, so an existing file is never overwritten, then
+written with the editor's :func:`~crossroads.web.catalog.atomic_write` and opened in the
+editor.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+
+from crossroads.web.catalog import DecisionFile, OutsideFolders, atomic_write
+from crossroads.web.context import Ctx, WebContext
+from crossroads.web.models import validate_text
+from crossroads.web.starters import STARTERS, starter_text
+
+__all__ = ["FormError", "check_name", "router"]
+
+router = APIRouter()
+
+SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}")
+MAX_QUESTION = 300
+FIELDS = ("folder", "name", "question", "starter")
+
+
+class FormError(ValueError):
+    """A refused form: the field at fault, the message and the HTTP status."""
+
+    def __init__(self, field: str, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.field = field
+        self.status = status
+
+
+def check_name(name: str) -> str:
+    """The file name for ``name``: a slug plus ``.yaml``; :class:`FormError` otherwise.
+
+    >>> check_name("stay-or-go"), check_name("offers_2025.yaml")
+    ('stay-or-go.yaml', 'offers_2025.yaml')
+    >>> check_name("../x")
+    Traceback (most recent call last):
+    ...
+    crossroads.web.routes.new.FormError: the name may only hold letters, digits, - and _ ...
+    """
+    stem = name.strip().removesuffix(".yaml")
+    if not stem:
+        raise FormError("name", "give the file a name, like stay-or-go")
+    if not SLUG.fullmatch(stem):
+        raise FormError("name", "the name may only hold letters, digits, - and _ (up to 80, "
+                        "starting with a letter or digit): no folders, dots or slashes")
+    return f"{stem}.yaml"
+
+
+def _form(request: Request, ctx: WebContext, values: dict[str, str],
+          error: FormError | None = None) -> Response:
+    context = {"values": values, "error": error, "starters": STARTERS,
+               "folders": [str(f) for f in ctx.catalog.folders]}
+    return ctx.templates.TemplateResponse(request, "new.html", context,
+                                          error.status if error else 200)
+
+
+@router.get("/new", name="new_decision")
+async def new_form(request: Request, ctx: Ctx) -> Response:
+    """The empty form."""
+    return _form(request, ctx, {"folder": "0", "name": "", "question": "", "starter": "blank"})
+
+
+def _target(ctx: WebContext, values: dict[str, str]) -> DecisionFile:
+    """Where the new file goes: a served folder by number and a checked name."""
+    folder = int(values["folder"]) if values["folder"].isdigit() else -1
+    if not 0 <= folder < len(ctx.catalog.folders):
+        raise FormError("folder", "choose one of the served folders")
+    rel = check_name(values["name"])
+    try:
+        file = ctx.catalog.resolve(folder, rel, must_exist=False)
+    except OutsideFolders as exc:
+        raise FormError("name", str(exc)) from None
+    if file.path.exists():
+        raise FormError("name", f"{rel} already exists in {ctx.catalog.folders[folder]}: "
+                        "choose another name, or open it from the list", 409)
+    return file
+
+
+def _text(values: dict[str, str]) -> str:
+    question = " ".join(values["question"].split())
+    if not question:
+        raise FormError("question", "write the question you are deciding, like "
+                        "“Stay at my job or take the startup offer?”")
+    if len(question) > MAX_QUESTION:
+        raise FormError("question", f"keep the question under {MAX_QUESTION} characters")
+    if values["starter"] not in STARTERS:
+        raise FormError("starter", "choose one of the templates")
+    return starter_text(values["starter"], question)
+
+
+def create_file(path: Path, text: str) -> None:
+    """Claim ``path`` with an exclusive create (never clobbering), then write it atomically."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise FormError("name", f"{path.name} already exists: choose another name", 409) from None
+    os.close(fd)
+    try:
+        atomic_write(path, text)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+@router.post("/new", name="create_decision")
+async def create(request: Request, ctx: Ctx) -> Response:
+    """Write the new file from its template and open it in the editor."""
+    form = await request.form()
+    values = {k: str(form.get(k, "")) for k in FIELDS}
+    try:
+        file = _target(ctx, values)
+        text = _text(values)
+        model, problems = await run_in_threadpool(validate_text, text, db=ctx.settings.db)
+        if model is None:  # a bug in the template, not the person's fault
+            raise FormError("starter", "crossroads made a file it cannot read (please report "
+                            f"this): {problems[0]['text']}", 500)
+        await run_in_threadpool(create_file, file.path, text)
+    except FormError as exc:
+        return _form(request, ctx, values, exc)
+    return RedirectResponse(file.url("edit"), 303)
