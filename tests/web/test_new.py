@@ -47,6 +47,7 @@ async def test_creates_a_file_that_loads_and_runs(client: httpx.AsyncClient, fol
     result = crossroads.run(model, samples=200)
     assert result.to_dict()["verdict"]
     assert not list(folder.glob(".*.tmp"))  # the atomic write left nothing behind
+    assert path.stat().st_mode & 0o777 == 0o600  # salaries: readable by the owner only
     editor = await client.get(response.headers["location"])
     assert editor.status_code == 200 and '<textarea id="text"' in editor.text
     assert "Stay or &lt;b&gt;go&lt;/b&gt;?" in editor.text  # escaped, in the editor

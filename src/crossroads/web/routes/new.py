@@ -103,7 +103,7 @@ def _text(values: dict[str, str]) -> str:
 def create_file(path: Path, text: str) -> None:
     """Claim ``path`` with an exclusive create (never clobbering), then write it atomically."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # salaries: owner only
     except FileExistsError:
         raise FormError("name", f"{path.name} already exists: choose another name", 409) from None
     os.close(fd)
