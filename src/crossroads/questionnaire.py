@@ -227,9 +227,9 @@ def _aligned(rows: list[tuple[str, str, str]], indent: str) -> list[str]:
     return [_kv(k, v, n, indent, width) for k, v, n in rows]
 
 
-def _header(a: Answers) -> list[str]:
+def _header(a: Answers, origin: str) -> list[str]:
     out = _comment(a.decision) + ["#"] + _comment(
-        "Written by `crossroads init`. Numbers marked `assumption` are your own guesses: "
+        f"Written by {origin}. Numbers marked `assumption` are your own guesses: "
         "`crossroads voi` says which of them are worth checking before you decide. Check the "
         "file with `crossroads check`, then `crossroads run` or `crossroads report` it.")
     blocks: list[tuple[str, list[str]]] = [
@@ -316,8 +316,10 @@ def _criterion_ids(a: Answers) -> list[str]:
     return ids[1:]
 
 
-def decision_yaml(a: Answers) -> str:
+def decision_yaml(a: Answers, origin: str = "`crossroads init`") -> str:
     """The commented decision file for ``a``: ``crossroads check`` and ``run`` accept it.
+
+    ``origin`` names what wrote it, in the file's opening comment.
 
     The first alternative is the baseline (the path you are on, or the offer you compare
     against). Uncertain inputs become named params so that ``crossroads voi`` and
@@ -329,7 +331,7 @@ def decision_yaml(a: Answers) -> str:
     a = replace(a, criteria=tuple(c for c in a.criteria
                                   if _line(c.name).lower() not in MONEY_WORDS))
     plans, crits = _plans(a), _criterion_ids(a)
-    lines = _header(a) + [
+    lines = _header(a, origin) + [
         "", "version: 1", f"decision: {_string(a.decision)}",
         f"currency: {a.currency.strip().upper()}", f"horizon: {a.horizon}",
         _kv("discount", "5%", "assumption: a personal discount rate above inflation"),

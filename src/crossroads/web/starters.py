@@ -83,4 +83,5 @@ STARTERS: dict[str, Starter] = {
 
 def starter_text(name: str, question: str) -> str:
     """The commented decision file of starter ``name`` for ``question``; KeyError if unknown."""
-    return decision_yaml(STARTERS[name].answers(question))
+    return decision_yaml(STARTERS[name].answers(question),
+                         origin="the new-decision page of `crossroads serve`")
