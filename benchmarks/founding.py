@@ -43,6 +43,7 @@ SCRIPT_TIMEOUT = 1800
 
 @dataclass(frozen=True)
 class ChildRun:
+    load: float  # imports and `crossroads.load`
     run: float
     rss_mib: float
     refused: str | None
@@ -55,7 +56,7 @@ def child(case: Path, n: int, how: str = "api") -> ChildRun:
     if out.returncode != 0:
         raise RuntimeError(f"child failed at n={n}: {out.stderr.strip().splitlines()[-1:]}")
     data = json.loads(out.stdout.strip().splitlines()[-1])
-    return ChildRun(data["run"], data["rss_mib"], data["refused"])
+    return ChildRun(data["load"], data["run"], data["rss_mib"], data["refused"])
 
 
 def scaling(case: Path, sizes: dict[int, int]) -> Section:
@@ -91,18 +92,41 @@ def _row(sec: Section, n: int, runs: list[ChildRun], note: str) -> None:
     print(f"  {n:>12,} draws: {t}  peak {rss:,.0f} MiB {note}", flush=True)
 
 
+#: What `crossroads run` on the founding case imports besides the standard library and
+#: crossroads itself: the stack the project is built on (scipy.special for its betas and
+#: skills; Rich is not imported with --json).
+LIBRARIES = "import numpy, scipy.special, pydantic, ruamel.yaml, typer"
+
+
 def shell(case: Path, repeats: int) -> Section:
-    """Section 5: `crossroads run CASE --json` from the shell, with the import time beside."""
+    """Section 5: `crossroads run CASE --json` from the shell, and what its time is made of.
+
+    Beside the command it measures what the time is made of: importing the libraries the
+    run needs with nothing of crossroads (no change to crossroads can remove it), and the run
+    itself in a process that has already imported and loaded everything.
+    """
     exe = str(Path(sys.executable).with_name("crossroads"))
     run_cmd = [exe, "run", str(case), "--samples", "100000", "--json"]
     imp_cmd = [sys.executable, "-c", "import crossroads.cli"]
     run_t, imp_t = _wall(run_cmd, repeats), _wall(imp_cmd, repeats)
+    libs_t = _wall([sys.executable, "-c", LIBRARIES], repeats)
+    inner = [child(case, 100_000) for _ in range(repeats)]
+    inner_t = Timing(tuple(r.run for r in inner))
+    load_t = Timing(tuple(r.load for r in inner))
     sec = Section(5, "Founding case from the shell at 100k draws (interpreter start included)",
                   "`crossroads run` within 1 s", met=run_t.median <= 1.0,
                   header=("command", "wall time (median [spread])"))
     sec.rows += [("`crossroads run CASE --samples 100000 --json > /dev/null`", str(run_t)),
                  ('`python -c "import crossroads.cli"`', str(imp_t)),
+                 (f'`python -c "{LIBRARIES}"` (the libraries alone)', str(libs_t)),
+                 ("in a fresh process: imports and `crossroads.load`", str(load_t)),
+                 ("in a fresh process: `crossroads.run(model, samples=100000)`", str(inner_t)),
                  ('`python -c "pass"`', str(_wall([sys.executable, "-c", "pass"], repeats)))]
+    left = 1.0 - libs_t.median
+    sec.notes.append(f"The budget: importing the libraries alone takes {seconds(libs_t.median)} "
+                     f"of the 1 s, which leaves {seconds(max(left, 0.0))} for crossroads' own "
+                     "start-up, loading the file and the run; the run alone takes "
+                     f"{seconds(inner_t.median)} in a process that has everything loaded.")
     sec.notes.append("Import time of `crossroads.cli` by package (`python -X importtime`, "
                      "self times summed): "
                      + ", ".join(f"{name} {seconds(t)}" for name, t in slowest_imports()))
