@@ -8,7 +8,7 @@ from scipy import stats
 
 import crossroads
 from crossroads import analyses as A
-from tests.conftest import decision_text
+from tests.conftest import EXAMPLES, decision_text
 
 # One year, no discount: the value gap between `bet` and `safe` is exactly x ~ N(100, 1000).
 NORMAL = decision_text("""
@@ -109,3 +109,26 @@ def test_skills_json_has_the_contract_shape_with_a_default_intersection() -> Non
     assert len(a["skills"]["ml"]["percentile"]) == 3
     # no decay and no learning: P(a peer is at or above you on both) = 0.4 x 0.3
     assert a["intersection_top_pct"] == pytest.approx([12.0, 12.0, 12.0])
+
+
+def test_collect_refuses_a_count_beyond_the_memory_budget_before_drawing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    model = crossroads.load(NORMAL)
+    monkeypatch.setattr(A, "draw", lambda *a, **k: pytest.fail("drew before the check"))
+    per_draw = A.kept_bytes_per_draw(model)
+    with pytest.raises(crossroads.DecisionError, match="use at most"):
+        A.collect(model, samples=(2 * 1024**3) // per_draw + 1)
+
+
+def test_kept_bytes_per_draw_bounds_what_collect_keeps() -> None:
+    """An upper bound (it counts every criterion and param), but not a loose one."""
+    model = crossroads.load(EXAMPLES / "why-i-quit-data-science.yaml")
+    for keep_skills in (False, True):
+        got = A.collect(model, samples=2_000, keep_skills=keep_skills)
+        arrays = [got.value, got.npv, *got.points.values(), *got.scores.values(),
+                  *got.worth.values(), *got.params.values(), *got.skills.values()]
+        if got.intersection is not None:
+            arrays.append(got.intersection)
+        kept = sum(a.nbytes for a in arrays) / got.n
+        bound = A.kept_bytes_per_draw(model, keep_skills=keep_skills) / 2  # one copy
+        assert kept <= bound <= 1.5 * kept

@@ -20,6 +20,7 @@ import numpy as np
 
 from crossroads._types import FloatArray
 from crossroads.analysis import summary as s
+from crossroads.api import check_budget
 from crossroads.model.compile import Model
 from crossroads.sample import CHUNK, Streams, draw
 from crossroads.simulate.paths import simulate
@@ -47,8 +48,13 @@ class Sample:
 
 def collect(model: Model, samples: int | None = None, seed: int | None = None, *,
             overrides: Mapping[str, Any] | None = None, keep_skills: bool = False) -> Sample:
-    """Simulate ``samples`` draws and keep what the analyses need, chunk by chunk."""
+    """Simulate ``samples`` draws and keep what the analyses need, chunk by chunk.
+
+    Refuses (a DecisionError at the file's ``samples``) a count whose kept numbers would
+    not fit the memory budget, before drawing anything.
+    """
     n = samples if samples is not None else model.samples
+    check_budget(model, n, per_draw=kept_bytes_per_draw(model, keep_skills=keep_skills))
     seed = model.seed if seed is None else seed
     parts: list[dict[str, Any]] = []
     for index, start in enumerate(range(0, n, CHUNK)):
@@ -68,6 +74,17 @@ def collect(model: Model, samples: int | None = None, seed: int | None = None, *
                              if keep_skills and out.intersection is not None else None),
         })
     return _join(model, parts)
+
+
+def kept_bytes_per_draw(model: Model, *, keep_skills: bool = False) -> int:
+    """What :func:`collect` keeps per draw (float64), counted twice: the chunks' parts and
+    their concatenation are both alive while :func:`_join` runs."""
+    options, criteria = len(model.options), len(model.criteria)
+    per_draw = 8 * (options * (2 + 2 * criteria) + criteria + len(model.params))
+    if keep_skills:
+        series = len(model.skills) + (1 if model.intersection else 0)
+        per_draw += 8 * options * model.horizon * series
+    return 2 * per_draw
 
 
 def _join(model: Model, parts: list[dict[str, Any]]) -> Sample:
@@ -431,6 +448,8 @@ def option_value(model: Model, without: tuple[str, ...], samples: int | None = N
     from crossroads.verdict import money
 
     closed = without_roles(model, without)
+    n = samples if samples is not None else model.samples
+    check_budget(model, n, per_draw=2 * kept_bytes_per_draw(model))  # two samples held
     with_it = collect(model, samples, seed)
     without_it = collect(closed, samples, seed)
     gain = with_it.value - without_it.value

@@ -73,11 +73,16 @@ def _resolver(text: str | bytes, db: str | None, weighting: str, cap: float) -> 
                                  needs_research="research(" in raw)
 
 
-def check_budget(model: Model, samples: int) -> None:
-    """Refuse a sample count whose per-draw results would not fit the memory budget."""
-    from crossroads.run import bytes_per_draw
+def check_budget(model: Model, samples: int, per_draw: int | None = None) -> None:
+    """Refuse a sample count whose per-draw results would not fit the memory budget.
 
-    per_draw = bytes_per_draw(model)
+    ``per_draw`` is what each draw keeps until the end: by default what `run` keeps
+    (:func:`crossroads.run.bytes_per_draw`); the analyses keep more and say how much.
+    """
+    if per_draw is None:
+        from crossroads.run import bytes_per_draw
+
+        per_draw = bytes_per_draw(model)
     room = MEMORY_BUDGET_BYTES - WORKING_SET_BYTES
     if per_draw * samples > room:
         most = room // per_draw

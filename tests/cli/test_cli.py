@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from crossroads.cli import app
@@ -93,3 +95,27 @@ def test_json_is_identical_for_the_same_seed(tmp_path: Path) -> None:
     one = runner.invoke(app, ["run", path, "--json", "--samples", "2000"]).stdout
     two = runner.invoke(app, ["run", path, "--json", "--samples", "2000"]).stdout
     assert one == two
+
+
+@pytest.mark.parametrize("command", [
+    ["run"], ["voi"], ["smaa"], ["prices"], ["risk"], ["option-value", "--without", "lead"],
+])
+def test_samples_beyond_the_memory_budget_is_exit_1_without_traceback(
+        tmp_path: Path, command: list[str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Refused before any draw, through the console script's own entry point."""
+    from crossroads.cli import main
+
+    path = tmp_path / "d.yaml"
+    path.write_text(decision_text("""
+stay: {roles: {r: {cash: 100k}}}
+move: {roles: {s: {cash: 60k, next: [{to: lead, after: 2}]}, lead: {cash: 150k}}}
+"""))
+    monkeypatch.setattr(sys, "argv", ["crossroads", command[0], str(path), *command[1:],
+                                      "--samples", str(10**9), "--json"])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    err = capsys.readouterr().err
+    assert exit_.value.code == 1, err
+    assert err.startswith(f"{path}:") and "over the 2 GiB budget" in err
+    assert "use at most" in err and "Traceback" not in err

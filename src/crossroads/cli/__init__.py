@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from crossroads.cli import common
-from crossroads.cli.common import fail, load_or_exit
+from crossroads.cli.common import load_or_exit
+from crossroads.model.errors import DecisionError
 
 if TYPE_CHECKING:
     app: typer.Typer
@@ -162,12 +163,18 @@ def main() -> None:
 
     `crossroads NAME ...` runs an app of that one command; anything else (`--help`, no
     arguments, a mistyped command) runs the full app, which lists or suggests commands.
+    A DecisionError raised after loading (say, ``--samples`` beyond the memory budget) is
+    printed as ``FILE:LINE:COL: message`` like one raised while loading.
     """
     name = sys.argv[1] if len(sys.argv) > 1 else ""
     try:
         build_app([name] if name in COMMANDS else COMMANDS)()
-    except KeyboardInterrupt:
-        fail("interrupted", code=130)
+    except DecisionError as exc:
+        common.print_error(exc.format())
+        sys.exit(1)
+    except KeyboardInterrupt:  # outside the app: typer.Exit would not be caught here
+        common.print_error("interrupted")
+        sys.exit(130)
 
 
 __all__ = ["COMMANDS", "app", "build_app", "main"]

@@ -37,9 +37,14 @@ def __getattr__(name: str) -> Any:
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print a one-line error to stderr and exit; never a traceback."""
+    print_error(message)
+    raise typer.Exit(code)
+
+
+def print_error(message: str) -> None:
+    """The error line of :func:`fail`, for callers outside a Typer command."""
     err: Console = globals().get("err_console") or __getattr__("err_console")
     err.print(message, markup=False, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 def load_or_exit(path: Path, *, all_problems: bool = False, db: str | None = None) -> Model:

@@ -41,10 +41,16 @@ def build_bundle(model: Model, *, samples: int | None = None,
     """Run ``model`` and every available analysis; return the bundle a report is built from.
 
     ``samples`` and ``seed`` override the decision file's, for the run and for each analysis
-    that accepts them. ``skills`` is left out when the decision declares no skills.
+    that accepts them. ``skills`` is left out when the decision declares no skills. A sample
+    count the analyses' memory budget refuses raises DecisionError before anything runs.
     """
     import crossroads
+    from crossroads.analyses import kept_bytes_per_draw
+    from crossroads.api import check_budget
 
+    # the analyses keep more per draw than `run`: refuse before the run, not after it
+    check_budget(model, samples if samples is not None else model.samples,
+                 per_draw=kept_bytes_per_draw(model, keep_skills=bool(model.skills)))
     bundle: dict[str, Any] = {
         "run": crossroads.run(model, samples=samples, seed=seed).to_dict()}
     for key, kwargs in ANALYSES.items():
