@@ -61,6 +61,9 @@ def test_smaa(path: str) -> None:
 def test_skills_without_skills_says_so(path: str) -> None:
     d = run_json("skills", path)
     assert d["options"] == {}
+    shown = runner.invoke(app, ["skills", path, "--samples", "200"])
+    assert shown.exit_code == 0
+    assert shown.stdout.strip() == "- The decision file lists no skills."  # no empty table
 
 
 def test_option_value_and_an_unknown_role(path: str) -> None:

@@ -157,7 +157,7 @@ def skills_command(file: FileArg, samples: SamplesOpt = None, seed: SeedOpt = No
         if "intersection_top_pct" in o:
             table.add_row(oid, "top % at all", *(f"{o['intersection_top_pct'][y]:.1f}"
                                                  for y in years))
-    _emit(data, as_json, table)
+    _emit(data, as_json, table if table.row_count else None)  # no skills: the sentence alone
 
 
 def prices_command(file: FileArg, samples: SamplesOpt = None, seed: SeedOpt = None,
