@@ -57,6 +57,8 @@ CASES = [
     ("memory budget", GOOD + "samples: 2_000_000_000\n", 15, 10, "budget"),
     ("obsolete key", GOOD + "simulations: 5\n", 15, 1, "renamed `samples`"),
     ("baseline unknown", GOOD + "baseline: b\n", 15, 11, "baseline"),
+    ("alias inside its own anchor", GOOD + "x: &a [*a]\n", 15, 4, "nested more than 64"),
+    ("nested too deeply", GOOD + "x: " + "[" * 100 + "]" * 100 + "\n", 15, 68, "nested"),
     ("flow mapping comma", GOOD.replace("cash: previous * 1.2", "{cash: normal(1, 2)}")
      .replace("      head:\n        {", "      head: {"), 13, 30, "quote"),
 ]
@@ -113,3 +115,14 @@ def test_the_founding_case_is_valid(examples: Path) -> None:
     model = crossroads.load(examples / "why-i-quit-data-science.yaml")
     assert [o.id for o in model.options] == ["ml_lead", "platform", "bigco_mle", "sabbatical"]
     assert model.options[model.baseline].id == "ml_lead"
+
+
+def test_a_decision_error_survives_pickling_with_all_its_problems() -> None:
+    """Web workers send it across processes: unpickling it once broke the whole pool."""
+    import pickle
+
+    err = problem(GOOD.replace("horizon: 5", "horizon: 99")
+                  .replace("decision: test", "decisoin: x"))
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is DecisionError and back.format_all() == err.format_all()
+    assert back.problems[0] is back and len(back.problems) == len(err.problems) >= 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 
 class DecisionError(Exception):
@@ -51,6 +52,12 @@ class DecisionError(Exception):
     def __str__(self) -> str:
         return self.format()
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle from the fields: an exception's default pickles only ``args`` (the message),
+        which cannot rebuild this one, and web workers send it between processes."""
+        return (_rebuild, (type(self), self.source, self.line, self.column, self.message,
+                           self.hint, self.problems[1:]))
+
     @classmethod
     def collect(cls, problems: Sequence[DecisionError]) -> DecisionError:
         """Bundle several problems into one exception, the earliest in the file first."""
@@ -60,6 +67,11 @@ class DecisionError(Exception):
             first.source, first.line, first.column, first.message, first.hint,
             problems=ordered[1:],
         )
+
+
+def _rebuild(cls: type[DecisionError], source: str, line: int, column: int, message: str,
+             hint: str | None, others: Sequence[DecisionError]) -> DecisionError:
+    return cls(source, line, column, message, hint, problems=others)
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:

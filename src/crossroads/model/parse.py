@@ -96,6 +96,10 @@ def parse_decision(text: str | bytes, source: str = "<string>") -> Located:
     return Located(decision, source, positions, keys, text)
 
 
+#: Nesting a decision file may have: it needs fewer than ten levels.
+MAX_DEPTH = 64
+
+
 def _load_yaml(text: str, source: str) -> Any:
     """Compose the YAML into nodes that remember where they start.
 
@@ -112,6 +116,9 @@ def _load_yaml(text: str, source: str) -> Any:
         raise DecisionError(source, line, column, f"YAML: {_squash(problem)}") from None
     except YAMLError as exc:
         raise DecisionError(source, 1, 1, f"YAML: {_squash(str(exc))}") from None
+    except RecursionError:  # thousands of nested brackets: the composer recurses per level
+        raise DecisionError(source, 1, 1, f"YAML: nested more than {MAX_DEPTH} levels deep",
+                            "a decision file needs fewer than ten") from None
     if node is None:
         raise DecisionError(source, 1, 1, "the file is empty",
                             "start with `decision:` and `options:` (see examples/)")
@@ -128,9 +135,18 @@ def _mark(node: Node) -> Position:
 
 def _plain(node: Node, path: Path, positions: dict[Path, Position],
            keys: dict[Path, Position], construct: Any, source: str) -> Any:
-    """Copy composed YAML nodes into plain values, recording where values and keys start."""
+    """Copy composed YAML nodes into plain values, recording where values and keys start.
+
+    Deeper than :data:`MAX_DEPTH` is refused: an alias inside its own anchor (``&a [*a]``)
+    composes into a node that contains itself, and copying it would never end.
+    """
     if not path:
         positions[()] = keys[()] = _mark(node)
+    if len(path) > MAX_DEPTH:
+        line, column = _mark(node)
+        raise DecisionError(source, line, column, f"YAML: nested more than {MAX_DEPTH} levels "
+                            "deep", "a decision file needs fewer than ten; an alias inside "
+                            "its own anchor, as in `&a [*a]`, repeats forever")
     if isinstance(node, MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
