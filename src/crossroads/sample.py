@@ -26,7 +26,7 @@ import numpy as np
 
 from crossroads._types import FloatArray
 from crossroads.estimate.dists import Beta, Dist, Pert
-from crossroads.model.compile import Field, Model
+from crossroads.model.compile import Field, Model, normal_score_correlation
 
 #: Draws per chunk. Part of the numbers' identity: changing it changes every result.
 CHUNK = 50_000
@@ -293,28 +293,13 @@ def from_normal(dist: Dist, z: FloatArray) -> FloatArray:
 def correlation_factor(model: Model) -> tuple[list[str], FloatArray] | None:
     """The copula's names and a factor L with L @ L.T = the normal-score correlation matrix.
 
-    A Spearman rank correlation rho_s between two normal scores corresponds to a Pearson
-    correlation 2 sin(pi rho_s / 6); that is what the copula needs to hit the requested
-    rank correlation.
+    Compiling the file refused a matrix that is not positive semi-definite; eigenvalues a
+    rounding below zero are clipped.
     """
     if not model.correlations:
         return None
-    names = sorted({a for a, _, _ in model.correlations} | {b for _, b, _ in model.correlations},
-                   key=list(model.params).index)
-    index = {name: i for i, name in enumerate(names)}
-    matrix = np.eye(len(names))
-    for a, b, rho in model.correlations:
-        pearson = 2.0 * np.sin(np.pi * rho / 6.0)
-        matrix[index[a], index[b]] = matrix[index[b], index[a]] = pearson
+    names, matrix = normal_score_correlation(model.correlations, tuple(model.params))
     eigenvalues, vectors = np.linalg.eigh(matrix)
-    if eigenvalues.min() < -1e-9:
-        path = ("correlations",)
-        raise model.located.error(
-            path,
-            "the correlations are impossible together: their matrix is not positive "
-            f"semi-definite (smallest eigenvalue {eigenvalues.min():.3f})",
-            "weaken the strongest correlations, or check their signs",
-        )
     factor = vectors * np.sqrt(np.clip(eigenvalues, 0.0, None))
     return names, factor
 

@@ -57,6 +57,9 @@ CASES = [
     ("memory budget", GOOD + "samples: 2_000_000_000\n", 15, 10, "budget"),
     ("obsolete key", GOOD + "simulations: 5\n", 15, 1, "renamed `samples`"),
     ("baseline unknown", GOOD + "baseline: b\n", 15, 11, "baseline"),
+    ("impossible correlations", GOOD.replace("multiple: 3 to 4", "multiple: 3 to 4\n  x: 1 to 2")
+     + "correlations: [[multiple, x, 0.9], [x, cash_now, 0.9], [multiple, cash_now, -0.9]]\n",
+     16, 15, "not positive semi-definite"),
     ("alias inside its own anchor", GOOD + "x: &a [*a]\n", 15, 4, "nested more than 64"),
     ("nested too deeply", GOOD + "x: " + "[" * 100 + "]" * 100 + "\n", 15, 68, "nested"),
     ("flow mapping comma", GOOD.replace("cash: previous * 1.2", "{cash: normal(1, 2)}")
@@ -103,12 +106,12 @@ def test_non_utf8_bytes_are_located(tmp_path: Path) -> None:
     assert "UTF-8" in info.value.message
 
 
-def test_impossible_correlations_are_refused() -> None:
+def test_impossible_correlations_are_refused_when_the_file_is_read() -> None:
+    """`check` and the web's editor catch them, not only a run (CASES has the position)."""
     text = GOOD.replace("multiple: 3 to 4", "multiple: 3 to 4\n  b: 1 to 2\n  c: 1 to 2") + \
         "correlations:\n  - [multiple, b, 0.9]\n  - [b, c, 0.9]\n  - [multiple, c, -0.9]\n"
-    model = crossroads.load(text)
     with pytest.raises(DecisionError, match="positive semi-definite"):
-        crossroads.run(model, samples=10)
+        crossroads.load(text)
 
 
 def test_the_founding_case_is_valid(examples: Path) -> None:

@@ -14,6 +14,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 
+import numpy as np
+
+from crossroads._types import FloatArray
 from crossroads.estimate.dists import Dist
 from crossroads.estimate.expr import FUNCTIONS, Compiled, ExprError, RandomNode, compile_estimate
 from crossroads.model.errors import DecisionError, did_you_mean
@@ -382,6 +385,7 @@ def _compile_skills(c: _Compiler) -> dict[str, SkillSpec]:
 
 
 def _check_correlations(c: _Compiler) -> None:
+    before = len(c.problems)
     for i, (a, b, rho) in enumerate(c.decision.correlations):
         for name in (a, b):
             if name not in c.decision.params:
@@ -391,6 +395,33 @@ def _check_correlations(c: _Compiler) -> None:
             c.error(("correlations", i), f"a correlation must be between -1 and 1, got {rho}")
         if a == b:
             c.error(("correlations", i), f"`{a}` cannot be correlated with itself")
+    if c.decision.correlations and len(c.problems) == before:
+        _, matrix = normal_score_correlation(tuple(c.decision.correlations),
+                                                 tuple(c.decision.params))
+        smallest = float(np.linalg.eigvalsh(matrix).min())
+        if smallest < -1e-9:
+            c.error(("correlations",),
+                    "the correlations are impossible together: their matrix is not positive "
+                    f"semi-definite (smallest eigenvalue {smallest:.3f})",
+                    "weaken the strongest correlations, or check their signs")
+
+
+def normal_score_correlation(
+        correlations: tuple[tuple[str, str, float], ...],
+        order: tuple[str, ...]) -> tuple[list[str], FloatArray]:
+    """The correlated params (in ``order``) and the Pearson matrix of their normal scores.
+
+    A Spearman rank correlation rho_s between two normal scores corresponds to a Pearson
+    correlation 2 sin(pi rho_s / 6); that is what the copula needs to hit the requested
+    rank correlation. Checked when a file is compiled, used when it is sampled.
+    """
+    names = sorted({a for a, _, _ in correlations} | {b for _, b, _ in correlations},
+                   key=order.index)
+    index = {name: i for i, name in enumerate(names)}
+    matrix = np.eye(len(names))
+    for a, b, rho in correlations:
+        matrix[index[a], index[b]] = matrix[index[b], index[a]] = 2.0 * np.sin(np.pi * rho / 6.0)
+    return names, matrix
 
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
