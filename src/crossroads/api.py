@@ -44,6 +44,10 @@ def load(source: str | os.PathLike[str], *, db: str | None = None) -> Model:
                          located.decision.research.cap)
     model = compile_model(located, resolver)
     check_budget(model, model.samples)
+    if model.intersection:
+        from crossroads.simulate.skilltrack import check_correlation
+
+        check_correlation(model)
     return model
 
 

@@ -129,3 +129,35 @@ def test_a_decision_error_survives_pickling_with_all_its_problems() -> None:
     back = pickle.loads(pickle.dumps(err))
     assert type(back) is DecisionError and back.format_all() == err.format_all()
     assert back.problems[0] is back and len(back.problems) == len(err.problems) >= 2
+
+
+SKILLS = """\
+decision: s
+skills:
+  ml: {now: 50%, FIELD}
+  p: {now: 50%}
+  q: {now: 40%}
+  correlation: CORR
+  intersection: [ml, p, q]
+options:
+  a: {roles: {r: {cash: 1, practice: {ml: 1}}}}
+"""
+
+
+@pytest.mark.parametrize(("field", "corr", "line", "column", "words"), [
+    ("half_life: 0", "0.3", 3, 29, "half_life must be positive, got 0"),
+    ("years_to_top_quartile: 0", "0.3", 3, 41, "years_to_top_quartile must be positive"),
+    ("half_life: 2", "-0.9", 6, 16, "must lie in [-0.5, 1] for 3 skills"),
+])
+def test_skill_fields_a_run_would_refuse_are_refused_when_read(
+        field: str, corr: str, line: int, column: int, words: str) -> None:
+    err = problem(SKILLS.replace("FIELD", field).replace("CORR", corr))
+    assert (err.line, err.column) == (line, column) and words in err.format()
+
+
+def test_a_skill_range_that_leaves_its_domain_is_a_located_error_at_run_time() -> None:
+    model = crossroads.load(SKILLS.replace("FIELD", "half_life: -1 to 3").replace("CORR", "0"))
+    with pytest.raises(DecisionError) as info:
+        crossroads.run(model, samples=1_000)
+    assert (info.value.line, info.value.column) == (3, 29)
+    assert "half_life must be positive years" in info.value.format()

@@ -17,7 +17,7 @@ from graphlib import CycleError, TopologicalSorter
 import numpy as np
 
 from crossroads._types import FloatArray
-from crossroads.estimate.dists import Dist
+from crossroads.estimate.dists import Constant, Dist
 from crossroads.estimate.expr import FUNCTIONS, Compiled, ExprError, RandomNode, compile_estimate
 from crossroads.model.errors import DecisionError, did_you_mean
 from crossroads.model.parse import Located, Path
@@ -377,6 +377,12 @@ def _compile_skills(c: _Compiler) -> dict[str, SkillSpec]:
             if sk.years_to_top_quartile is not None else None,
             f("mentor_speedup", sk.mentor_speedup),
         )
+        for name in ("half_life", "years_to_top_quartile", "mentor_speedup"):
+            given: Field | None = getattr(out[sid], name)
+            fixed = given.expr.as_dist() if given is not None else None
+            if isinstance(fixed, Constant) and not fixed.value > 0:  # ranges: checked per draw
+                c.error((*base, name), f"skill `{sid}`: {name} must be positive, "
+                        f"got {fixed.value:g}")
     for i, sid in enumerate(block.intersection):
         if sid not in block.skills:
             c.error(("skills", "intersection", i), f"unknown skill `{sid}` in intersection",

@@ -35,7 +35,7 @@ from scipy import special
 
 from crossroads._types import FloatArray
 
-__all__ = ["intersection_top_pct"]
+__all__ = ["intersection_top_pct", "validate_correlation"]
 
 _Z_MAX = 5.0  # half-width of the tabulated grid in z
 _GRID_POINTS = {2: 513, 3: 161, 4: 57}  # per axis; 4.2M cells at k = 3 (17 MB in float32)
@@ -76,7 +76,7 @@ def intersection_top_pct(z: FloatArray, corr: float | FloatArray) -> FloatArray:
         raise ValueError("z contains NaN")
     lead, k = points.shape[:-1], points.shape[-1]
     flat = points.reshape(-1, k)
-    rho, matrix = _validated(corr, k)
+    rho, matrix = validate_correlation(corr, k)
     if k == 1 or rho == 0.0:
         prob = special.ndtr(-flat).prod(axis=1)
     elif rho is not None and rho >= 1.0:
@@ -94,8 +94,12 @@ def intersection_top_pct(z: FloatArray, corr: float | FloatArray) -> FloatArray:
     return np.asarray(np.clip(100.0 * prob, 0.0, 100.0).reshape(lead), dtype=np.float64)
 
 
-def _validated(corr: float | FloatArray, k: int) -> tuple[float | None, bytes]:
-    """``(rho, b"")`` for an equicorrelation, else ``(None, matrix bytes)`` (hashable)."""
+def validate_correlation(corr: float | FloatArray, k: int) -> tuple[float | None, bytes]:
+    """``(rho, b"")`` for an equicorrelation, else ``(None, matrix bytes)`` (hashable).
+
+    Raises ValueError for a correlation ``k`` skills cannot have; loading a file calls it
+    too, so that `check` refuses what a run would.
+    """
     c = np.asarray(corr, dtype=np.float64)
     if c.ndim == 0:
         rho = float(c)

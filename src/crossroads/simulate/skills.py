@@ -123,6 +123,14 @@ class SkillDraws:
             object.__setattr__(self, name, value)
 
 
+class SkillFieldError(ValueError):
+    """A skill's field outside its domain; ``field`` names it, to point at it in the file."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def _check(
     now: FloatArray,
     half: FloatArray,
@@ -140,7 +148,7 @@ def _check(
     ]
     for name, value, ok, expected in rules:
         if not ok.all():
-            raise ValueError(f"{name} must be {expected}, got {value[~ok].flat[0]}")
+            raise SkillFieldError(name, f"{name} must be {expected}, got {value[~ok].flat[0]}")
     if not 0.0 < floor < 0.75 < ceiling < 1.0:
         raise ValueError(f"need 0 < floor ({floor}) < 0.75 < ceiling ({ceiling}) < 1")
 

@@ -110,18 +110,33 @@ def skill_draws(model: Model, draws: Draws) -> tuple[dict[str, Any], dict[str, F
                 v = v[:, 0]
             return np.array(np.broadcast_to(v, (draws.n,)))
 
-        params = {
-            sid: skills.SkillDraws(
-                now=value(spec.now, 0.5),
-                half_life=value(spec.half_life, np.inf),
-                years_to_top_quartile=value(spec.years_to_top_quartile, np.nan),
-                mentor_speedup=value(spec.mentor_speedup, 1.0),
-            )
-            for sid, spec in model.skills.items()
-        }
+        params = {}
+        for sid, spec in model.skills.items():
+            try:
+                params[sid] = skills.SkillDraws(
+                    now=value(spec.now, 0.5),
+                    half_life=value(spec.half_life, np.inf),
+                    years_to_top_quartile=value(spec.years_to_top_quartile, np.nan),
+                    mentor_speedup=value(spec.mentor_speedup, 1.0),
+                )
+            except skills.SkillFieldError as exc:  # a draw of a range can leave the domain
+                raise model.located.error(("skills", sid, exc.field), f"skill `{sid}`: {exc}",
+                                          "give a range that stays inside it") from None
         kept = (params, {sid: skills.initial_z(p) for sid, p in params.items()})
         draws.derived["skills"] = kept
     return cast("tuple[dict[str, Any], dict[str, FloatArray]]", kept)
+
+
+def check_correlation(model: Model) -> None:
+    """Refuse, at the file's `correlation:`, a skills correlation the intersection cannot use."""
+    if len(model.intersection) < 2:
+        return
+    from crossroads.simulate.intersection import validate_correlation
+
+    try:
+        validate_correlation(_correlation(model), len(model.intersection))
+    except ValueError as exc:
+        raise model.located.error(("skills", "correlation"), f"skills: {exc}") from None
 
 
 def _correlation(model: Model) -> float | FloatArray:
