@@ -132,3 +132,20 @@ def test_kept_bytes_per_draw_bounds_what_collect_keeps() -> None:
         kept = sum(a.nbytes for a in arrays) / got.n
         bound = A.kept_bytes_per_draw(model, keep_skills=keep_skills) / 2  # one copy
         assert kept <= bound <= 1.5 * kept
+
+
+@pytest.mark.parametrize("name", ["run", "voi", "smaa", "prices", "risk", "sensitivity"])
+@pytest.mark.parametrize("samples", [0, -1, 1.5, True])
+def test_a_sample_count_the_command_line_would_refuse_is_a_value_error(
+        name: str, samples: object) -> None:
+    with pytest.raises(ValueError, match="samples must be a whole number of at least 1"):
+        getattr(crossroads, name)(crossroads.load(NORMAL), samples=samples)
+
+
+@pytest.mark.parametrize("seed", [-1, 2.5, True])
+def test_a_seed_the_command_line_would_refuse_is_a_value_error(seed: object) -> None:
+    model = crossroads.load(NORMAL)
+    for call in (lambda: crossroads.run(model, samples=100, seed=seed),
+                 lambda: A.collect(model, 100, seed)):
+        with pytest.raises(ValueError, match="seed must be a whole number of at least 0"):
+            call()

@@ -20,7 +20,7 @@ import numpy as np
 
 from crossroads._types import FloatArray
 from crossroads.analysis import summary as s
-from crossroads.api import check_budget
+from crossroads.api import check_budget, whole_number
 from crossroads.model.compile import Model
 from crossroads.sample import CHUNK, Streams, draw
 from crossroads.simulate.paths import simulate
@@ -56,6 +56,7 @@ def collect(model: Model, samples: int | None = None, seed: int | None = None, *
     n = samples if samples is not None else model.samples
     check_budget(model, n, per_draw=kept_bytes_per_draw(model, keep_skills=keep_skills))
     seed = model.seed if seed is None else seed
+    whole_number("seed", seed, least=0)
     parts: list[dict[str, Any]] = []
     for index, start in enumerate(range(0, n, CHUNK)):
         size = min(CHUNK, n - start)
@@ -325,7 +326,8 @@ def sensitivity(model: Model, method: str = "tornado", samples: int | None = Non
     if method not in {"tornado", "sobol"}:
         raise ValueError(f"unknown method {method!r}: use tornado or sobol")
     seed = model.seed if seed is None else seed
-    n = min(samples or model.samples, 20_000)
+    n = min(model.samples if samples is None else samples, 20_000)
+    whole_number("samples", n, least=1)
     a, b = _leaders(model, n, seed)
     target = f"value difference: {model.option_ids[a]} - {model.option_ids[b]}"
     inputs = _inputs(model)

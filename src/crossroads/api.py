@@ -11,6 +11,7 @@ streams from the seed; everything it calls is pure.
 
 from __future__ import annotations
 
+import numbers
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -77,12 +78,20 @@ def _resolver(text: str | bytes, db: str | None, weighting: str, cap: float) -> 
                                  needs_research="research(" in raw)
 
 
+def whole_number(name: str, value: object, *, least: int) -> None:
+    """Refuse what the command line would (``samples=0``, ``seed=True``, ``samples=1.5``)
+    with a ValueError naming it, before it turns into an IndexError deep in NumPy."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
+        raise ValueError(f"{name} must be a whole number of at least {least}, got {value!r}")
+
+
 def check_budget(model: Model, samples: int, per_draw: int | None = None) -> None:
     """Refuse a sample count whose per-draw results would not fit the memory budget.
 
     ``per_draw`` is what each draw keeps until the end: by default what `run` keeps
     (:func:`crossroads.run.bytes_per_draw`); the analyses keep more and say how much.
     """
+    whole_number("samples", samples, least=1)
     if per_draw is None:
         from crossroads.run import bytes_per_draw
 
@@ -113,6 +122,8 @@ def run(model: Model, samples: int | None = None, seed: int | None = None, *,
     """
     n = samples if samples is not None else model.samples
     check_budget(model, n)
+    if seed is not None:
+        whole_number("seed", seed, least=0)
     unknown = set(overrides or {}) - set(model.params)
     if unknown:
         raise KeyError(f"no such param: {', '.join(sorted(unknown))}")
