@@ -178,3 +178,35 @@ def test_same_seed_gives_identical_json_across_chunks(monkeypatch: pytest.Monkey
     assert first == again
     data = json.loads(first)
     assert data["screen"] and all(-1 <= v <= 1 for v in data["screen"].values())
+
+
+NOT_FINITE = """\
+decision: T
+samples: 2000
+params:
+  x: 1 to 2
+  y: log(x - 1.5)
+options:
+  a:
+    roles:
+      j: {cash: 100k}
+  b:
+    roles:
+      j: {cash: x / (x - x)}
+"""
+
+
+@pytest.mark.parametrize(("text", "line", "column", "words"), [
+    (NOT_FINITE, 5, 6, "not a finite number in"),  # the param, drawn first
+    (NOT_FINITE.replace("log(x - 1.5)", "log(x)"), 12, 17, "(one gives inf)"),
+    (NOT_FINITE.replace("log(x - 1.5)", "log(x)").replace("x / (x - x)", "1e200, raise: 1e200"),
+     10, 3, "option `b`: its cash is not a finite number below 3.4e38"),
+])
+def test_values_that_are_not_finite_are_located_errors(
+        text: str, line: int, column: int, words: str) -> None:
+    model = crossroads.load(text)
+    for call in (lambda: crossroads.run(model), lambda: crossroads.voi(model)):
+        with pytest.raises(crossroads.DecisionError) as info:
+            call()
+        assert (info.value.line, info.value.column) == (line, column), info.value.format()
+        assert words in info.value.format()

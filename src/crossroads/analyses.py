@@ -22,6 +22,7 @@ from crossroads._types import FloatArray
 from crossroads.analysis import summary as s
 from crossroads.api import check_budget, whole_number
 from crossroads.model.compile import Model
+from crossroads.run import check_finite
 from crossroads.sample import CHUNK, Streams, draw
 from crossroads.simulate.paths import simulate
 
@@ -65,6 +66,7 @@ def collect(model: Model, samples: int | None = None, seed: int | None = None, *
         draws = draw(model, size, Streams(seed, index), chunk)
         out = simulate(model, draws, keep_skills=keep_skills)
         r = s.reduce(out, model.baseline)
+        check_finite(model, r)
         parts.append({
             "value": r.value, "npv": r.npv, "points": r.points, "scores": r.scores,
             "worth": out.worth,

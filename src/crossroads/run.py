@@ -112,6 +112,29 @@ class _Accumulator:
         return np.asarray(np.sqrt(np.clip(var, 0.0, None) / self.n))
 
 
+#: Per-draw results are kept in single precision: money must stay below its largest value.
+MONEY_LIMIT = float(np.finfo(np.float32).max)
+
+
+def check_finite(model: Model, r: s.Reduced) -> None:
+    """Refuse, at the option in the file, money that grew beyond any number it can hold.
+
+    Every field's value is checked when it is evaluated (:func:`crossroads.sample.finite`),
+    but finite inputs can still overflow on the way: a raise of 1e200 compounded over the
+    years, or an exit multiple of 1e308 times a grant.
+    """
+    for i, option in enumerate(model.options):
+        for what, x in (("cash", r.npv[i]), ("value", r.value[i])):
+            bad = ~(np.abs(x) < MONEY_LIMIT)  # also NaN
+            if bad.any():
+                raise model.located.error(
+                    ("options", option.id),
+                    f"option `{option.id}`: its {what} is not a finite number below 3.4e38 "
+                    f"in {bad.mean():.1%} of draws",
+                    "a raise, bonus, multiple or amount of this option grows beyond any "
+                    "career: check their ranges", key=True)
+
+
 def run_model(model: Model, n: int, seed: int, *,
               overrides: Mapping[str, float] | None = None,
               on_progress: Callable[[float], None] | None = None,
@@ -129,8 +152,10 @@ def run_model(model: Model, n: int, seed: int, *,
                          streams.get(model, seed, index, size))
         draws = draw(model, size, chunk_streams, overrides)
         outcomes = simulate(model, draws)
-        acc.add(s.reduce(outcomes, model.baseline, model.views,
-                         keep_cumulative=acc.filled < SCREEN_DRAWS), outcomes.params)
+        reduced = s.reduce(outcomes, model.baseline, model.views,
+                           keep_cumulative=acc.filled < SCREEN_DRAWS)
+        check_finite(model, reduced)
+        acc.add(reduced, outcomes.params)
         del draws, outcomes
         if on_progress is not None:
             on_progress((index + 1) / len(chunks))

@@ -27,6 +27,7 @@ import numpy as np
 from crossroads._types import FloatArray
 from crossroads.estimate.dists import Beta, Dist, Pert
 from crossroads.model.compile import Field, Model, normal_score_correlation
+from crossroads.model.parse import Located
 
 #: Draws per chunk. Part of the numbers' identity: changing it changes every result.
 CHUNK = 50_000
@@ -123,6 +124,8 @@ class Draws:
     streams: Streams
     drawn: dict[tuple[str, str], list[FloatArray]] = field(default_factory=dict)
     derived: dict[str, object] = field(default_factory=dict)  # per-chunk values all options share
+    #: where fields sit in the file, to say which one gave a value that is not finite
+    located: Located | None = None
 
     def evaluate(self, f: Field, extra: Mapping[str, FloatArray | float] | None = None
                  ) -> FloatArray | float:
@@ -136,7 +139,7 @@ class Draws:
         if drawn is None:
             uniforms = node_uniforms(f, self.streams, self.n, self.horizon)
             return f.expr.evaluate(env, uniforms)  # raises the unresolved-node error
-        return f.expr.evaluate_drawn(env, drawn)
+        return finite(f, f.expr.evaluate_drawn(env, drawn), self.located)
 
     def evaluate_rows(self, f: Field, rows: np.ndarray,
                       extra: Mapping[str, FloatArray | float] | None = None
@@ -155,7 +158,7 @@ class Draws:
             value = extra[name] if extra and name in extra else self.params.get(name)
             if value is not None:
                 env[name] = value[rows] if isinstance(value, np.ndarray) and value.ndim else value
-        return f.expr.evaluate_drawn(env, [d[rows] for d in drawn])
+        return finite(f, f.expr.evaluate_drawn(env, [d[rows] for d in drawn]), self.located)
 
     def _drawn(self, f: Field) -> list[FloatArray] | None:
         """A field's random nodes, drawn once per chunk; None if one is unresolved."""
@@ -204,9 +207,30 @@ def draw(model: Model, n: int, streams: Streams,
             assert dist is not None  # checked in _copula_normals
             values[name] = from_normal(dist, normals[name])
         else:
-            values[name] = _draw_param(f, values, streams, n, model.horizon)
+            values[name] = finite(f, _draw_param(f, values, streams, n, model.horizon),
+                                  model.located)
     return Draws(n=n, horizon=model.horizon, params=values, streams=streams,
-                 drawn=streams.nodes)
+                 drawn=streams.nodes, located=model.located)
+
+
+def finite(f: Field, value: FloatArray | float, located: Located | None) -> FloatArray | float:
+    """``value``, once every draw of it is a finite number; else a DecisionError at ``f``.
+
+    A division by a param that can be 0, ``log`` or ``sqrt`` of one that can be negative,
+    or a number beyond 1e308 gives inf or NaN in some draws, which would spread through
+    every sum into the report. Without a file (``located`` None) it is a ValueError.
+    """
+    bad = ~np.isfinite(value)
+    if not bad.any():
+        return value
+    example = float(np.asarray(value)[bad].flat[0])
+    message = (f"this estimate is not a finite number in {bad.mean():.1%} of draws "
+               f"(one gives {example})")
+    hint = ("look for a division by a value that can be 0, log or sqrt of a value that can "
+            "be negative, or numbers beyond 1e308")
+    if located is None:
+        raise ValueError(f"{f.key}: {message} ({hint})")
+    raise located.error(f.path, message, hint)
 
 
 def _draw_param(f: Field, env: Mapping[str, FloatArray | float], streams: Streams,

@@ -78,7 +78,9 @@ def test_reduce_equals_cumsum_einsum_and_flip_accumulate(case: str, keep: bool) 
     assert not np.shares_memory(r.npv, r.cumulative)
 
 
-finite = st.floats(-6e4, 6e4, allow_nan=False, width=32)  # float16 holds them
+# float16 holds them, and their differences (the interpolation's, NumPy's too): scores kept in
+# float16 have a scale within 1,000; 6e4 made `above - below` overflow on rare examples
+finite = st.floats(-3e4, 3e4, allow_nan=False, width=32)
 samples = hnp.arrays(np.float64, st.tuples(st.integers(1, 3), st.integers(1, 300)),
                      elements=finite | st.sampled_from([0.0, -0.0, 1.0, 1.0, 2.5]))
 

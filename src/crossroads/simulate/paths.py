@@ -84,6 +84,12 @@ def simulate(model: Model, draws: Draws, *, keep_skills: bool = False,
     first_salary = np.zeros((len(model.options), n))
 
     def walk(i: int) -> None:
+        # overflow is refused once the years are summed (crossroads.run.check_finite), and
+        # NumPy's error state is per thread: quiet its warnings here, where the work runs
+        with np.errstate(over="ignore", invalid="ignore"):
+            _walk(i)
+
+    def _walk(i: int) -> None:
         sink = _Sink(cash[i], equity[i], roles[i], {c: a[i] for c, a in criteria.items()},
                      {s: a[i] for s, a in skills.items()},
                      inter[i] if inter is not None else None)
