@@ -60,6 +60,8 @@ CASES = [
     ("impossible correlations", GOOD.replace("multiple: 3 to 4", "multiple: 3 to 4\n  x: 1 to 2")
      + "correlations: [[multiple, x, 0.9], [x, cash_now, 0.9], [multiple, cash_now, -0.9]]\n",
      16, 15, "not positive semi-definite"),
+    ("control character", GOOD.replace("decision: test", "decision: te\x1bst"), 1, 13,
+     "U+001B is not allowed"),
     ("alias inside its own anchor", GOOD + "x: &a [*a]\n", 15, 4, "nested more than 64"),
     ("nested too deeply", GOOD + "x: " + "[" * 100 + "]" * 100 + "\n", 15, 68, "nested"),
     ("flow mapping comma", GOOD.replace("cash: previous * 1.2", "{cash: normal(1, 2)}")
@@ -161,3 +163,18 @@ def test_a_skill_range_that_leaves_its_domain_is_a_located_error_at_run_time() -
         crossroads.run(model, samples=1_000)
     assert (info.value.line, info.value.column) == (3, 29)
     assert "half_life must be positive years" in info.value.format()
+
+
+def test_an_alias_bomb_is_refused_quickly() -> None:
+    """Nine aliases of nine: 387 million values from eleven lines (billion laughs)."""
+    lines = ["x:", '  a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"  {name}: &{name} [{', '.join([f'*{prev}'] * 9)}]")
+    err = problem(GOOD + "\n".join(lines) + "\n")
+    assert "more than 100,000 values" in err.format() and err.line >= 15
+
+
+def test_thousands_of_brackets_are_refused_before_the_yaml_composer() -> None:
+    """ruamel's C composer crashed the process (a segfault) past about 20,000 levels."""
+    err = problem(GOOD + "x: " + "[" * 30_000 + "]" * 30_000 + "\n")
+    assert (err.line, err.column) == (15, 1004) and "nested more than" in err.format()

@@ -8,6 +8,7 @@ pydantic and translate every validation error back to ``FILE:LINE:COL``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, get_args, get_origin
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from crossroads.model.errors import DecisionError, did_you_mean
 from crossroads.model.schema import OBSOLETE_KEYS, Decision
@@ -98,6 +100,8 @@ def parse_decision(text: str | bytes, source: str = "<string>") -> Located:
 
 #: Nesting a decision file may have: it needs fewer than ten levels.
 MAX_DEPTH = 64
+#: Values a decision file may hold once its aliases are expanded (the founding case: 358).
+MAX_VALUES = 100_000
 
 
 def _load_yaml(text: str, source: str) -> Any:
@@ -106,9 +110,16 @@ def _load_yaml(text: str, source: str) -> Any:
     The safe loader with ruamel's C parser is about ten times faster than the round-trip
     loader and its nodes still carry line and column marks, which is all we need.
     """
+    _check_bracket_depth(text, source)
     yaml = YAML(typ="safe", pure=False)
     try:
         node = yaml.compose(text)
+    except ReaderError as exc:  # a character YAML does not allow: placed by offset only
+        line, column = _line_column(text, exc.position)
+        raise DecisionError(source, line, column,
+                            f"YAML: the character {_char_name(exc.character)} is not allowed "
+                            "here",
+                            "delete it; a control character is often pasted by accident") from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -123,6 +134,36 @@ def _load_yaml(text: str, source: str) -> Any:
         raise DecisionError(source, 1, 1, "the file is empty",
                             "start with `decision:` and `options:` (see examples/)")
     return node, yaml.constructor
+
+
+#: Flow brackets counted before composing: ruamel's C composer recurses once per level and
+#: crashes the process (not a RecursionError) somewhere past 20,000 levels.
+_MAX_BRACKETS = 1000
+
+
+def _check_bracket_depth(text: str, source: str) -> None:
+    """Refuse thousands of nested ``[`` or ``{`` before the C composer sees them.
+
+    Brackets inside quotes count too, so the depth can only be overestimated; the limit is
+    far above any decision file's, and the exact check (:data:`MAX_DEPTH`) runs later.
+    """
+    depth = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
+        if depth > _MAX_BRACKETS:
+            line, column = _line_column(text, match.start())
+            raise DecisionError(source, line, column,
+                                f"YAML: nested more than {MAX_DEPTH} levels deep",
+                                "a decision file needs fewer than ten")
+
+
+def _char_name(character: int | str) -> str:
+    code = character if isinstance(character, int) else ord(character[:1] or "?")
+    return f"U+{code:04X}"
+
+
+def _line_column(text: str, offset: int) -> Position:
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
 def _squash(text: str) -> str:
@@ -142,6 +183,10 @@ def _plain(node: Node, path: Path, positions: dict[Path, Position],
     """
     if not path:
         positions[()] = keys[()] = _mark(node)
+    if len(positions) > MAX_VALUES:  # aliases of aliases: a few lines can expand to billions
+        line, column = _mark(node)
+        raise DecisionError(source, line, column, f"YAML: more than {MAX_VALUES:,} values",
+                            "aliases (*name) that repeat aliases multiply: write the values out")
     if len(path) > MAX_DEPTH:
         line, column = _mark(node)
         raise DecisionError(source, line, column, f"YAML: nested more than {MAX_DEPTH} levels "
