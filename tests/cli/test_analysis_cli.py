@@ -83,3 +83,15 @@ def test_bad_file_is_exit_1(tmp_path: Path) -> None:
     p.write_text("decision: x\n")
     result = runner.invoke(app, ["voi", str(p)])
     assert result.exit_code == 1 and result.stderr.startswith(f"{p}:")
+
+
+@pytest.mark.parametrize("args", [
+    ["risk", "--threshold", "nan"], ["risk", "--threshold", "inf"],
+    ["voi", "--group", ","], ["voi", "--group", ""],
+    ["option-value", "--without", ""], ["option-value", "--without", " , "],
+])
+def test_arguments_that_name_nothing_or_no_number_are_usage_errors(
+        path: str, args: list[str]) -> None:
+    result = runner.invoke(app, [args[0], path, *args[1:], "--json", "--samples", "200"])
+    assert result.exit_code == 2, result.output
+    assert args[1] in result.output and "Traceback" not in result.output

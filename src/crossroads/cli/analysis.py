@@ -7,6 +7,7 @@ from :mod:`crossroads.analyses`, and prints a table and plain sentences, or `--j
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -61,6 +62,8 @@ def voi_command(file: FileArg,
 
     model = load_or_exit(file, db=db)
     groups = tuple(tuple(p.strip() for p in g.split(",") if p.strip()) for g in group or [])
+    if not all(groups):
+        raise typer.BadParameter("a group needs at least one param name", param_hint="--group")
     try:
         with _busy(as_json):
             report = voi(model, samples, seed, groups=groups, ask=ask, db=db)
@@ -181,6 +184,9 @@ def risk_command(file: FileArg,
     """Downside: P(regret), CVaR at 10% and first-order stochastic dominance."""
     from crossroads.analyses import risk
 
+    if not math.isfinite(threshold):
+        raise typer.BadParameter(f"must be a finite amount, got {threshold}",
+                                 param_hint="--threshold")
     model = load_or_exit(file)
     with _busy(as_json):
         data = risk(model, samples, seed, threshold).to_dict()
@@ -203,6 +209,9 @@ def option_value_command(file: FileArg,
 
     model = load_or_exit(file)
     roles = tuple(r.strip() for r in without.split(",") if r.strip())
+    if not roles:
+        raise typer.BadParameter("name at least one role, e.g. em,vp,cto",
+                                 param_hint="--without")
     try:
         with _busy(as_json):
             data = option_value(model, roles, samples, seed).to_dict()
