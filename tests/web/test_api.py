@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from crossroads.model.errors import DecisionError
 from tests.web.conftest import BROKEN, SMALL, csrf_token, post_json
 
 pytestmark = pytest.mark.anyio
@@ -143,6 +144,101 @@ async def test_whatif_refuses_bad_overrides(client: httpx.AsyncClient, body: dic
     response = await post_json(client, "/api/whatif/0/small.yaml", body, token)
     assert response.status_code == status
     assert "error" in response.json()
+
+
+@pytest.mark.parametrize("raw", [
+    '{"multiple": NaN}', '{"multiple": -Infinity}', '{"multiple": 1e308}',
+    '{"multiple": -1e300}', '{"multiple": true}', '{"multiple": "0.7"}',
+    '{"p_promo": 1.5}', '{"p_promo": -0.01}'])
+async def test_whatif_refuses_a_pin_that_is_no_usable_number_and_names_it(
+        client: httpx.AsyncClient, raw: str) -> None:
+    # Raw JSON: Python's json would not write NaN for a browser either, but a script might.
+    token = await csrf_token(client)
+    response = await client.post("/api/whatif/0/small.yaml",
+                                 content=f'{{"overrides": {raw}}}'.encode(),
+                                 headers={"X-CSRF-Token": token,
+                                          "Content-Type": "application/json"})
+    assert response.status_code == 422, response.text
+    name = raw.split('"')[1]
+    assert name in response.json()["error"]
+
+
+async def test_whatif_accepts_a_probability_pinned_at_its_ends(
+        client: httpx.AsyncClient) -> None:
+    token = await csrf_token(client)
+    never, always = [(await _whatif(client, token, p_promo=p)).json() for p in (0.0, 1.0)]
+    assert never["overrides"] == {"p_promo": 0.0} and always["overrides"] == {"p_promo": 1.0}
+    assert (never["result"]["options"]["move"]["npv"]["mean"]
+            < always["result"]["options"]["move"]["npv"]["mean"])
+
+
+COMPOUNDING = """\
+decision: Compounding
+horizon: 40
+params:
+  growth: 3% to 8%
+options:
+  a:
+    roles: {r: {cash: 100k}}
+  b:
+    roles: {r: {cash: 90k, raise: growth}}
+"""
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy says so as it overflows
+async def test_whatif_refuses_a_pin_whose_run_overflows(client: httpx.AsyncClient,
+                                                        folder: Path) -> None:
+    (folder / "compounding.yaml").write_text(COMPOUNDING)
+    token = await csrf_token(client)
+    response = await post_json(client, "/api/whatif/0/compounding.yaml",
+                               {"overrides": {"growth": 1e12}}, token)  # 100k * 1e12 ** 39: inf
+    assert response.status_code == 422, response.text
+    body = response.json()
+    if "problems" in body:  # the core refuses such cash itself when it runs
+        assert "not a finite number" in body["problems"][0]["message"]
+    else:  # the worker finds NaN or infinities in the result
+        assert "overflow" in body["error"] and "growth = 1e+12" in body["error"]
+    fine = await post_json(client, "/api/whatif/0/compounding.yaml",
+                           {"overrides": {"growth": 0.1}}, token)
+    assert fine.status_code == 200
+
+
+async def test_whatif_never_answers_with_nan(client: httpx.AsyncClient,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    class Overflowed:
+        def to_dict(self) -> dict:
+            return {"options": {"move": {"npv": {"mean": float("inf"), "p5": float("nan")}}}}
+
+    monkeypatch.setattr("crossroads.api.run", lambda model, **_: Overflowed())
+    token = await csrf_token(client)
+    response = await _whatif(client, token, multiple=0.65)
+    assert response.status_code == 422  # was a 500: NaN is not JSON
+    assert response.json()["error"].startswith("the numbers overflow with multiple = 0.65")
+
+
+async def test_whatif_returns_an_error_raised_by_the_run_as_problems(
+        client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Correlations no draws can have were found only by `run`, in the worker: a 500 then,
+    # and in a process pool the DecisionError failed to unpickle and broke the pool.
+    def impossible(model: object, **_: object) -> None:
+        raise DecisionError("small.yaml", 9, 15, "the correlations are impossible together")
+
+    monkeypatch.setattr("crossroads.api.run", impossible)
+    token = await csrf_token(client)
+    response = await _whatif(client, token, multiple=0.7)
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["message"] == "the correlations are impossible together"
+
+    def bug(model: object, **_: object) -> None:
+        raise ZeroDivisionError
+
+    monkeypatch.setattr("crossroads.api.run", bug)
+    response = await _whatif(client, token, multiple=0.8)
+    assert response.status_code == 422
+    message = response.json()["problems"][0]["message"]
+    assert message == "crossroads failed to run this file (ZeroDivisionError)"
+    monkeypatch.undo()
+    assert (await _whatif(client, token, multiple=0.75)).status_code == 200
 
 
 async def test_whatif_on_a_broken_file_returns_its_problems(client: httpx.AsyncClient) -> None:

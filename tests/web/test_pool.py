@@ -100,3 +100,56 @@ async def test_closing_stops_a_busy_worker_process_promptly() -> None:
     assert time.perf_counter() - start < 10
     with pytest.raises(BrokenProcessPool):
         await stuck
+
+
+async def test_a_pool_whose_worker_died_is_replaced() -> None:
+    from crossroads.web.pool import SimPool, WorkerLost
+
+    pool = SimPool(workers=1, queue=4, kind="process")
+    pool.start()
+    try:
+        first = await pool.run(os.getpid)
+        with pytest.raises(WorkerLost):  # the job's worker died: the pool broke
+            await pool.run(os._exit, 1)
+        second = await pool.run(os.getpid)  # new workers, not BrokenProcessPool forever
+        assert second != first
+        os.kill(second, 9)  # dies while idle: the next job finds the pool broken
+        await asyncio.sleep(1.0)
+        assert await pool.run(os.getpid) not in (first, second)
+        assert pool.pending == 0
+    finally:
+        await pool.aclose()
+
+
+async def test_a_decision_error_in_a_worker_process_is_answered_and_keeps_the_pool(
+        settings: Settings, folder: Path) -> None:
+    # Correlations no draws can have: found by `run` inside the worker (or, once the core
+    # checks them, when compiling); either way a 422 with the problem, and the pool lives.
+    (folder / "corr.yaml").write_text(IMPOSSIBLE)
+    procs = Settings(**{**settings.__dict__, "pool": "process", "workers": 1})
+    async with running(procs) as (_app, client):
+        token = await csrf_token(client)
+        bad = await post_json(client, "/api/whatif/0/corr.yaml", {"overrides": {}}, token)
+        assert bad.status_code == 422, bad.text
+        assert "correlation" in bad.json()["problems"][0]["message"]
+        report = await client.get("/report/0/corr.yaml?samples=500")
+        assert report.status_code == 422 and "correlation" in report.text
+        good = await post_json(client, "/api/whatif/0/small.yaml", {"overrides": {}}, token)
+        assert good.status_code == 200, good.text
+
+
+IMPOSSIBLE = """\
+decision: Impossible correlations
+horizon: 3
+samples: 2000
+params:
+  a: 1 to 2
+  b: 1 to 2
+  c: 1 to 2
+correlations: [[a, b, 0.99], [b, c, 0.99], [a, c, -0.99]]
+options:
+  x:
+    roles: {r: {cash: 100k * a}}
+  y:
+    roles: {r: {cash: 100k * b * c}}
+"""

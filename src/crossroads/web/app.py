@@ -117,6 +117,9 @@ def _handlers(app: FastAPI, ctx: WebContext) -> None:
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         problems = [{"where": ".".join(str(p) for p in e.get("loc", ())),
                      "message": e.get("msg", "")} for e in exc.errors()]
+        # The field's path names the culprit, e.g. ``body.overrides.p_promo``.
+        text = "; ".join(f"{p['where']}: {p['message']}" for p in problems)
         if _wants_json(request):
-            return JSONResponse({"error": "invalid request", "problems": problems}, 422)
-        return page(request, 422, "; ".join(f"{p['where']}: {p['message']}" for p in problems))
+            return JSONResponse({"error": f"invalid request: {text}", "problems": problems},
+                                422)
+        return page(request, 422, text)

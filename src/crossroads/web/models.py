@@ -20,7 +20,7 @@ from crossroads.model.errors import DecisionError
 if TYPE_CHECKING:
     from crossroads.model.compile import Model
 
-__all__ = ["MODELS", "ModelCache", "problems_of", "stamp", "validate_text"]
+__all__ = ["MODELS", "ModelCache", "internal_problems", "problems_of", "stamp", "validate_text"]
 
 log = logging.getLogger("crossroads.web")
 
@@ -93,7 +93,17 @@ def validate_text(text: str, *, db: str | None = None) -> tuple[Model | None, li
     except DecisionError as exc:
         return None, problems_of(exc)
     except Exception as exc:  # a bug in the core must not break the editor
-        log.exception("validating decision text failed")
-        return None, [{"line": 1, "column": 1, "hint": "please report this as a bug",
-                       "message": f"crossroads failed to check this file ({type(exc).__name__})",
-                       "text": f"1:1: internal error {type(exc).__name__}"}]
+        return None, internal_problems(exc, "check")
+
+
+def internal_problems(exc: Exception, doing: str) -> list[dict[str, Any]]:
+    """A bug in the core as one problem (logged with its traceback), in the shape of
+    :func:`problems_of`, so the editor and the dashboard show it like any other.
+
+    >>> internal_problems(ZeroDivisionError(), "run")[0]["message"]
+    'crossroads failed to run this file (ZeroDivisionError)'
+    """
+    log.error("crossroads failed to %s a decision file", doing, exc_info=exc)
+    return [{"line": 1, "column": 1, "hint": "please report this as a bug",
+             "message": f"crossroads failed to {doing} this file ({type(exc).__name__})",
+             "text": f"1:1: internal error {type(exc).__name__}"}]

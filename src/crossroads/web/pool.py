@@ -14,11 +14,19 @@ itself (compiled models do not pickle) and keeps it in its own :class:`ModelCach
 from __future__ import annotations
 
 import asyncio
+import logging
+import math
 import multiprocessing
 import signal
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import (
+    BrokenExecutor,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+)
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,9 +34,12 @@ from typing import Any, TypeVar
 from crossroads.model.errors import DecisionError
 from crossroads.sample import StreamPool
 from crossroads.web.dashboard import dashboard_charts, option_rows
-from crossroads.web.models import MODELS, problems_of
+from crossroads.web.models import MODELS, internal_problems, problems_of
 
-__all__ = ["Busy", "ReportJob", "SimPool", "WhatIfJob", "run_report", "run_whatif"]
+__all__ = ["Busy", "ReportJob", "SimPool", "WhatIfJob", "WorkerLost", "run_report",
+           "run_whatif"]
+
+log = logging.getLogger("crossroads.web")
 
 T = TypeVar("T")
 
@@ -38,6 +49,15 @@ class Busy(Exception):
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"the simulation queue is full; retry in {retry_after} s")
         self.retry_after = retry_after
+
+
+class WorkerLost(Busy):
+    """The worker running this job died; the pool has new workers, so try again."""
+
+    def __init__(self) -> None:
+        Exception.__init__(self, "a simulation worker stopped unexpectedly; new workers "
+                           "are starting, retry in a few seconds")
+        self.retry_after = 3
 
 
 @dataclass(frozen=True)
@@ -60,26 +80,52 @@ STREAMS = StreamPool()
 def run_whatif(job: WhatIfJob) -> dict[str, Any]:
     """Run ``crossroads.run`` for a job; return ``to_dict()``, table rows, charts and timing.
 
-    An invalid file gives ``{"problems": [...]}`` instead.
+    Nothing raises out of a job: an invalid file (found when compiling or only when running,
+    like correlations no set of draws can have) gives ``{"problems": [...]}``, a bug in the
+    core an internal-error problem, and a run whose numbers overflow with the pinned values
+    ``{"error": ...}``. An exception that fails to unpickle in the server breaks the whole
+    process pool, and a NaN would fail the JSON answer.
 
     ``run_ms`` is the wall time of ``crossroads.run`` inside the worker; ``cpu_ms`` the CPU
     time the worker process spent meanwhile (the simulator may use a thread per core), which
     is what the run costs when nothing else competes for the CPU. In a thread pool it
     counts the whole process, so it is only an upper bound there.
     """
+    try:
+        return _whatif(job)
+    except DecisionError as exc:
+        return {"problems": problems_of(exc)}
+    except Exception as exc:
+        return {"problems": internal_problems(exc, "run")}
+
+
+def _whatif(job: WhatIfJob) -> dict[str, Any]:
     from crossroads.api import run
 
-    try:
-        model = MODELS.get(Path(job.path), db=job.db, version=job.research_version)
-    except DecisionError as exc:  # sent back as data: DecisionError does not unpickle
-        return {"problems": problems_of(exc)}
+    model = MODELS.get(Path(job.path), db=job.db, version=job.research_version)
     wall, cpu = time.perf_counter(), time.process_time()
     result = run(model, samples=job.samples, seed=job.seed, overrides=dict(job.overrides),
                  streams=STREAMS)
     run_ms, cpu_ms = 1000 * (time.perf_counter() - wall), 1000 * (time.process_time() - cpu)
     data = result.to_dict()
+    if not _finite(data):
+        pinned = ", ".join(f"{name} = {value:g}" for name, value in job.overrides)
+        return {"error": f"the numbers overflow with {pinned} pinned: pin values nearer "
+                "the ranges in the file" if pinned else
+                "the numbers of this file overflow: check its largest values"}
     return {"result": data, "rows": option_rows(data), "charts": dashboard_charts(data),
             "run_ms": run_ms, "cpu_ms": cpu_ms}
+
+
+def _finite(data: Any) -> bool:
+    """True when no float anywhere in ``data`` (dicts, lists) is NaN or infinite."""
+    if isinstance(data, float):
+        return math.isfinite(data)
+    if isinstance(data, dict):
+        return all(_finite(v) for v in data.values())
+    if isinstance(data, list | tuple):
+        return all(_finite(v) for v in data)
+    return True
 
 
 @dataclass(frozen=True)
@@ -93,18 +139,24 @@ class ReportJob:
 
 
 def run_report(job: ReportJob) -> dict[str, Any]:
-    """``{"html": the self-contained report}`` of a decision file, or ``{"problems": ...}``."""
+    """``{"html": the self-contained report}`` of a decision file, or ``{"problems": ...}``.
+
+    Like :func:`run_whatif`, nothing raises out of the job.
+    """
+    try:
+        return _report(job)
+    except DecisionError as exc:
+        return {"problems": problems_of(exc)}
+    except Exception as exc:
+        return {"problems": internal_problems(exc, "report on")}
+
+
+def _report(job: ReportJob) -> dict[str, Any]:
     from crossroads.report import render_report
     from crossroads.report.bundle import build_bundle
 
-    try:
-        model = MODELS.get(Path(job.path), db=job.db, version=job.research_version)
-    except DecisionError as exc:
-        return {"problems": problems_of(exc)}
-    try:
-        bundle = build_bundle(model, samples=job.samples)
-    except DecisionError as exc:  # e.g. more draws than the memory budget allows
-        return {"problems": problems_of(exc)}
+    model = MODELS.get(Path(job.path), db=job.db, version=job.research_version)
+    bundle = build_bundle(model, samples=job.samples)
     return {"html": render_report(bundle, inline_js=True)}
 
 
@@ -142,14 +194,31 @@ class SimPool:
     def start(self) -> None:
         """Create the executor (and start warming the workers up)."""
         self._loop = asyncio.get_running_loop()
-        if self.kind == "process":
-            context = multiprocessing.get_context("spawn")  # never fork a threaded server
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=context,
-                                                 initializer=_worker_init)
-            for _ in range(self.workers):
-                self._executor.submit(_warm)
-        else:
-            self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="crossroads-sim")
+        self._executor = self._new_executor()
+
+    def _new_executor(self) -> Executor:
+        if self.kind != "process":
+            return ThreadPoolExecutor(self.workers, thread_name_prefix="crossroads-sim")
+        context = multiprocessing.get_context("spawn")  # never fork a threaded server
+        executor = ProcessPoolExecutor(self.workers, mp_context=context,
+                                       initializer=_worker_init)
+        for _ in range(self.workers):
+            executor.submit(_warm)
+        return executor
+
+    def _replace(self, broken: Executor) -> Executor:
+        """Swap a broken executor (a worker died) for a fresh one, once per breakage.
+
+        Never called once :meth:`aclose` has begun (``run`` checks), so it cannot restart
+        workers of a server that is stopping.
+        """
+        current = self._executor
+        if current is not None and current is not broken:
+            return current  # another job of the broken pool has replaced it already
+        log.warning("a simulation worker stopped unexpectedly; starting new workers")
+        broken.shutdown(wait=False, cancel_futures=True)
+        fresh = self._executor = self._new_executor()
+        return fresh
 
     async def aclose(self, grace: float = 2.0) -> None:
         """Stop the workers: cancel queued jobs, give running ones ``grace`` seconds.
@@ -169,17 +238,33 @@ class SimPool:
         await asyncio.to_thread(executor.shutdown, wait=True)
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run ``fn(*args)`` on a worker; raise :class:`Busy` when the queue is full."""
-        if self._executor is None or self._loop is None:
+        """Run ``fn(*args)`` on a worker; raise :class:`Busy` when the queue is full.
+
+        A worker that dies (killed, out of memory, an answer that does not unpickle)
+        breaks a process pool for good; the pool is then replaced, so only the jobs it
+        held fail, with :class:`WorkerLost`, and later ones run on new workers.
+        """
+        executor = self._executor
+        if executor is None or self._loop is None:
             raise RuntimeError("the simulation pool is not started")
         if self.pending >= self.limit:
             raise Busy(self.retry_after())
+        try:
+            future: Future[T] = executor.submit(fn, *args)
+        except BrokenExecutor:  # broke while idle: nobody has replaced it yet
+            executor = self._replace(executor)
+            future = executor.submit(fn, *args)
         self.pending += 1
         self.peak = max(self.peak, self.pending)
-        future: Future[T] = self._executor.submit(fn, *args)
         future.add_done_callback(self._release)
-        # If the client goes away, wrap_future cancels a job that has not started yet.
-        return await asyncio.wrap_future(future)
+        try:
+            # If the client goes away, wrap_future cancels a job that has not started yet.
+            return await asyncio.wrap_future(future)
+        except BrokenExecutor:
+            if self._executor is None:  # aclose() stopped the workers on purpose
+                raise
+            self._replace(executor)
+            raise WorkerLost() from None
 
     def _release(self, _future: Future[Any]) -> None:
         loop = self._loop

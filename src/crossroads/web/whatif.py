@@ -23,19 +23,38 @@ __all__ = ["BadOverrides", "check_overrides", "compute"]
 
 
 class BadOverrides(ValueError):
-    """A pinned value names no param of the model, or is not a finite number."""
+    """A pinned value names no param of the model, is not a finite number, or is impossible."""
+
+
+MAX_PIN = 1e15
+"""The largest magnitude a param may be pinned at: far beyond any salary, multiple or count
+(in any currency), and small enough that a year's arithmetic on it cannot overflow."""
+
+PROBABILITY_KINDS = ("beta", "bernoulli")
+"""Distributions that only take values in [0, 1]: a `chance:` written as `30% to 50%` (a
+beta) or a yes/no. Their params are probabilities, and 1.3 is no probability."""
 
 
 def check_overrides(model: Model, overrides: Mapping[str, float]) -> dict[str, float]:
-    """The overrides as floats, each naming a param of ``model``; :class:`BadOverrides` if not."""
+    """The overrides as floats, each naming a param of ``model``; :class:`BadOverrides` if not.
+
+    Refused, with the param's name: NaN and infinities, magnitudes over :data:`MAX_PIN`,
+    and a probability param pinned outside 0 to 1 (refused rather than clipped: the
+    simulator clips a chance, but the same param may also enter a formula unclipped).
+    """
     unknown = sorted(set(overrides) - set(model.params))
     if unknown:
         raise BadOverrides(f"no such param: {', '.join(unknown)}")
     out = {}
     for name, value in overrides.items():
         number = float(value)
-        if not math.isfinite(number):
-            raise BadOverrides(f"{name}: expected a finite number, got {value!r}")
+        if not math.isfinite(number) or abs(number) > MAX_PIN:
+            raise BadOverrides(f"{name}: expected a finite number up to {MAX_PIN:g} in size, "
+                               f"got {value!r}")
+        dist = model.params[name].expr.as_dist()
+        if dist is not None and dist.kind in PROBABILITY_KINDS and not 0.0 <= number <= 1.0:
+            raise BadOverrides(f"{name} is a probability: pin it between 0 and 1 "
+                               f"(0% to 100%), not {number:g}")
         out[name] = number
     return out
 
@@ -58,7 +77,7 @@ async def compute(ctx: WebContext, file: DecisionFile, overrides: Mapping[str, f
     start = time.perf_counter()
     out = await ctx.pool.run(run_whatif, job)
     total = 1000 * (time.perf_counter() - start)
-    if "problems" in out:
+    if "problems" in out or "error" in out:
         return out
     out.update(samples=n, overrides=dict(pinned), total_ms=total,
                queue_ms=max(0.0, total - out["run_ms"]), cached=False)

@@ -20,7 +20,8 @@ from crossroads.web.whatif import BadOverrides, check_overrides, compute
 
 router = APIRouter(prefix="/api")
 
-FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False, strict=True)]
+"""A JSON number (strict: ``true`` and ``"0.7"`` are not numbers), never NaN or infinite."""
 
 
 class ValidateIn(BaseModel):
@@ -94,6 +95,8 @@ async def whatif(folder: int, rel: str, body: WhatIfIn,
     if "problems" in out:
         return JSONResponse({"error": "the file has problems", "problems": out["problems"]},
                             422)
+    if "error" in out:
+        return JSONResponse({"error": out["error"]}, 422)
     timing = (f'queue;dur={out["queue_ms"]:.1f}, run;dur={out["run_ms"]:.1f}, '
               f'cpu;dur={out["cpu_ms"]:.1f}')
     payload = {k: out[k] for k in ("rows", "charts", "run_ms", "cpu_ms", "queue_ms",

@@ -46,8 +46,11 @@ async def decision_page(request: Request, folder: int, rel: str,
         context = {**base, "title": file.rel, "problems": problems_of(exc), "data": None}
         return ctx.templates.TemplateResponse(request, "decision.html", context)
     data = await compute(ctx, file, {})
-    if "problems" in data:  # the file changed under us and is now invalid
-        context = {**base, "title": file.rel, "problems": data["problems"], "data": None}
+    if "problems" in data or "error" in data:  # changed under us, or fails only when run
+        problems = data.get("problems") or [
+            {"line": 1, "column": 1, "message": data["error"], "hint": None,
+             "text": data["error"]}]
+        context = {**base, "title": file.rel, "problems": problems, "data": None}
         return ctx.templates.TemplateResponse(request, "decision.html", context)
     bars = [s.to_dict() for s in sliders(model, data["result"].get("screen"))]
     page = {"whatif": file.url("api/whatif"),
