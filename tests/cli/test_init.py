@@ -84,6 +84,15 @@ def test_init_asks_again_with_the_error(tmp_path: Path) -> None:
     assert "1O%" not in (tmp_path / "decision.yaml").read_text()
 
 
+def test_a_control_character_is_asked_again_not_lost_at_the_end(tmp_path: Path) -> None:
+    script = ["Leave \x1b[31mthe track?", *SCRIPT]  # the same question, asked again
+    out, result = _init(tmp_path, script=script)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == ("  remove the control character U+001B (often "
+                                             "pasted by accident)")
+    assert crossroads.load(out).title == "Leave the ML lead track?"
+
+
 def test_init_never_overwrites_without_force(tmp_path: Path) -> None:
     out = tmp_path / "decision.yaml"
     out.write_text("mine")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -96,10 +97,16 @@ def _write(text: str, target: Path, *, force: bool) -> None:
 # ------------------------------------------------------------------ asking -------------
 
 def ask(prompt: str, default: str = "", check: Check | None = None) -> str:
-    """Ask until the answer passes ``check``; the error is shown before asking again."""
+    """Ask until the answer passes ``check``; the error is shown before asking again.
+
+    A control character (an escape sequence pasted from a terminal) is refused here: the
+    file could not hold it, and finding out at the end would lose every answer.
+    """
     while True:
         answer = str(typer.prompt(prompt, default=default, show_default=bool(default))).strip()
-        problem = check(answer) if check else None
+        control = next((ch for ch in answer if unicodedata.category(ch) == "Cc"), None)
+        problem = (f"remove the control character U+{ord(control):04X} (often pasted by "
+                   "accident)" if control is not None else check(answer) if check else None)
         if problem is None:
             return answer
         err_console.print(f"  {problem}", markup=False, soft_wrap=True)
