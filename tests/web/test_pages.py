@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import re
+from pathlib import Path
+
 import httpx
 import pytest
 
@@ -85,6 +89,23 @@ async def test_report_downloads_when_the_report_package_is_there(
     assert response.headers["content-disposition"] == 'attachment; filename="small-report.html"'
     assert "Stay or move?" in response.text
     assert (await client.get("/report/0/broken.yaml")).status_code == 422
+
+
+async def test_report_with_too_many_samples_blames_the_query_not_the_file(
+        client: httpx.AsyncClient, folder: Path) -> None:
+    pytest.importorskip("crossroads.report.bundle")
+    response = await client.get("/report/0/small.yaml?samples=1000000000")
+    assert response.status_code == 422
+    text = html.unescape(response.text)
+    found = re.search(r"1,000,000,000 samples is more than this decision's report fits in "
+                      r"memory: use at most ([\d,]+) \(\?samples=(\d+)\)", text)
+    assert found, text
+    most = int(found.group(2))
+    assert found.group(1) == f"{most:,}" and 100 < most < 1_000_000_000
+    assert "fix the file" not in text and str(folder) not in text
+    broken = html.unescape((await client.get("/report/0/broken.yaml?samples=500")).text)
+    assert "fix the file first: broken.yaml:4:29: the estimate ends unexpectedly" in broken
+    assert str(folder) not in broken
 
 
 async def test_plotly_is_served_locally_and_cached(client: httpx.AsyncClient) -> None:

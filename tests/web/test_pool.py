@@ -134,6 +134,7 @@ async def test_a_decision_error_in_a_worker_process_is_answered_and_keeps_the_po
         assert "correlation" in bad.json()["problems"][0]["message"]
         report = await client.get("/report/0/corr.yaml?samples=500")
         assert report.status_code == 422 and "correlation" in report.text
+        assert str(folder) not in report.text  # corr.yaml:LINE:COL, not the server's path
         good = await post_json(client, "/api/whatif/0/small.yaml", {"overrides": {}}, token)
         assert good.status_code == 200, good.text
 

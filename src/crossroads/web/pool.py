@@ -17,6 +17,7 @@ import asyncio
 import logging
 import math
 import multiprocessing
+import re
 import signal
 import time
 from collections.abc import Callable
@@ -141,7 +142,9 @@ class ReportJob:
 def run_report(job: ReportJob) -> dict[str, Any]:
     """``{"html": the self-contained report}`` of a decision file, or ``{"problems": ...}``.
 
-    Like :func:`run_whatif`, nothing raises out of the job.
+    A ``samples`` the memory budget refuses gives ``{"too_many": the largest count that
+    fits}`` (the file is fine; the request asked too much). Like :func:`run_whatif`,
+    nothing raises out of the job.
     """
     try:
         return _report(job)
@@ -156,7 +159,15 @@ def _report(job: ReportJob) -> dict[str, Any]:
     from crossroads.report.bundle import build_bundle
 
     model = MODELS.get(Path(job.path), db=job.db, version=job.research_version)
-    bundle = build_bundle(model, samples=job.samples)
+    try:
+        bundle = build_bundle(model, samples=job.samples)
+    except DecisionError as exc:
+        most = re.search(r"at most ([\d,]+) samples", exc.hint or "")
+        # The budget points at the file's `samples:`; with ?samples= the request is at fault.
+        at_samples = (exc.line, exc.column) == model.located.where(("samples",))
+        if job.samples is not None and most and at_samples:
+            return {"too_many": int(most.group(1).replace(",", ""))}
+        raise
     return {"html": render_report(bundle, inline_js=True)}
 
 

@@ -89,8 +89,15 @@ async def report_download(folder: int, rel: str, ctx: Ctx,
     file = ctx.catalog.resolve(folder, rel)
     out = await ctx.pool.run(run_report, ReportJob(str(file.path), ctx.settings.db,
                                                    ctx.research_version, samples))
-    if "problems" in out:
-        raise HTTPException(422, f"fix the file first: {out['problems'][0]['text']}")
+    if "too_many" in out:  # the file is fine; the query asked for more than fits
+        raise HTTPException(422, f"{samples:,} samples is more than this decision's report "
+                            f"fits in memory: use at most {out['too_many']:,} "
+                            f"(?samples={out['too_many']})")
+    if "problems" in out:  # FILE:LINE:COL with the name the page shows, not the server's path
+        first = out["problems"][0]
+        raise HTTPException(422, f"fix the file first: {file.rel}:{first['line']}:"
+                            f"{first['column']}: {first['message']}"
+                            + (f" ({first['hint']})" if first["hint"] else ""))
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", file.path.stem) or "decision"
     return Response(out["html"], media_type="text/html; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{stem}-report.html"'})
