@@ -95,3 +95,15 @@ def test_arguments_that_name_nothing_or_no_number_are_usage_errors(
     result = runner.invoke(app, [args[0], path, *args[1:], "--json", "--samples", "200"])
     assert result.exit_code == 2, result.output
     assert args[1] in result.output and "Traceback" not in result.output
+
+
+def test_an_order_the_intervals_cannot_hold_is_located_at_the_weights(tmp_path: Path) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(TEXT + "weights: {order: [fun, money], intervals: {money: [60%, 95%], "
+                    "fun: [0%, 30%]}}\n")
+    assert runner.invoke(app, ["check", str(path)]).exit_code == 0  # it takes an LP to see
+    result = runner.invoke(app, ["smaa", str(path), "--samples", "200"])
+    line = TEXT.count("\n") + 1
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"{path}:{line}:10: weights: the order [fun, money] "
+                                     "cannot hold within the intervals")

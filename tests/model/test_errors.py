@@ -60,6 +60,8 @@ CASES = [
     ("impossible correlations", GOOD.replace("multiple: 3 to 4", "multiple: 3 to 4\n  x: 1 to 2")
      + "correlations: [[multiple, x, 0.9], [x, cash_now, 0.9], [multiple, cash_now, -0.9]]\n",
      16, 15, "not positive semi-definite"),
+    ("weights no vector can meet", GOOD + "weights: {intervals: {money: [20%, 50%]}}\n",
+     15, 22, "upper bounds to 0.5"),
     ("control character", GOOD.replace("decision: test", "decision: te\x1bst"), 1, 13,
      "U+001B is not allowed"),
     ("alias inside its own anchor", GOOD + "x: &a [*a]\n", 15, 4, "nested more than 64"),

@@ -126,8 +126,10 @@ def smaa_command(file: FileArg, samples: SamplesOpt = None, seed: SeedOpt = None
     try:
         with _busy(as_json):
             data = smaa(model, samples, seed).to_dict()
-    except ValueError as exc:
-        fail(f"{file}: weights: {exc}")
+    except ValueError as exc:  # weights no vector can meet (an order against intervals)
+        text = str(exc)
+        fail(model.located.error(("weights",) if text.startswith("weights:") else ("criteria",),
+                                 text).format())
     n = len(data["rank_acceptability"])
     table = Table(title="Rank acceptability (share of weights and futures)", title_justify="left")
     table.add_column("option")

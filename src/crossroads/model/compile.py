@@ -468,3 +468,15 @@ def _check_weights(c: _Compiler) -> None:
         if not 0.0 <= lo <= hi <= 1.0:
             c.error(("weights", "intervals", name),
                     f"a weight interval must satisfy 0 <= low <= high <= 1, got [{lo}, {hi}]")
+    # Weights sum to 1: bounds that cannot are refused here, where the file can be pointed
+    # at. Whether an order also fits within the intervals takes a linear program, which
+    # `crossroads smaa` solves (scipy.optimize is too slow to import for every load).
+    intervals = w.intervals or {}
+    if intervals:
+        low = sum(lo for lo, _ in intervals.values())
+        high = sum(intervals.get(name, (0.0, 1.0))[1] for name in valid)
+        if low > 1.0 + 1e-12 or high < 1.0 - 1e-12:
+            c.error(("weights", "intervals"),
+                    f"no weights can meet these intervals: weights add up to 1, and the "
+                    f"lower bounds add up to {low:.3g}, the upper bounds to {high:.3g}",
+                    "lower bounds must add up to at most 1 and upper bounds to at least 1")
