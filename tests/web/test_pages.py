@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.web.conftest import csrf_token
+from tests.web.conftest import SMALL, csrf_token
 
 pytestmark = pytest.mark.anyio
 
@@ -70,6 +70,20 @@ async def test_editor_holds_the_file_escaped(client: httpx.AsyncClient) -> None:
                                   "/d/0/.hidden.yaml", "/edit/0/small.txt"])
 async def test_missing_or_outside_files_are_404(client: httpx.AsyncClient, path: str) -> None:
     assert (await client.get(path)).status_code == 404
+
+
+async def test_index_lists_no_symlink_that_points_out_of_the_folder(
+        client: httpx.AsyncClient, folder: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.yaml").write_text(SMALL.replace("Stay or move?", "Secret plans"))
+    (folder / "link.yaml").symlink_to(elsewhere / "secret.yaml")
+    (folder / "out").symlink_to(elsewhere)  # a folder link: out/secret.yaml
+    (folder / "alias.yaml").symlink_to(folder / "small.yaml")  # stays inside: listed
+    text = (await client.get("/")).text
+    assert "Secret plans" not in text and "link.yaml" not in text and "out/" not in text
+    assert 'href="/d/0/alias.yaml"' in text and 'href="/d/0/small.yaml"' in text
+    assert (await client.get("/d/0/link.yaml")).status_code == 404
 
 
 async def test_market_page_shows_figures_and_warnings(client: httpx.AsyncClient) -> None:

@@ -54,14 +54,19 @@ class Catalog:
         self.folders = tuple(Path(f).resolve() for f in folders)
 
     def files(self) -> list[DecisionFile]:
-        """Every decision file in the folders (subfolders too, hidden ones skipped)."""
+        """Every decision file in the folders (subfolders too, hidden ones skipped).
+
+        The same rule as :meth:`resolve`: a symlink is listed only when it resolves to a
+        file inside its folder, so one pointing elsewhere is neither shown nor compiled.
+        """
         found: list[DecisionFile] = []
         for index, root in enumerate(self.folders):
             if not root.is_dir():
                 continue
             for path in sorted(root.rglob("*")):
                 rel = path.relative_to(root).as_posix()
-                if path.suffix in SUFFIXES and path.is_file() and not _hidden(rel):
+                if (path.suffix in SUFFIXES and path.is_file() and not _hidden(rel)
+                        and path.resolve().is_relative_to(root)):
                     found.append(DecisionFile(index, rel, path))
                 if len(found) >= MAX_FILES:
                     return found
