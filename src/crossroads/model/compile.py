@@ -204,6 +204,10 @@ def compile_model(located: Located, resolve: Resolver | None = None) -> Model:
     skills = _compile_skills(c)
     _check_correlations(c)
     _check_weights(c)
+    for i, view in enumerate(d.views):
+        if not 1 <= view <= d.horizon:
+            c.error(("views", i), f"a view must be a year from 1 to the horizon "
+                    f"({d.horizon}), got {view}")
     _check_names(c)
     if d.baseline is not None and d.baseline not in d.options:
         c.error(("baseline",), f"baseline `{d.baseline}` is not an option",
@@ -304,12 +308,25 @@ def _compile_role(c: _Compiler, oid: str, rid: str, role: Role, role_ids: list[s
                     did_you_mean(sid, c.decision.skills.skills))
         practice[sid] = c.field(value, (*base, "practice", sid), f"role.{rid}.practice.{sid}")
     moves = tuple(_compile_move(c, base, rid, i, m, role_ids) for i, m in enumerate(role.next))
-    return RoleSpec(
+    spec = RoleSpec(
         id=rid, label=role.label or rid, cash=f("cash", role.cash), raise_=f("raise", role.raise_),
         bonus=f("bonus", role.bonus),
         equity=_compile_equity(c, base, rid, role.equity) if role.equity else None,
         criteria=criteria, practice=practice, mentor=f("mentor", role.mentor), next=moves,
     )
+    share = "a share from 0 to 1 (0% to 100%)"
+    for given in (*spec.practice.values(), spec.mentor):
+        _check_constant(c, given, lambda v: 0.0 <= v <= 1.0, share)
+    _check_constant(c, spec.raise_, lambda v: v > -1.0, "above -100% (a pay cut of all of it)")
+    return spec
+
+
+def _check_constant(c: _Compiler, f: Field, ok: Callable[[float], bool], expected: str,
+                    prefix: str = "") -> None:
+    """Refuse a number a run could not use; a range is checked draw by draw as it runs."""
+    fixed = f.expr.as_dist()
+    if isinstance(fixed, Constant) and not ok(fixed.value):
+        c.error(f.path, f"{prefix}{f.path[-1]} must be {expected}, got {fixed.value:g}")
 
 
 def _compile_move(c: _Compiler, base: Path, rid: str, i: int, move: object,
@@ -379,10 +396,8 @@ def _compile_skills(c: _Compiler) -> dict[str, SkillSpec]:
         )
         for name in ("half_life", "years_to_top_quartile", "mentor_speedup"):
             given: Field | None = getattr(out[sid], name)
-            fixed = given.expr.as_dist() if given is not None else None
-            if isinstance(fixed, Constant) and not fixed.value > 0:  # ranges: checked per draw
-                c.error((*base, name), f"skill `{sid}`: {name} must be positive, "
-                        f"got {fixed.value:g}")
+            if given is not None:
+                _check_constant(c, given, lambda v: v > 0, "positive", f"skill `{sid}`: ")
     for i, sid in enumerate(block.intersection):
         if sid not in block.skills:
             c.error(("skills", "intersection", i), f"unknown skill `{sid}` in intersection",
@@ -401,6 +416,12 @@ def _check_correlations(c: _Compiler) -> None:
             c.error(("correlations", i), f"a correlation must be between -1 and 1, got {rho}")
         if a == b:
             c.error(("correlations", i), f"`{a}` cannot be correlated with itself")
+    pairs: dict[frozenset[str], int] = {}
+    for i, (a, b, _) in enumerate(c.decision.correlations):
+        first = pairs.setdefault(frozenset((a, b)), i)
+        if first != i and a != b:
+            c.error(("correlations", i), f"`{a}` and `{b}` are correlated twice",
+                    f"keep one of entries {first + 1} and {i + 1}")
     if c.decision.correlations and len(c.problems) == before:
         _, matrix = normal_score_correlation(tuple(c.decision.correlations),
                                                  tuple(c.decision.params))
