@@ -43,6 +43,23 @@ def test_cli_refuses_a_public_host_without_token(folder: Path,
     assert "refusing to listen on 0.0.0.0 without a token" in result.output
 
 
+@pytest.mark.parametrize(("token", "message"), [
+    (" " * 8, "must not be blank"), ("\t" * 12, "must not be blank"),
+    (" s3cret-token", "whitespace"), ("s3cret-token\n", "whitespace"),
+    ("short", "at least 8 characters")])
+def test_blank_padded_or_short_tokens_are_refused(token: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings(host="0.0.0.0", token=token)
+
+
+def test_cli_refuses_a_blank_token(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CROSSROADS_TOKEN", raising=False)
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--token", " " * 8,
+                                      str(folder)])
+    assert result.exit_code == 2
+    assert "the token must not be blank" in result.output
+
+
 def test_cli_refuses_a_missing_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["serve", str(tmp_path / "nope")])
     assert result.exit_code == 2 and "not a folder" in result.output

@@ -66,8 +66,8 @@ class Settings:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "folders", tuple(Path(f) for f in self.folders))
-        if self.token is not None and len(self.token) < 8:
-            raise SettingsError("the token must be at least 8 characters long")
+        if self.token is not None:
+            _check_token(self.token)
         if not is_loopback(self.host) and not self.token:
             raise SettingsError(
                 f"refusing to listen on {self.host} without a token: anyone who can reach "
@@ -82,3 +82,24 @@ class Settings:
     def checks_host_header(self) -> bool:
         """Without a token, only loopback Host headers are served (DNS rebinding guard)."""
         return self.token is None
+
+
+def _check_token(token: str) -> None:
+    """Refuse a token that is short, blank, or has whitespace at its ends.
+
+    Eight spaces pass a length check but guard nothing; and a token with a space at an
+    end cannot be sent intact as ``Authorization: Bearer ...`` (HTTP trims header values),
+    so it would lock out the very person who set it.
+
+    >>> _check_token(" " * 8)
+    Traceback (most recent call last):
+    ...
+    crossroads.web.settings.SettingsError: the token must not be blank ...
+    """
+    if not token.strip():
+        raise SettingsError("the token must not be blank or whitespace only: use a random "
+                            "one, like python -c 'import secrets; print(secrets.token_urlsafe())'")
+    if token != token.strip():
+        raise SettingsError("the token must not start or end with whitespace")
+    if len(token) < 8:
+        raise SettingsError("the token must be at least 8 characters long")
