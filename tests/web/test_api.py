@@ -88,6 +88,33 @@ async def test_save_refuses_paths_outside_the_folders(client: httpx.AsyncClient,
     assert not (tmp_path / "outside.yaml").exists() and not (tmp_path / "escape.yaml").exists()
 
 
+@pytest.mark.parametrize(("path", "message"), [
+    ("plans.yaml", "'plans.yaml' is a folder, not a decision file"),
+    ("plans.yaml/inner.yaml", None),  # the file inside the folder is fine
+    ("a" * 300 + ".yaml", "file name too long"),
+    ("sub/" + "b" * 251 + ".yml", None)])  # 255 bytes: the longest name, and its temp file
+async def test_save_refuses_a_folder_or_an_impossible_name_and_harms_nothing(
+        client: httpx.AsyncClient, folder: Path, path: str, message: str | None) -> None:
+    (folder / "plans.yaml").mkdir()  # a folder that looks like a decision file
+    (folder / "plans.yaml" / "inner.yaml").write_text(SMALL)
+    (folder / "sub").mkdir()
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    token = await csrf_token(client)
+    text = SMALL.replace("Stay or move?", "Overwritten?")
+    response = await post_json(client, "/api/save",
+                               {"folder": 0, "path": path, "text": text}, token)
+    if message is None:
+        assert response.status_code == 200
+        assert (folder / path).read_text() == text
+        return
+    assert response.status_code == 403, response.text  # was 500 (os.replace, ENAMETOOLONG)
+    assert message in response.json()["error"]
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+    assert (folder / "plans.yaml").is_dir() and not list(folder.rglob("*.tmp"))
+    page = await client.get(f"/d/0/{path}")
+    assert page.status_code == 404  # was 500 for the long name: is_file() raised
+
+
 async def test_save_refuses_an_unknown_folder(client: httpx.AsyncClient) -> None:
     token = await csrf_token(client)
     response = await post_json(client, "/api/save",

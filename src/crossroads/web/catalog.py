@@ -91,11 +91,28 @@ class Catalog:
         path = (root / pure).resolve()
         if not path.is_relative_to(root):  # also catches symlinks pointing out
             raise refuse
-        if must_exist and not path.is_file():
-            raise OutsideFolders(f"no decision file {rel!r} in folder {folder}")
-        if not must_exist and not path.parent.is_dir():
-            raise OutsideFolders(f"no folder for {rel!r}: create the folder first")
+        try:
+            _check_place(path, rel, folder, must_exist=must_exist)
+        except OSError as exc:  # a name longer than the file system allows, say
+            short = rel if len(rel) <= 60 else rel[:57] + "..."
+            raise OutsideFolders(f"cannot use {short!r} here: "
+                                 f"{(exc.strerror or str(exc)).lower()}") from None
         return DecisionFile(folder, pure.as_posix(), path)
+
+
+def _check_place(path: Path, rel: str, folder: int, *, must_exist: bool) -> None:
+    """An existing decision file, or (``must_exist=False``) a place one can be written.
+
+    A folder named ``x.yaml`` is no place for a file: ``os.replace`` would fail half way.
+    """
+    if must_exist and not path.is_file():
+        raise OutsideFolders(f"no decision file {rel!r} in folder {folder}")
+    if not must_exist and not path.parent.is_dir():
+        raise OutsideFolders(f"no folder for {rel!r}: create the folder first")
+    if path.is_dir():
+        raise OutsideFolders(f"{rel!r} is a folder, not a decision file: choose another name")
+    if path.exists() and not path.is_file():
+        raise OutsideFolders(f"{rel!r} is not a regular file: choose another name")
 
 
 def _hidden(rel: str) -> bool:
@@ -108,7 +125,8 @@ def atomic_write(path: Path, text: str) -> None:
     The file keeps its permissions; the temporary file is removed if anything fails.
     """
     mode = path.stat().st_mode & 0o7777 if path.exists() else None
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # A shortened name: the longest name the file system allows must still get a temp file.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:64]}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             out.write(text)
