@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -107,6 +108,24 @@ async def test_other_bad_fields_are_400(client: httpx.AsyncClient, folder: Path,
     response = await create(client, name="fine", **fields)
     assert response.status_code == 400 and message in response.text
     assert not (folder / "fine.yaml").exists()
+
+
+@pytest.mark.parametrize("question", ["\x00", "Stay\x00 or go?", "Stay \x1b[31m or go?",
+                                      "Stay \x7f", "Stay \x9b", "Stay \ufffe"])
+async def test_a_question_with_a_control_character_is_a_field_error(
+        client: httpx.AsyncClient, folder: Path, question: str) -> None:
+    response = await create(client, name="ctl", question=question)
+    assert response.status_code == 400  # was 500: "crossroads made a file it cannot read"
+    assert "control character" in response.text
+    assert re.search(r'name="question"[^>]*aria-invalid="true"', response.text)  # at the field
+    assert not (folder / "ctl.yaml").exists()
+
+
+async def test_a_question_with_tabs_newlines_and_emoji_is_fine(client: httpx.AsyncClient,
+                                                               folder: Path) -> None:
+    response = await create(client, name="fine", question="Stay\tor\r\ngo? 🙂 ‘quoted’")
+    assert response.status_code == 303
+    assert crossroads.load(folder / "fine.yaml").title == "Stay or go? 🙂 ‘quoted’"
 
 
 async def test_the_form_needs_the_csrf_token(client: httpx.AsyncClient, folder: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -21,7 +22,7 @@ from crossroads.web.context import Ctx, WebContext
 from crossroads.web.models import validate_text
 from crossroads.web.starters import STARTERS, starter_text
 
-__all__ = ["FormError", "check_name", "router"]
+__all__ = ["FormError", "check_name", "printable", "router"]
 
 router = APIRouter()
 
@@ -88,6 +89,17 @@ def _target(ctx: WebContext, values: dict[str, str]) -> DecisionFile:
     return file
 
 
+def printable(text: str) -> bool:
+    """True when YAML can hold ``text``: no control characters (tabs and newlines are
+    collapsed to spaces before this), lone surrogates or the noncharacters U+FFFE/U+FFFF.
+
+    >>> printable("Go? 🙂"), printable("Go\\x00"), printable("\\x85"), printable("\\ufffe")
+    (True, False, False, False)
+    """
+    return not any(unicodedata.category(c) in ("Cc", "Cs") or c in "\ufffe\uffff"
+                   for c in text)
+
+
 def _text(values: dict[str, str]) -> str:
     question = " ".join(values["question"].split())
     if not question:
@@ -95,6 +107,9 @@ def _text(values: dict[str, str]) -> str:
                         "“Stay at my job or take the startup offer?”")
     if len(question) > MAX_QUESTION:
         raise FormError("question", f"keep the question under {MAX_QUESTION} characters")
+    if not printable(question):
+        raise FormError("question", "the question holds a control character (like U+0000) "
+                        "that a decision file cannot: type it again as plain text")
     if values["starter"] not in STARTERS:
         raise FormError("starter", "choose one of the templates")
     return starter_text(values["starter"], question)
