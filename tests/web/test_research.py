@@ -91,3 +91,17 @@ async def test_research_params_are_recompiled_after_a_write(client: httpx.AsyncC
     await _add(client, ANA)
     after = (await client.get("/d/0/pooled.yaml")).text
     assert "The file has problems" not in after and 'id="s-p_em"' in after
+
+
+@pytest.mark.parametrize("cid", ["99999999999999999999", "-99999999999999999999",
+                                 str(2**63), "9223372036854775807", "0"])
+async def test_an_id_no_database_holds_is_404(client: httpx.AsyncClient,
+                                             settings: Settings, cid: str) -> None:
+    await _add(client, ANA)  # the log exists, with one conversation
+    token = await csrf_token(client, "/research")
+    assert (await client.get(f"/research/{cid}/edit")).status_code == 404  # was 500
+    update = await client.post(f"/research/{cid}", data={**ANA, "csrf_token": token})
+    assert update.status_code == 404
+    delete = await client.post(f"/research/{cid}/delete", data={"csrf_token": token})
+    assert delete.status_code == 404 and "no conversation with id" in delete.text
+    assert len(_log(settings)) == 1

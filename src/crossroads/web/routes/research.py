@@ -8,9 +8,9 @@ form accepts exactly what `crossroads research add` accepts.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
@@ -37,6 +37,20 @@ from crossroads.web.context import Ctx, WebContext
 router = APIRouter(prefix="/research")
 
 TEXT_FIELDS = ("person", "years", "market", "stage", "size", "role", "date", "notes")
+
+MAX_ID = 2**63 - 1
+"""The largest id a database holds (SQLite's INTEGER, PostgreSQL's bigint)."""
+
+
+def _conversation_id(conversation_id: int) -> int:
+    """The id in the path; one beyond :data:`MAX_ID` names no conversation (404), where
+    the database driver would raise OverflowError (a 500)."""
+    if not -MAX_ID <= conversation_id <= MAX_ID:
+        raise HTTPException(404, str(ConversationNotFound(conversation_id)))
+    return conversation_id
+
+
+ConversationId = Annotated[int, Depends(_conversation_id)]
 
 
 def _log(ctx: WebContext) -> dict[int, Conversation]:
@@ -92,7 +106,7 @@ async def new_form(request: Request, ctx: Ctx) -> Response:
 
 
 @router.get("/{conversation_id}/edit", name="research_edit")
-async def edit_form(request: Request, conversation_id: int,
+async def edit_form(request: Request, conversation_id: ConversationId,
                     ctx: Ctx) -> Response:
     """The form filled with a logged conversation."""
     conv = await run_in_threadpool(_get, ctx, conversation_id)
@@ -149,7 +163,7 @@ async def add(request: Request, ctx: Ctx) -> Response:
 
 
 @router.post("/{conversation_id}", name="research_update")
-async def update(request: Request, conversation_id: int,
+async def update(request: Request, conversation_id: ConversationId,
                  ctx: Ctx) -> Response:
     """Replace a conversation with the form's values; back to the log."""
     values, conv = await _submitted(request)
@@ -161,7 +175,7 @@ async def update(request: Request, conversation_id: int,
 
 
 @router.post("/{conversation_id}/delete", name="research_delete")
-async def delete(conversation_id: int, ctx: Ctx) -> Response:
+async def delete(conversation_id: ConversationId, ctx: Ctx) -> Response:
     """Delete a conversation; back to the log."""
     await run_in_threadpool(_write, ctx, lambda conn: delete_conversation(conn, conversation_id))
     return RedirectResponse("/research", 303)
