@@ -72,6 +72,8 @@ CASES = [
     ("mentor above 1", GOOD.replace("        cash: previous * 1.2",
                                     "        cash: previous * 1.2\n        mentor: 5"),
      15, 17, "mentor must be a share from 0 to 1"),
+    ("lone surrogate", GOOD.replace("decision: test", "decision: te\ud800st"), 1, 13,
+     "U+D800 is not valid text"),
     ("control character", GOOD.replace("decision: test", "decision: te\x1bst"), 1, 13,
      "U+001B is not allowed"),
     ("alias inside its own anchor", GOOD + "x: &a [*a]\n", 15, 4, "nested more than 64"),

@@ -114,6 +114,11 @@ def _load_yaml(text: str, source: str) -> Any:
     yaml = YAML(typ="safe", pure=False)
     try:
         node = yaml.compose(text)
+    except UnicodeEncodeError as exc:  # a lone surrogate: text, not bytes, can hold one
+        line, column = _line_column(text, exc.start)
+        raise DecisionError(source, line, column,
+                            f"the character {_char_name(ord(text[exc.start]))} is not valid "
+                            "text (half of a UTF-16 pair)", "delete it") from None
     except ReaderError as exc:  # a character YAML does not allow: placed by offset only
         line, column = _line_column(text, exc.position)
         raise DecisionError(source, line, column,
