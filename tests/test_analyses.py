@@ -149,3 +149,9 @@ def test_a_seed_the_command_line_would_refuse_is_a_value_error(seed: object) -> 
                  lambda: A.collect(model, 100, seed)):
         with pytest.raises(ValueError, match="seed must be a whole number of at least 0"):
             call()
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), None, True, "3"])
+def test_a_pin_that_is_no_finite_number_is_a_value_error(value: object) -> None:
+    with pytest.raises(ValueError, match="param `x` must be pinned at a finite number"):
+        crossroads.run(crossroads.load(NORMAL), samples=100, overrides={"x": value})

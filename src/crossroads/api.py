@@ -11,6 +11,7 @@ streams from the seed; everything it calls is pure.
 
 from __future__ import annotations
 
+import math
 import numbers
 import os
 from collections.abc import Callable, Mapping
@@ -127,6 +128,10 @@ def run(model: Model, samples: int | None = None, seed: int | None = None, *,
     unknown = set(overrides or {}) - set(model.params)
     if unknown:
         raise KeyError(f"no such param: {', '.join(sorted(unknown))}")
+    for name, value in (overrides or {}).items():
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
+                not math.isfinite(value):
+            raise ValueError(f"param `{name}` must be pinned at a finite number, got {value!r}")
     result = run_model(model, n, model.seed if seed is None else seed, overrides=overrides,
                        on_progress=on_progress, streams=streams)
     return with_references(model, result)
