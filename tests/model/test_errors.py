@@ -74,6 +74,8 @@ CASES = [
      15, 17, "mentor must be a share from 0 to 1"),
     ("lone surrogate", GOOD.replace("decision: test", "decision: te\ud800st"), 1, 13,
      "U+D800 is not valid text"),
+    ("a yes/no value", GOOD.replace("horizon: 5", "horizon: true"), 2, 10,
+     "`true` is a yes/no value"),
     ("control character", GOOD.replace("decision: test", "decision: te\x1bst"), 1, 13,
      "U+001B is not allowed"),
     ("alias inside its own anchor", GOOD + "x: &a [*a]\n", 15, 4, "nested more than 64"),

@@ -228,6 +228,11 @@ def _scalar(node: Node, construct: Any, source: str) -> Any:
     except (YAMLError, ValueError) as exc:
         line, column = _mark(node)
         raise DecisionError(source, line, column, f"YAML: {_squash(str(exc))}") from None
+    if isinstance(value, bool):  # no key takes one, and pydantic would read `true` as 1
+        line, column = _mark(node)
+        raise DecisionError(source, line, column,
+                            f"`{node.value}` is a yes/no value, and no key takes one",
+                            "write a number, or quote it to make it text")
     if hasattr(value, "isoformat"):  # YAML dates: keep them as text
         return value.isoformat()
     if isinstance(value, bytes):
