@@ -29,6 +29,40 @@ PATH_NAMES = frozenset({"previous", "year"})
 Resolver = Callable[[RandomNode], Dist]
 
 
+def stream_key(option: str, role: str, field: str) -> str:
+    """The stream key of a random input written inside a role: ``opt.<option>.role.<role>.<field>``.
+
+    Every inline estimate and every event (a move firing, a liquidity event) belongs to its
+    option, so the key names the option: two options' same-named roles draw independent
+    numbers, and renaming changes no number beyond its sampling error. A role with
+    ``same_as: other.role`` passes the other role's (option, role) here, so the same
+    employer's uncertain terms are shared, visibly. ``field`` is the field's name
+    (``cash``, ``raise``, ``criteria.enjoyment``, ``equity.event``) or a move's
+    (:func:`move_field`). Params keep ``params.<name>``: one quantity, one draw.
+
+    >>> stream_key("ml_lead", "lead", "raise")
+    'opt.ml_lead.role.lead.raise'
+    """
+    return f"opt.{option}.role.{role}.{field}"
+
+
+def move_field(to: str, nth: int = 0) -> str:
+    """A move's field name, keyed by its target, never its position: ``move-><to>``.
+
+    Reordering a role's moves then changes nothing; the ``nth`` (from 0) move to the same
+    target gets a suffix (``move->lead.2``).
+
+    >>> move_field("senior"), move_field("senior", 1)
+    ('move->senior', 'move->senior.2')
+    """
+    return f"move->{to}" if nth == 0 else f"move->{to}.{nth + 1}"
+
+
+def option_key(option: str, field: str) -> str:
+    """The stream key of an option-level input: ``opt.<option>.<field>`` (``cash_flows.0``)."""
+    return f"opt.{option}.{field}"
+
+
 @dataclass(frozen=True)
 class Field:
     """A compiled estimate with its random-stream key and its place in the file."""
