@@ -36,14 +36,17 @@ ANALYSES: dict[str, dict[str, Any]] = {
 }
 
 
-def build_bundle(model: Model, *, samples: int | None = None,
-                 seed: int | None = None) -> dict[str, Any]:
+def build_bundle(model: Model, *, samples: int | None = None, seed: int | None = None,
+                 on_progress: Callable[[str, float], None] | None = None) -> dict[str, Any]:
     """Run ``model`` and every available analysis; return the bundle a report is built from.
 
     ``samples`` and ``seed`` override the decision file's, for the run and for each analysis
     that accepts them. ``skills`` is left out when the decision declares no skills. A sample
     count the analyses' memory budget refuses raises DecisionError before anything runs.
+    ``on_progress(stage, fraction)`` hears the share of the work done (the web app's
+    progress bar), the run's chunks included.
     """
+    say = on_progress or (lambda _stage, _fraction: None)
     import crossroads
     from crossroads.analyses import kept_bytes_per_draw
     from crossroads.api import check_budget
@@ -51,14 +54,18 @@ def build_bundle(model: Model, *, samples: int | None = None,
     # the analyses keep more per draw than `run`: refuse before the run, not after it
     check_budget(model, samples if samples is not None else model.samples,
                  per_draw=kept_bytes_per_draw(model, keep_skills=bool(model.skills)))
-    bundle: dict[str, Any] = {
-        "run": crossroads.run(model, samples=samples, seed=seed).to_dict()}
-    for key, kwargs in ANALYSES.items():
+    steps = 1 + len(ANALYSES)
+    bundle: dict[str, Any] = {"run": crossroads.run(
+        model, samples=samples, seed=seed,
+        on_progress=lambda f: say("run", f / steps)).to_dict()}
+    for done, (key, kwargs) in enumerate(ANALYSES.items(), 1):
         analysis = getattr(crossroads, key, None)
         if not callable(analysis) or (key == "skills" and not model.skills):
             continue
+        say(key, done / steps)
         extra = _accepted(analysis, {"samples": samples, "seed": seed})
         bundle[key] = analysis(model, **kwargs, **extra).to_dict()
+    say("done", 1.0)
     return bundle
 
 
