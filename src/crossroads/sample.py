@@ -1,11 +1,15 @@
 """Random inputs: named streams, params drawn once per draw, correlations by a copula.
 
-Every random input has a *key* (``params.lead_multiple#0``, ``role.lead.raise#0``,
-``move.lead.1``) and its numbers come from a stream seeded by (seed, chunk, key). So:
+Every random input has a *key* (``params.lead_multiple#0``,
+``opt.ml_lead.role.lead.raise#0``, ``opt.ml_lead.role.lead.move->head_of_ml``; see
+:func:`crossroads.model.compile.stream_key`) and its numbers come from a stream seeded by
+(seed, chunk, key). So:
 
 * the same file and seed give the same bytes, whatever else the file contains;
-* two options that contain the same role draw the same numbers for it (common random
-  numbers): their difference is the difference of the options, not sampling noise;
+* a param is one draw that every option naming it shares (common random numbers), while
+  what is written inside an option is keyed by the option and drawn for it alone;
+* every distribution is a monotone function of its stream (inverse transform), so two
+  fields that share a key (``same_as``) are comonotone;
 * draws come in fixed-size chunks, so 10 million draws need no more memory than one chunk
   plus the per-draw summaries, and the numbers do not depend on how they are chunked.
 
@@ -63,13 +67,6 @@ class Streams:
     def normal(self, key: str, shape: tuple[int, ...]) -> FloatArray:
         """Standard normals for ``key``."""
         return self._get("z", key, shape)
-
-    def beta(self, key: str, a: float, b: float, n: int) -> FloatArray:
-        """Beta(a, b) draws for ``key`` from NumPy's own sampler (not a function of a uniform)."""
-        slot = (f"beta({a!r}, {b!r})", key, (n,))
-        if slot not in self._cache:
-            self._cache[slot] = self.generator(key).beta(a, b, n)
-        return self._cache[slot]
 
     def _get(self, kind: str, key: str, shape: tuple[int, ...]) -> FloatArray:
         slot = (kind, key, shape)
@@ -242,21 +239,15 @@ def _draw_param(f: Field, env: Mapping[str, FloatArray | float], streams: Stream
 
 
 def sample_dist(dist: Dist, key: str, streams: Streams, n: int) -> FloatArray:
-    """Draw from a distribution through the cheapest exact route.
+    """Draw from a distribution by inverse transform of the key's standard normals.
 
-    Beta-shaped distributions use NumPy's own sampler: the inverse incomplete beta function
-    costs about 1.6 microseconds a value, five times the rest of a draw. The values have the
-    same distribution; they are just not a monotone function of a uniform, which only the
-    copula needs (correlated params go through ``from_normal``).
+    Every shape is ``ppf(Phi(z))`` of one normal stream, so the draw is a monotone function
+    of its key's numbers whatever the shape (what docs/estimates.md promises, and what
+    makes two fields sharing a key comonotone). Beta shapes go through the Hermite table of
+    :func:`from_normal` (the inverse incomplete beta costs microseconds a value; the table
+    is accurate to 1e-10); normal shapes need no ``Phi`` at all.
     """
-    if isinstance(dist, Beta):
-        return streams.beta(key, dist.a, dist.b, n)
-    if isinstance(dist, Pert):
-        t = streams.beta(key, dist.alpha, dist.beta, n)
-        return dist.lo + (dist.hi - dist.lo) * t
-    if dist.base == "normal":
-        return dist.from_normal(streams.normal(key, (n,)))
-    return dist.ppf(streams.uniform(key, (n,)))
+    return from_normal(dist, streams.normal(key, (n,)))
 
 
 _Z_GRID = np.linspace(-9.0, 9.0, 2001)

@@ -157,11 +157,13 @@ def test_expected_equity_matches_liquidity_times_multiple() -> None:
     assert total.mean() == pytest.approx(0.25 * 800, abs=4 * 800 * np.sqrt(0.25 * 0.75 / n))
 
 
-def test_identical_options_differ_by_exactly_zero() -> None:
-    role = "{roles: {r: {cash: 50k to 90k, raise: 'each_year(normal(3%, 2%))', " \
-           "next: [{to: q, per_year: 20%}]}, q: {cash: previous * (1 to 2)}}}"
-    text = decision_text(f"a: {role}\nb: {role}\n", horizon=6)
-    _, out = outcomes_of(text, n=5000)
+def test_roles_same_as_each_other_differ_by_exactly_zero() -> None:
+    """`same_as` shares every random number: inline estimates, moves, each_year draws."""
+    roles = "r: {{{same}cash: 50k to 90k, raise: 'each_year(normal(3%, 2%))', " \
+            "next: [{{to: q, per_year: 20%}}]}}, q: {{{q_same}cash: previous * (1 to 2)}}"
+    a = "a: {roles: {" + roles.format(same="", q_same="") + "}}\n"
+    b = "b: {roles: {" + roles.format(same="same_as: a.r, ", q_same="same_as: a.q, ") + "}}\n"
+    _, out = outcomes_of(decision_text(a + b, horizon=6), n=5000)
     assert np.array_equal(out.cash[0], out.cash[1])
     assert out.cash[0].std() > 0
 

@@ -1,9 +1,10 @@
 """Decision -> Model: every estimate compiled, every name checked, params ordered.
 
 The Model is what the sampler and simulator read. It holds plain frozen dataclasses and the
-compiled expressions; each random input carries a *stream key* that names it without the
-option's id, so identical roles in two options draw identical numbers (common random
-numbers) and differences between options are not noise.
+compiled expressions; each random input carries a *stream key* (:func:`stream_key`). A
+param's key is its name, so every option that uses it sees the same draw; everything written
+inside an option is keyed by the option, role, field and a move's target, so it belongs to
+that option alone, unless a role says `same_as` another.
 """
 
 from __future__ import annotations
@@ -108,6 +109,12 @@ class RoleSpec:
     practice: Mapping[str, Field]
     mentor: Field
     next: tuple[TransitionSpec, ...]
+    #: the (option, role) whose stream keys this role uses: its own, or its `same_as`
+    keyed_by: tuple[str, str] = ("", "")
+
+    def key(self, field: str) -> str:
+        """The stream key of one of this role's random inputs (see :func:`stream_key`)."""
+        return stream_key(*self.keyed_by, field)
 
 
 @dataclass(frozen=True)
@@ -305,7 +312,8 @@ def _compile_option(c: _Compiler, oid: str, opt: Option) -> OptionSpec:
     roles = tuple(_compile_role(c, oid, rid, role, role_ids) for rid, role in opt.roles.items())
     flows = tuple(
         (cf.year,
-         c.field(cf.amount, ("options", oid, "cash_flows", i, "amount"), f"cash_flows.{i}"))
+         c.field(cf.amount, ("options", oid, "cash_flows", i, "amount"),
+                 option_key(oid, f"cash_flows.{i}")))
         for i, cf in enumerate(opt.cash_flows)
     )
     for i, cf in enumerate(opt.cash_flows):
@@ -318,9 +326,10 @@ def _compile_option(c: _Compiler, oid: str, opt: Option) -> OptionSpec:
 
 def _compile_role(c: _Compiler, oid: str, rid: str, role: Role, role_ids: list[str]) -> RoleSpec:
     base: Path = ("options", oid, "roles", rid)
+    owner = _same_as(c, oid, rid, role)
 
     def f(name: str, value: Estimate, probability: bool = False) -> Field:
-        return c.field(value, (*base, name), f"role.{rid}.{name}", probability=probability)
+        return c.field(value, (*base, name), stream_key(*owner, name), probability=probability)
 
     criteria = {}
     for cid, crit in c.decision.criteria.items():
@@ -330,7 +339,7 @@ def _compile_role(c: _Compiler, oid: str, rid: str, role: Role, role_ids: list[s
                     f"add `{cid}:` to its criteria, or give criteria.{cid}.default")
             continue
         path = (*base, "criteria", cid) if cid in role.criteria else ("criteria", cid, "default")
-        criteria[cid] = c.field(value, path, f"role.{rid}.criteria.{cid}")
+        criteria[cid] = c.field(value, path, stream_key(*owner, f"criteria.{cid}"))
     for cid in role.criteria:
         if cid not in c.decision.criteria:
             c.error((*base, "criteria", cid), f"unknown criterion `{cid}`",
@@ -340,13 +349,18 @@ def _compile_role(c: _Compiler, oid: str, rid: str, role: Role, role_ids: list[s
         if sid not in c.decision.skills.skills:
             c.error((*base, "practice", sid), f"unknown skill `{sid}`",
                     did_you_mean(sid, c.decision.skills.skills))
-        practice[sid] = c.field(value, (*base, "practice", sid), f"role.{rid}.practice.{sid}")
-    moves = tuple(_compile_move(c, base, rid, i, m, role_ids) for i, m in enumerate(role.next))
+        practice[sid] = c.field(value, (*base, "practice", sid),
+                                stream_key(*owner, f"practice.{sid}"))
+    targets = [m.to for m in role.next]
+    moves = tuple(
+        _compile_move(c, base, stream_key(*owner, move_field(m.to, targets[:i].count(m.to))),
+                      i, m, role_ids) for i, m in enumerate(role.next))
     spec = RoleSpec(
         id=rid, label=role.label or rid, cash=f("cash", role.cash), raise_=f("raise", role.raise_),
         bonus=f("bonus", role.bonus),
-        equity=_compile_equity(c, base, rid, role.equity) if role.equity else None,
+        equity=_compile_equity(c, base, owner, role.equity) if role.equity else None,
         criteria=criteria, practice=practice, mentor=f("mentor", role.mentor), next=moves,
+        keyed_by=owner,
     )
     share = "a share from 0 to 1 (0% to 100%)"
     for given in (*spec.practice.values(), spec.mentor):
@@ -363,7 +377,31 @@ def _check_constant(c: _Compiler, f: Field, ok: Callable[[float], bool], expecte
         c.error(f.path, f"{prefix}{f.path[-1]} must be {expected}, got {fixed.value:g}")
 
 
-def _compile_move(c: _Compiler, base: Path, rid: str, i: int, move: object,
+def _same_as(c: _Compiler, oid: str, rid: str, role: Role) -> tuple[str, str]:
+    """The (option, role) whose stream keys a role uses: its own, or the one it is `same_as`."""
+    if role.same_as is None:
+        return oid, rid
+    path: Path = ("options", oid, "roles", rid, "same_as")
+    other_oid, _, other_rid = role.same_as.partition(".")
+    options = c.decision.options
+    hint = "write `same_as: <option>.<role>`, naming a role of another option"
+    if other_oid not in options or other_oid == oid:
+        problem = ("a role can only share another option's role" if other_oid == oid
+                   else f"unknown option `{other_oid}` in `same_as`")
+        c.error(path, problem, did_you_mean(other_oid, options) if other_oid != oid else hint)
+    elif other_rid not in options[other_oid].roles:
+        c.error(path, f"unknown role `{other_rid}` in option `{other_oid}`",
+                did_you_mean(other_rid, options[other_oid].roles) or hint)
+    elif options[other_oid].roles[other_rid].same_as is not None:
+        c.error(path, f"`{role.same_as}` is itself `same_as` "
+                f"`{options[other_oid].roles[other_rid].same_as}`",
+                "name the role it shares with directly")
+    else:
+        return other_oid, other_rid
+    return oid, rid
+
+
+def _compile_move(c: _Compiler, base: Path, key: str, i: int, move: object,
                   role_ids: list[str]) -> TransitionSpec:
     from crossroads.model.schema import Transition
 
@@ -375,7 +413,6 @@ def _compile_move(c: _Compiler, base: Path, rid: str, i: int, move: object,
         to = 0
     else:
         to = role_ids.index(move.to)
-    key = f"move.{rid}.{i}"
     after = (c.field(move.after, (*path, "after"), f"{key}.after")
              if move.after is not None else None)
     per_year = (c.field(move.per_year, (*path, "per_year"), f"{key}.per_year", probability=True)
@@ -384,7 +421,8 @@ def _compile_move(c: _Compiler, base: Path, rid: str, i: int, move: object,
     return TransitionSpec(to, after, chance, per_year, key)
 
 
-def _compile_equity(c: _Compiler, base: Path, rid: str, eq: Equity) -> EquitySpec:
+def _compile_equity(c: _Compiler, base: Path, owner: tuple[str, str],
+                    eq: Equity) -> EquitySpec:
     path: Path = (*base, "equity")
     if eq.schedule is not None:
         vesting = tuple(eq.schedule)
@@ -399,7 +437,7 @@ def _compile_equity(c: _Compiler, base: Path, rid: str, eq: Equity) -> EquitySpe
         vesting = tuple([0.0] * (cliff - 1) + [share * cliff] + [share] * (eq.vest_years - cliff))
 
     def f(name: str, value: Estimate, probability: bool = False) -> Field:
-        return c.field(value, (*path, name), f"role.{rid}.equity.{name}",
+        return c.field(value, (*path, name), stream_key(*owner, f"equity.{name}"),
                        probability=probability)
 
     return EquitySpec(

@@ -118,6 +118,9 @@ class Role(_Strict):
     """A state a path can be in: pay, what it is like, what it leads to."""
 
     label: str | None = None
+    same_as: str | None = Field(
+        None, description="`<option>.<role>` at the same employer: this role's uncertain "
+        "terms, moves and liquidity event are drawn from that role's random numbers.")
     cash: Estimate = Field(0, description="Annual base cash when the role starts.")
     raise_: Estimate = Field(0, alias="raise", description="Yearly growth while in the role.")
     bonus: Estimate = Field(0, description="Yearly bonus as a share of base cash.")

@@ -205,7 +205,7 @@ class _Walker:
         self.index = self.rows_base + self.role
         self.entry = np.zeros(n, dtype=np.int16)  # the year the current role began
         self.slots = self._slots()
-        self.static = [self._static(r) for r in option.roles]
+        self.static = {k: v for r in option.roles for k, v in self._static(r).items()}
         self.moves: dict[str, tuple[np.ndarray, ...]] = {}  # static move thresholds
         self.fixed_skills = bool(model.skills) and self._fix_skills()
         self.base = np.zeros(n)
@@ -374,10 +374,8 @@ class _Walker:
     def _value(self, f: Field, t: int, rows: np.ndarray | None = None,
                **extra: Value) -> Value:
         """A field's value in year t, for every draw or only for ``rows``."""
-        role = f.key.split(".")[1] if f.key.startswith(("role.", "move.")) else ""
-        cache = self.static[self._role_index(role)] if role else {}
-        if f.key in cache and not extra and rows is None:
-            return at_year(cache[f.key], t)
+        if f.key in self.static and not extra and rows is None:
+            return at_year(self.static[f.key], t)
         env: dict[str, Value] = {"year": float(t), "previous": self.base,
                                  **self.tracker.values(f.expr.names), **extra}
         if rows is None:
@@ -402,12 +400,12 @@ class _Walker:
         eq = spec.equity
         assert eq is not None
         streams = self.draws.streams
-        liquid = streams.uniform(f"role.{spec.id}.equity.event", (self.n,))
+        liquid = streams.uniform(spec.key("equity.event"), (self.n,))
         p = np.clip(self._broadcast(at_year(self.draws.evaluate(eq.liquidity), 0)), 0.0, 1.0)
         if eq.exit is not None:
             exit_year = np.rint(self._broadcast(at_year(self.draws.evaluate(eq.exit), 0)))
         else:
-            u = streams.uniform(f"role.{spec.id}.equity.exit", (self.n,))
+            u = streams.uniform(spec.key("equity.exit"), (self.n,))
             exit_year = np.floor(u * self.horizon)
         start_in_role = self.role == self._role_index(spec.id)
         return EquityState(
