@@ -21,25 +21,15 @@ import numpy as np
 
 from crossroads._types import FloatArray
 from crossroads.analysis import summary as s
+from crossroads.engine.budget import SCREEN_DRAWS, run_kept_bytes, score_dtype
 from crossroads.model.compile import Model
 from crossroads.sample import CHUNK, StreamPool, Streams, draw
-from crossroads.simulate.paths import simulate
-
-#: Draws used for the cash fan, the quick SMAA and the input screen.
-SCREEN_DRAWS = 200_000
-
-
-def score_dtype(model: Model, criterion: str) -> type[np.floating[Any]]:
-    """Half precision for ordinary scores, single where a scale is large."""
-    lo, hi = model.criteria[criterion].scale
-    return np.float16 if max(abs(lo), abs(hi)) <= 1000 else np.float32
+from crossroads.simulate.paths import Outcomes, simulate
 
 
 def bytes_per_draw(model: Model) -> int:
-    """What each draw keeps until the end of a run, for the memory budget."""
-    per_option = 4 * (3 + len(model.views))  # npv, value, first-year base, views: float32
-    per_option += sum(np.dtype(score_dtype(model, c)).itemsize for c in model.criteria)
-    return len(model.options) * per_option
+    """What each draw keeps until the end of a run (see :mod:`crossroads.engine.budget`)."""
+    return run_kept_bytes(model)
 
 
 class _Accumulator:
@@ -138,11 +128,14 @@ def check_finite(model: Model, r: s.Reduced) -> None:
 def run_model(model: Model, n: int, seed: int, *,
               overrides: Mapping[str, float] | None = None,
               on_progress: Callable[[float], None] | None = None,
-              streams: StreamPool | None = None) -> RunResult:
+              streams: StreamPool | None = None,
+              on_chunk: Callable[[Outcomes], None] | None = None) -> RunResult:
     """Simulate ``n`` draws of every option with ``seed`` and summarise them.
 
     ``streams`` keeps random numbers for the next run of the same model and seed (what-if
-    sliders); the numbers are the same either way.
+    sliders); the numbers are the same either way. ``on_chunk(outcomes)`` sees each
+    chunk's year-by-year outcomes before they are dropped (the decision journal keeps the
+    chosen option's pay and roles from them).
     """
     acc = _Accumulator(model, n)
     chunks = range(0, n, CHUNK)
@@ -156,6 +149,8 @@ def run_model(model: Model, n: int, seed: int, *,
                            keep_cumulative=acc.filled < SCREEN_DRAWS)
         check_finite(model, reduced)
         acc.add(reduced, outcomes.params)
+        if on_chunk is not None:
+            on_chunk(outcomes)
         del draws, outcomes
         if on_progress is not None:
             on_progress((index + 1) / len(chunks))
@@ -272,33 +267,26 @@ class RunResult:
         return html_table(self)
 
 
-#: Draws and weight vectors of the quick SMAA in the verdict (`crossroads smaa` does it fully).
-QUICK_SMAA_DRAWS = 20_000
-QUICK_SMAA_WEIGHTS = 2_000
-
-
 def _quick_smaa(model: Model, acc: _Accumulator, seed: int) -> dict[str, Any] | None:
-    """Which option SMAA-2 ranks first most often, on a subsample, for the verdict."""
+    """SMAA-2's first-rank shares for the verdict: the numbers `crossroads smaa` gives for
+    the same file, samples and seed (:func:`~crossroads.analysis.smaa.model_smaa`)."""
     if not model.criteria:
         return None
-    from crossroads.analysis.smaa import Criterion, smaa
+    from crossroads.analysis.smaa import SMAA_DRAWS, model_smaa
 
-    m = min(QUICK_SMAA_DRAWS, acc.n)
-    perf = {"money": acc.npv[:, :m].astype(np.float64)}
-    for c in model.criteria:
-        perf[c] = acc.scores[c][:, :m].astype(np.float64)
-    criteria = [Criterion("money")] + [Criterion(c, scale=spec.scale, better=spec.better)
-                                       for c, spec in model.criteria.items()]
-    w = model.decision.weights
+    m = min(SMAA_DRAWS, acc.n)
     try:
-        result = smaa(perf, criteria, model.option_ids, np.random.default_rng([seed, 3]),
-                      n_weights=QUICK_SMAA_WEIGHTS, order=tuple(w.order or ()) if w else (),
-                      intervals=dict(w.intervals) if w and w.intervals else None)
+        result = model_smaa(model, acc.npv[:, :m], {c: x[:, :m] for c, x in acc.scores.items()},
+                            seed)
     except ValueError:
         return None  # infeasible weights: `crossroads smaa` explains
     first = result.rank_acceptability[:, 0]
     top = int(np.argmax(first))
-    return {"first": model.option_ids[top], "share": float(first[top])}
+    scale = result.money_scale or (0.0, 0.0)
+    return {"first": model.option_ids[top], "share": float(first[top]),
+            "shares": {o: float(f) for o, f in zip(model.option_ids, first, strict=True)},
+            "money_scale": {"lo": scale[0], "hi": scale[1], "from": result.scale_from},
+            "n_weights": result.n_weights}
 
 
 def _edges(value: np.ndarray, bins: int = 40) -> FloatArray:

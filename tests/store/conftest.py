@@ -15,7 +15,8 @@ from sqlalchemy import Engine
 from crossroads.store import open_engine
 
 PG_ENV = "CROSSROADS_TEST_PG_URL"
-TABLES = ("stances", "estimates", "conversations", "schema_version")
+TABLES = ("journal_checkins", "journal_years", "journal_entries", "stances", "estimates",
+          "conversations", "schema_version")
 
 
 def _drop_all(engine: Engine) -> None:

@@ -11,15 +11,18 @@ from crossroads.store import SCHEMA_VERSION, current_version, migrate, resolve_u
 from crossroads.store.engine import ENV_VAR, StoreError, default_url, open_engine
 from crossroads.store.schema import MIGRATIONS, Migration, SchemaError
 
+NEXT = SCHEMA_VERSION + 1  # a migration this code does not have yet
+
 
 def test_migrate_builds_the_schema_once(engine: Engine) -> None:
     with engine.begin() as conn:
         assert current_version(conn) == 0
-        assert migrate(conn) == [1]
+        assert migrate(conn) == list(range(1, SCHEMA_VERSION + 1))
         assert migrate(conn) == []
         assert current_version(conn) == SCHEMA_VERSION == len(MIGRATIONS)
         tables = set(inspect(conn).get_table_names())
-    assert {"schema_version", "conversations", "estimates", "stances"} <= tables
+    assert {"schema_version", "conversations", "estimates", "stances", "journal_entries",
+            "journal_years", "journal_checkins"} <= tables
 
 
 def _add_column(conn: Connection) -> None:
@@ -34,16 +37,16 @@ def _broken(conn: Connection) -> None:
 def test_later_migrations_apply_in_order(engine: Engine) -> None:
     with engine.begin() as conn:
         migrate(conn)
-    steps = (*MIGRATIONS, Migration(2, "source column", _add_column))
+    steps = (*MIGRATIONS, Migration(NEXT, "source column", _add_column))
     with engine.begin() as conn:
-        assert migrate(conn, steps) == [2]
+        assert migrate(conn, steps) == [NEXT]
         columns = {c["name"] for c in inspect(conn).get_columns("conversations")}
-        assert "source" in columns and current_version(conn) == 2
+        assert "source" in columns and current_version(conn) == NEXT
 
 
 def test_a_failing_migration_leaves_no_trace(engine: Engine) -> None:
     # DDL is transactional on SQLite (with the engine's BEGIN) and on PostgreSQL.
-    steps = (*MIGRATIONS, Migration(2, "broken", _broken))
+    steps = (*MIGRATIONS, Migration(NEXT, "broken", _broken))
     with pytest.raises(RuntimeError, match="migration bug"), engine.begin() as conn:
         migrate(conn, steps)
     with engine.begin() as conn:
@@ -53,10 +56,10 @@ def test_a_failing_migration_leaves_no_trace(engine: Engine) -> None:
 
 
 def test_a_newer_database_is_refused(engine: Engine) -> None:
-    steps = (*MIGRATIONS, Migration(2, "from the future", _add_column))
+    steps = (*MIGRATIONS, Migration(NEXT, "from the future", _add_column))
     with engine.begin() as conn:
         migrate(conn, steps)
-    with pytest.raises(SchemaError, match="schema version 2, newer than this crossroads"):
+    with pytest.raises(SchemaError, match=f"schema version {NEXT}, newer than this crossroads"):
         with transaction(engine):
             pass
 

@@ -17,11 +17,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     Connection,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -44,6 +46,9 @@ __all__ = [
     "conversations",
     "current_version",
     "estimates",
+    "journal_checkins",
+    "journal_entries",
+    "journal_years",
     "metadata",
     "migrate",
     "schema_version",
@@ -91,6 +96,52 @@ stances = Table(
 )
 
 
+# The decision journal (docs/journal.md): an entry keeps the file and the run; each year of
+# the chosen option's predictions is a row of JSON arrays; check-ins record what happened.
+journal_entries = Table(
+    "journal_entries", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_on", Date, nullable=False),
+    Column("source", String(1000), nullable=False),
+    Column("file_text", Text, nullable=False),
+    Column("file_hash", String(64), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("samples", Integer, nullable=False),
+    Column("seed", BigInteger, nullable=False),
+    Column("version", String(40), nullable=False),
+    Column("option", String(200), nullable=False),
+    Column("horizon", Integer, nullable=False),
+    Column("currency", String(20), nullable=False),
+    Column("prediction", Text, nullable=False),   # JSON: option, roles, start, levels
+    Column("summary", Text, nullable=False),      # JSON: the run's `run --json` object
+    Column("note", Text, nullable=False, server_default=""),
+)
+
+journal_years = Table(
+    "journal_years", metadata,
+    Column("entry_id", Integer, ForeignKey("journal_entries.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("prediction", Text, nullable=False),   # JSON: pay, p_hold, p_reached, scores
+)
+
+journal_checkins = Table(
+    "journal_checkins", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entry_id", Integer, ForeignKey("journal_entries.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("checked_on", Date),
+    Column("cash", Float),
+    Column("role", String(200)),
+    Column("scores", Text, nullable=False),       # JSON: {criterion: value}
+    Column("note", Text, nullable=False, server_default=""),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("year >= 0", name="checkin_year_not_negative"),
+)
+
+
 class SchemaError(StoreError):
     """The database's schema cannot be used by this version of crossroads."""
 
@@ -110,8 +161,13 @@ def _v1_research_log(conn: Connection) -> None:
     metadata.create_all(conn, tables=[conversations, estimates, stances])
 
 
+def _v2_journal(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[journal_entries, journal_years, journal_checkins])
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "research log: conversations, estimates, stances", _v1_research_log),
+    Migration(2, "decision journal: entries, predicted years, check-ins", _v2_journal),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -133,7 +189,7 @@ def migrate(conn: Connection, migrations: Sequence[Migration] = MIGRATIONS) -> l
     >>> from crossroads.store.engine import open_engine
     >>> with open_engine("sqlite://").begin() as conn:
     ...     migrate(conn), migrate(conn)
-    ([1], [])
+    ([1, 2], [])
     """
     versions = [m.version for m in migrations]
     if versions != list(range(1, len(versions) + 1)):
