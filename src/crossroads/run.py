@@ -21,15 +21,25 @@ import numpy as np
 
 from crossroads._types import FloatArray
 from crossroads.analysis import summary as s
-from crossroads.engine.budget import SCREEN_DRAWS, run_kept_bytes, score_dtype
 from crossroads.model.compile import Model
 from crossroads.sample import CHUNK, StreamPool, Streams, draw
 from crossroads.simulate.paths import Outcomes, simulate
 
+#: Draws used for the cash fan, the quick SMAA and the input screen.
+SCREEN_DRAWS = 200_000
+
+
+def score_dtype(model: Model, criterion: str) -> type[np.floating[Any]]:
+    """Half precision for ordinary scores, single where a scale is large."""
+    lo, hi = model.criteria[criterion].scale
+    return np.float16 if max(abs(lo), abs(hi)) <= 1000 else np.float32
+
 
 def bytes_per_draw(model: Model) -> int:
-    """What each draw keeps until the end of a run (see :mod:`crossroads.engine.budget`)."""
-    return run_kept_bytes(model)
+    """What each draw keeps until the end of a run, for the memory budget."""
+    per_option = 4 * (3 + len(model.views))  # npv, value, first-year base, views: float32
+    per_option += sum(np.dtype(score_dtype(model, c)).itemsize for c in model.criteria)
+    return len(model.options) * per_option
 
 
 class _Accumulator:
@@ -267,26 +277,33 @@ class RunResult:
         return html_table(self)
 
 
+#: Draws and weight vectors of the quick SMAA in the verdict (`crossroads smaa` does it fully).
+QUICK_SMAA_DRAWS = 20_000
+QUICK_SMAA_WEIGHTS = 2_000
+
+
 def _quick_smaa(model: Model, acc: _Accumulator, seed: int) -> dict[str, Any] | None:
-    """SMAA-2's first-rank shares for the verdict: the numbers `crossroads smaa` gives for
-    the same file, samples and seed (:func:`~crossroads.analysis.smaa.model_smaa`)."""
+    """Which option SMAA-2 ranks first most often, on a subsample, for the verdict."""
     if not model.criteria:
         return None
-    from crossroads.analysis.smaa import SMAA_DRAWS, model_smaa
+    from crossroads.analysis.smaa import Criterion, smaa
 
-    m = min(SMAA_DRAWS, acc.n)
+    m = min(QUICK_SMAA_DRAWS, acc.n)
+    perf = {"money": acc.npv[:, :m].astype(np.float64)}
+    for c in model.criteria:
+        perf[c] = acc.scores[c][:, :m].astype(np.float64)
+    criteria = [Criterion("money")] + [Criterion(c, scale=spec.scale, better=spec.better)
+                                       for c, spec in model.criteria.items()]
+    w = model.decision.weights
     try:
-        result = model_smaa(model, acc.npv[:, :m], {c: x[:, :m] for c, x in acc.scores.items()},
-                            seed)
+        result = smaa(perf, criteria, model.option_ids, np.random.default_rng([seed, 3]),
+                      n_weights=QUICK_SMAA_WEIGHTS, order=tuple(w.order or ()) if w else (),
+                      intervals=dict(w.intervals) if w and w.intervals else None)
     except ValueError:
         return None  # infeasible weights: `crossroads smaa` explains
     first = result.rank_acceptability[:, 0]
     top = int(np.argmax(first))
-    scale = result.money_scale or (0.0, 0.0)
-    return {"first": model.option_ids[top], "share": float(first[top]),
-            "shares": {o: float(f) for o, f in zip(model.option_ids, first, strict=True)},
-            "money_scale": {"lo": scale[0], "hi": scale[1], "from": result.scale_from},
-            "n_weights": result.n_weights}
+    return {"first": model.option_ids[top], "share": float(first[top])}
 
 
 def _edges(value: np.ndarray, bins: int = 40) -> FloatArray:
