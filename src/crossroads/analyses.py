@@ -21,6 +21,7 @@ import numpy as np
 from crossroads._types import FloatArray
 from crossroads.analysis import summary as s
 from crossroads.api import check_budget, whole_number
+from crossroads.engine.budget import analyses_kept_bytes
 from crossroads.model.compile import Model
 from crossroads.run import check_finite
 from crossroads.sample import CHUNK, Streams, draw
@@ -55,7 +56,8 @@ def collect(model: Model, samples: int | None = None, seed: int | None = None, *
     not fit the memory budget, before drawing anything.
     """
     n = samples if samples is not None else model.samples
-    check_budget(model, n, per_draw=kept_bytes_per_draw(model, keep_skills=keep_skills))
+    check_budget(model, n, per_draw=kept_bytes_per_draw(model, keep_skills=keep_skills),
+                 keep_skills=keep_skills)
     seed = model.seed if seed is None else seed
     whole_number("seed", seed, least=0)
     parts: list[dict[str, Any]] = []
@@ -80,14 +82,8 @@ def collect(model: Model, samples: int | None = None, seed: int | None = None, *
 
 
 def kept_bytes_per_draw(model: Model, *, keep_skills: bool = False) -> int:
-    """What :func:`collect` keeps per draw (float64), counted twice: the chunks' parts and
-    their concatenation are both alive while :func:`_join` runs."""
-    options, criteria = len(model.options), len(model.criteria)
-    per_draw = 8 * (options * (2 + 2 * criteria) + criteria + len(model.params))
-    if keep_skills:
-        series = len(model.skills) + (1 if model.intersection else 0)
-        per_draw += 8 * options * model.horizon * series
-    return 2 * per_draw
+    """What :func:`collect` keeps per draw (see :mod:`crossroads.engine.budget`)."""
+    return analyses_kept_bytes(model, keep_skills=keep_skills)
 
 
 def _join(model: Model, parts: list[dict[str, Any]]) -> Sample:

@@ -18,16 +18,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from crossroads.engine import budget
 from crossroads.model.compile import Model, Resolver, compile_model
 from crossroads.model.errors import DecisionError
 from crossroads.model.parse import parse_decision
 from crossroads.run import RunResult, run_model
 from crossroads.sample import StreamPool
 
-#: Peak memory a run may use: per-draw results plus one chunk's working set.
-MEMORY_BUDGET_BYTES = 2 * 1024**3
-#: One chunk's year-by-year outcomes, the interpreter and the libraries, kept aside.
-WORKING_SET_BYTES = 640 * 1024**2
+#: Peak memory a run may use (see :mod:`crossroads.engine.budget`).
+MEMORY_BUDGET_BYTES = budget.MEMORY_BUDGET_BYTES
 
 
 def load(source: str | os.PathLike[str], *, db: str | None = None) -> Model:
@@ -86,28 +85,13 @@ def whole_number(name: str, value: object, *, least: int) -> None:
         raise ValueError(f"{name} must be a whole number of at least {least}, got {value!r}")
 
 
-def check_budget(model: Model, samples: int, per_draw: int | None = None) -> None:
-    """Refuse a sample count whose per-draw results would not fit the memory budget.
-
-    ``per_draw`` is what each draw keeps until the end: by default what `run` keeps
-    (:func:`crossroads.run.bytes_per_draw`); the analyses keep more and say how much.
-    """
+def check_budget(model: Model, samples: int, per_draw: int | None = None, *,
+                 keep_skills: bool = False) -> None:
+    """Refuse a sample count whose peak memory would exceed the budget, naming the most
+    that fits: what each draw keeps plus a chunk's working set
+    (:func:`crossroads.engine.budget.check_budget`, where both budgets are counted)."""
     whole_number("samples", samples, least=1)
-    if per_draw is None:
-        from crossroads.run import bytes_per_draw
-
-        per_draw = bytes_per_draw(model)
-    room = MEMORY_BUDGET_BYTES - WORKING_SET_BYTES
-    if per_draw * samples > room:
-        most = room // per_draw
-        line, column = model.located.where(("samples",))
-        raise DecisionError(
-            model.source, line, column,
-            f"{samples:,} samples would need about {per_draw * samples / 1024**3:.1f} GiB "
-            f"for per-draw results; with a chunk's working set that is over the "
-            f"{MEMORY_BUDGET_BYTES / 1024**3:.0f} GiB budget",
-            f"use at most {most:,} samples (set `samples:` or pass --samples)",
-        )
+    budget.check_budget(model, samples, per_draw, keep_skills=keep_skills)
 
 
 def run(model: Model, samples: int | None = None, seed: int | None = None, *,

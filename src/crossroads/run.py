@@ -21,25 +21,15 @@ import numpy as np
 
 from crossroads._types import FloatArray
 from crossroads.analysis import summary as s
+from crossroads.engine.budget import SCREEN_DRAWS, run_kept_bytes, score_dtype
 from crossroads.model.compile import Model
 from crossroads.sample import CHUNK, StreamPool, Streams, draw
 from crossroads.simulate.paths import Outcomes, simulate
 
-#: Draws used for the cash fan, the quick SMAA and the input screen.
-SCREEN_DRAWS = 200_000
-
-
-def score_dtype(model: Model, criterion: str) -> type[np.floating[Any]]:
-    """Half precision for ordinary scores, single where a scale is large."""
-    lo, hi = model.criteria[criterion].scale
-    return np.float16 if max(abs(lo), abs(hi)) <= 1000 else np.float32
-
 
 def bytes_per_draw(model: Model) -> int:
-    """What each draw keeps until the end of a run, for the memory budget."""
-    per_option = 4 * (3 + len(model.views))  # npv, value, first-year base, views: float32
-    per_option += sum(np.dtype(score_dtype(model, c)).itemsize for c in model.criteria)
-    return len(model.options) * per_option
+    """What each draw keeps until the end of a run (see :mod:`crossroads.engine.budget`)."""
+    return run_kept_bytes(model)
 
 
 class _Accumulator:

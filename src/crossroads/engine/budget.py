@@ -1,0 +1,148 @@
+"""The memory budget: one place that says how much a run or an analysis will hold.
+
+A run's peak is the sum of four parts, each counted here from the model's shape:
+
+* ``BASE_BYTES``: the interpreter, NumPy, SciPy and the model itself;
+* what every draw **keeps** until the end (:func:`run_kept_bytes`: money in float32,
+  scores in float16; :func:`analyses_kept_bytes`: everything in float64, counted twice
+  for the moment the chunks are joined);
+* what the first :data:`SCREEN_DRAWS` draws keep for the cash fan and the input screen
+  (their cumulative cash, year by year, and every param);
+* one chunk's **working set** (:func:`working_set_bytes`): the year-by-year outcomes of
+  ``min(n, CHUNK)`` draws of every option (cash, equity, each criterion, each kept
+  skill, the cumulative walk and a temporary), which is what grows with options x years.
+
+The working set is why counting only what is kept was not enough: 20 options over 60
+years hold 5 MB per draw of a chunk however few draws are kept. :func:`check_budget`
+refuses a count whose total exceeds :data:`MEMORY_BUDGET_BYTES` before anything is drawn
+and names the largest count that fits (found by bisection: the total grows with ``n``).
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from crossroads.model.errors import DecisionError
+from crossroads.sample import CHUNK
+
+if TYPE_CHECKING:
+    from crossroads.model.compile import Model
+
+__all__ = [
+    "BASE_BYTES",
+    "CHUNK",
+    "MEMORY_BUDGET_BYTES",
+    "SCREEN_DRAWS",
+    "analyses_kept_bytes",
+    "check_budget",
+    "largest_fitting",
+    "peak_bytes",
+    "run_kept_bytes",
+    "score_dtype",
+    "working_set_bytes",
+]
+
+#: Peak memory a run may use: the base, kept results, the screen and one chunk.
+MEMORY_BUDGET_BYTES = 2 * 1024**3
+#: The interpreter, the libraries and the model (measured: about 90 MB; kept generous).
+BASE_BYTES = 256 * 1024**2
+#: Draws used for the cash fan, the quick SMAA and the screen of which input matters.
+SCREEN_DRAWS = 200_000
+
+
+def score_dtype(model: Model, criterion: str) -> type[np.floating[Any]]:
+    """Half precision for ordinary scores, single where a scale is large."""
+    lo, hi = model.criteria[criterion].scale
+    return np.float16 if max(abs(lo), abs(hi)) <= 1000 else np.float32
+
+
+def run_kept_bytes(model: Model) -> int:
+    """What each draw of `run` keeps until the end: npv, value, first-year base and views
+    in float32, criterion scores in float16 (float32 for large scales)."""
+    per_option = 4 * (3 + len(model.views))
+    per_option += sum(np.dtype(score_dtype(model, c)).itemsize for c in model.criteria)
+    return len(model.options) * per_option
+
+
+def analyses_kept_bytes(model: Model, *, keep_skills: bool = False) -> int:
+    """What :func:`crossroads.analyses.collect` keeps per draw (float64), counted twice:
+    the chunks' parts and their concatenation are both alive while they are joined."""
+    options, criteria = len(model.options), len(model.criteria)
+    per_draw = 8 * (options * (2 + 2 * criteria) + criteria + len(model.params))
+    if keep_skills:
+        per_draw += 8 * options * model.horizon * _series(model)
+    return 2 * per_draw
+
+
+def _series(model: Model) -> int:
+    return len(model.skills) + (1 if model.intersection else 0)
+
+
+def working_set_bytes(model: Model, *, keep_skills: bool = False) -> int:
+    """One draw's share of a chunk's working set: per option and year, cash, equity, the
+    cumulative walk and a temporary (float64), the role (int16), each criterion and, when
+    kept, each skill series; plus every param and each option's running state."""
+    cells = len(model.options) * model.horizon
+    series = len(model.criteria) + (_series(model) if keep_skills else 0)
+    per_cell = 8 * (4 + series) + 2
+    return cells * per_cell + 8 * (len(model.params) + 16 * len(model.options))
+
+
+def _screen_bytes(model: Model) -> int:
+    return 8 * (len(model.options) * model.horizon + len(model.params))
+
+
+def peak_bytes(model: Model, samples: int, per_draw: int | None = None, *,
+               keep_skills: bool = False) -> int:
+    """The estimated peak of ``samples`` draws; ``per_draw`` (default: `run`'s) is what
+    each draw keeps. With ``per_draw`` given (an analysis) there is no screen."""
+    kept = run_kept_bytes(model) if per_draw is None else per_draw
+    screen = _screen_bytes(model) * min(samples, SCREEN_DRAWS) if per_draw is None else 0
+    chunk = working_set_bytes(model, keep_skills=keep_skills) * min(samples, CHUNK)
+    return BASE_BYTES + kept * samples + screen + chunk
+
+
+def largest_fitting(model: Model, per_draw: int | None = None, *,
+                    keep_skills: bool = False) -> int:
+    """The largest sample count within the budget (0 if not even one draw fits)."""
+    lo, hi = 0, MEMORY_BUDGET_BYTES  # a draw keeps at least a byte
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if peak_bytes(model, mid, per_draw, keep_skills=keep_skills) <= MEMORY_BUDGET_BYTES:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def check_budget(model: Model, samples: int, per_draw: int | None = None, *,
+                 keep_skills: bool = False) -> None:
+    """Refuse, at the file's ``samples``, a count whose peak would exceed the budget.
+
+    ``per_draw`` is what each draw keeps until the end: by default what `run` keeps;
+    the analyses keep more and say how much (:func:`analyses_kept_bytes`).
+    """
+    if isinstance(samples, bool) or not isinstance(samples, numbers.Integral) or samples < 1:
+        raise ValueError(f"samples must be a whole number of at least 1, got {samples!r}")
+    need = peak_bytes(model, samples, per_draw, keep_skills=keep_skills)
+    if need <= MEMORY_BUDGET_BYTES:
+        return
+    most = largest_fitting(model, per_draw, keep_skills=keep_skills)
+    line, column = model.located.where(("samples",))
+    budget = f"{MEMORY_BUDGET_BYTES / 1024**3:.0f} GiB"
+    shape = (f"{len(model.options)} options x {model.horizon} years x "
+             f"{len(model.criteria)} criteria")
+    if most < 1:
+        raise DecisionError(
+            model.source, line, column,
+            f"{shape} need more than the {budget} memory budget even for one chunk",
+            "use fewer options, a shorter horizon or fewer criteria")
+    raise DecisionError(
+        model.source, line, column,
+        f"{samples:,} samples would need about {need / 1024**3:.1f} GiB ({shape}: "
+        f"the results kept per draw and one chunk's year-by-year working set), over the "
+        f"{budget} budget",
+        f"use at most {most:,} samples (set `samples:` or pass --samples)")
