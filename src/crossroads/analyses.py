@@ -398,20 +398,20 @@ class DictReport:
 
 def smaa(model: Model, samples: int | None = None, seed: int | None = None,
          n_weights: int = 10_000) -> DictReport:
-    """SMAA-2 over money (NPV) and every criterion (Lahdelma and Salminen 2001)."""
-    from crossroads.analysis.smaa import Criterion, describe
-    from crossroads.analysis.smaa import smaa as run_smaa
+    """SMAA-2 over money (NPV) and every criterion (Lahdelma and Salminen 2001).
+
+    Money and scores are rounded to the precision `run` keeps them in (float32 money, the
+    scores' :func:`~crossroads.run.score_dtype`), so `run`'s verdict and this command
+    quote the same share for the same file, samples and seed.
+    """
+    from crossroads.analysis.smaa import SMAA_DRAWS, describe, model_smaa
+    from crossroads.run import score_dtype
 
     got = collect(model, samples, seed)
-    perf = {"money": got.npv, **got.scores}
-    criteria = [Criterion("money")] + [
-        Criterion(c, scale=spec.scale, better=spec.better) for c, spec in model.criteria.items()
-    ]
-    w = model.decision.weights
-    rng = np.random.default_rng([model.seed if seed is None else seed, 3])
-    result = run_smaa(perf, criteria, got.option_ids, rng, n_weights=n_weights,
-                      order=tuple(w.order or ()) if w else (),
-                      intervals=dict(w.intervals) if w and w.intervals else None)
+    m = min(got.n, SMAA_DRAWS)
+    npv = got.npv[:, :m].astype(np.float32)
+    scores = {c: x[:, :m].astype(score_dtype(model, c)) for c, x in got.scores.items()}
+    result = model_smaa(model, npv, scores, model.seed if seed is None else seed, n_weights)
     labels = dict(zip(got.option_ids, got.labels, strict=True))
     data = result.to_dict()
     data["sentences"] = list(describe(result, labels))

@@ -267,33 +267,26 @@ class RunResult:
         return html_table(self)
 
 
-#: Draws and weight vectors of the quick SMAA in the verdict (`crossroads smaa` does it fully).
-QUICK_SMAA_DRAWS = 20_000
-QUICK_SMAA_WEIGHTS = 2_000
-
-
 def _quick_smaa(model: Model, acc: _Accumulator, seed: int) -> dict[str, Any] | None:
-    """Which option SMAA-2 ranks first most often, on a subsample, for the verdict."""
+    """SMAA-2's first-rank shares for the verdict: the numbers `crossroads smaa` gives for
+    the same file, samples and seed (:func:`~crossroads.analysis.smaa.model_smaa`)."""
     if not model.criteria:
         return None
-    from crossroads.analysis.smaa import Criterion, smaa
+    from crossroads.analysis.smaa import SMAA_DRAWS, model_smaa
 
-    m = min(QUICK_SMAA_DRAWS, acc.n)
-    perf = {"money": acc.npv[:, :m].astype(np.float64)}
-    for c in model.criteria:
-        perf[c] = acc.scores[c][:, :m].astype(np.float64)
-    criteria = [Criterion("money")] + [Criterion(c, scale=spec.scale, better=spec.better)
-                                       for c, spec in model.criteria.items()]
-    w = model.decision.weights
+    m = min(SMAA_DRAWS, acc.n)
     try:
-        result = smaa(perf, criteria, model.option_ids, np.random.default_rng([seed, 3]),
-                      n_weights=QUICK_SMAA_WEIGHTS, order=tuple(w.order or ()) if w else (),
-                      intervals=dict(w.intervals) if w and w.intervals else None)
+        result = model_smaa(model, acc.npv[:, :m], {c: x[:, :m] for c, x in acc.scores.items()},
+                            seed)
     except ValueError:
         return None  # infeasible weights: `crossroads smaa` explains
     first = result.rank_acceptability[:, 0]
     top = int(np.argmax(first))
-    return {"first": model.option_ids[top], "share": float(first[top])}
+    scale = result.money_scale or (0.0, 0.0)
+    return {"first": model.option_ids[top], "share": float(first[top]),
+            "shares": {o: float(f) for o, f in zip(model.option_ids, first, strict=True)},
+            "money_scale": {"lo": scale[0], "hi": scale[1], "from": result.scale_from},
+            "n_weights": result.n_weights}
 
 
 def _edges(value: np.ndarray, bins: int = 40) -> FloatArray:

@@ -165,3 +165,76 @@ def test_ties_go_to_the_option_listed_first() -> None:
 def test_same_seed_same_result() -> None:
     a, b = geometry_case(5000), geometry_case(5000)
     np.testing.assert_array_equal(a.rank_acceptability, b.rank_acceptability)
+
+
+# -- money on a robust scale: the tails and the set of options do not move the shares -------
+
+from crossroads.analysis.smaa import DOMINATED, dominated_share, money_scale  # noqa: E402
+
+CRIT3 = [Criterion("fun", scale=(0, 10)), Criterion("calm", scale=(0, 10))]
+
+
+def career_case(n: int, seed: int = 11) -> dict[str, np.ndarray]:
+    """Two contending careers: skewed money (lognormal) against two scores."""
+    rng = np.random.default_rng(seed)
+    money = np.stack([1.6e6 * rng.lognormal(0, 0.3, n), 1.1e6 * rng.lognormal(0, 0.15, n)])
+    fun = np.stack([rng.normal(5, 1, n), rng.normal(7, 1, n)])
+    calm = np.stack([rng.normal(6, 1, n), rng.normal(5, 1, n)])
+    return {"money": money, "fun": fun, "calm": calm}
+
+
+def first_shares(perf: dict[str, np.ndarray], ids: list[str], *, robust: bool = True,
+                 n_weights: int = 20_000) -> np.ndarray:
+    crit = [Criterion("money"), *CRIT3]
+    if robust:
+        keep = dominated_share(perf, crit) < DOMINATED
+        crit[0] = Criterion("money", scale=money_scale(perf["money"], keep))
+    r = smaa(perf, crit, ids, np.random.default_rng(3),
+             n_weights=max(n_weights, perf["money"].shape[1]))
+    return r.rank_acceptability[:, 0]
+
+
+def with_long_shot(perf: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Add a third option that always ranks last but once in 10,000 futures pays $40M."""
+    n = perf["money"].shape[1]
+    money = np.full(n, 2e5)
+    money[:: 10_000] = 4e7
+    low = np.full(n, 1.0)
+    return {"money": np.vstack([perf["money"], money]), "fun": np.vstack([perf["fun"], low]),
+            "calm": np.vstack([perf["calm"], low])}
+
+
+def test_an_option_that_never_ranks_first_moves_the_others_by_at_most_two_points() -> None:
+    perf = career_case(100_000)
+    before = first_shares(perf, ["a", "b"])
+    after = first_shares(with_long_shot(perf), ["a", "b", "shot"])
+    assert after[2] < 0.001
+    np.testing.assert_allclose(after[:2], before, atol=0.02)
+    # the min..max scale the robust one replaced fails the same check
+    stretched = first_shares(with_long_shot(perf), ["a", "b", "shot"], robust=False)
+    assert np.abs(stretched[:2] - first_shares(perf, ["a", "b"], robust=False)).max() > 0.05
+
+
+def test_one_extreme_draw_in_ten_thousand_moves_the_shares_by_at_most_two_points() -> None:
+    perf = career_case(100_000)
+    before = first_shares(perf, ["a", "b"])
+    tail = {k: v.copy() for k, v in perf.items()}
+    tail["money"][0, ::10_000] = 4e7
+    np.testing.assert_allclose(first_shares(tail, ["a", "b"]), before, atol=0.02)
+    assert np.abs(first_shares(tail, ["a", "b"], robust=False)
+                  - first_shares(perf, ["a", "b"], robust=False)).max() > 0.05
+
+
+def test_shares_converge_as_draws_grow() -> None:
+    small, large = career_case(10_000, seed=5), career_case(200_000, seed=6)
+    np.testing.assert_allclose(first_shares(small, ["a", "b"]),
+                               first_shares(large, ["a", "b"]), atol=0.02)
+
+
+def test_money_scale_is_the_pooled_5th_to_95th_percentiles_of_contenders() -> None:
+    x = np.array([np.linspace(0, 100, 1001), np.linspace(50, 150, 1001),
+                  np.linspace(-1e6, 0, 1001)])
+    lo, hi = money_scale(x, np.array([True, True, False]))
+    pooled = np.concatenate([x[0], x[1]])
+    assert (lo, hi) == (np.percentile(pooled, 5), np.percentile(pooled, 95))
+    assert money_scale(np.ones((2, 5))) == (1.0, 1.0)   # constant: SMAA drops it

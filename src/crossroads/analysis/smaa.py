@@ -12,8 +12,11 @@ Stochastic multicriteria acceptability analysis, SMAA-2 (Lahdelma & Salminen 200
 Operations Research 49(3):444-454), with the additive utility u_i(w) = sum_c w_c v_c(x_ic):
 
 * v_c is linear over the criterion's declared scale (not clipped), or over its min..max
-  across all options and draws when no scale is declared (always for money); reversed
-  when ``better="lower"``. A criterion constant everywhere is dropped and reported.
+  across all options and draws when no scale is declared; reversed when
+  ``better="lower"``. A criterion constant everywhere is dropped and reported. For a
+  decision, money's scale is declared (``weights: {money_scale: [lo, hi]}``) or robust:
+  the 5th to 95th percentiles of NPV pooled over the options still in contention
+  (:func:`money_scale`), so one extreme draw or one hopeless option does not rescale it.
 * weights are uniform on the simplex (sorted-uniforms gaps), restricted by an ordinal
   ``order`` (exactly: sorting the listed weights of a uniform draw) and/or intervals
   (rejection).
@@ -29,14 +32,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from crossroads._types import FloatArray, IntArray
 
+if TYPE_CHECKING:
+    from crossroads.model.compile import Model
+
 MIN_ACCEPTANCE = 1e-3     # below this share of accepted weight draws, ask to relax
 BALANCED = 0.05          # central weights this close to the average read as "balanced"
 _BATCH = 20_000
+#: Futures a decision's SMAA reads: its first draws, so `run` and `smaa` read the same ones.
+SMAA_DRAWS = 200_000
+#: Weight vectors at least; with more futures than this, one weight vector per future.
+N_WEIGHTS = 10_000
+#: Money's robust scale: these percentiles of NPV, pooled over the options in contention.
+SCALE_PERCENTILES = (5.0, 95.0)
+#: An option no better than another on every criterion in this share of futures is out of
+#: contention: it can (almost) never rank first, so it does not stretch money's scale.
+DOMINATED = 0.99
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,8 @@ class SmaaResult:
     mean_weights: FloatArray            # (n_criteria,) mean of the sampled weights
     n_weights: int
     sentences: tuple[str, ...] = field(default=())
+    money_scale: tuple[float, float] | None = None   # money's [lo, hi], when set for a model
+    scale_from: str = ""                             # "declared" or how it was computed
 
     def to_dict(self) -> dict[str, object]:
         """The PRODUCT.md ``smaa`` shape, plus pairwise indices and the sentences."""
@@ -86,6 +104,8 @@ class SmaaResult:
                          for i, o in enumerate(ids)},
             "n_weights": self.n_weights,
             "sentences": list(self.sentences),
+            "money_scale": None if self.money_scale is None else {
+                "lo": self.money_scale[0], "hi": self.money_scale[1], "from": self.scale_from},
         }
 
 
@@ -304,3 +324,83 @@ def describe(result: SmaaResult, labels: Mapping[str, str] | None = None) -> tup
         else:
             lines.append(f"{name} wins if {result.criteria[c]} weighs about {row[c]:.0%} {tail}")
     return tuple(lines)
+
+
+# -- a decision's SMAA: money on a robust scale -----------------------------------------------
+
+
+def dominated_share(perf: Mapping[str, FloatArray], criteria: Sequence[Criterion]) -> FloatArray:
+    """Per option, the share of draws in which another option is at least as good on every
+    criterion and better on one: there no weights can make it first.
+
+    >>> perf = {"a": np.array([[1.0, 1.0], [0.0, 2.0]]), "b": np.array([[1.0, 1.0], [0.0, 0.0]])}
+    >>> dominated_share(perf, [Criterion("a"), Criterion("b")]).tolist()
+    [0.0, 0.5]
+    """
+    signs = [-1.0 if c.better == "lower" else 1.0 for c in criteria]
+    x = [s * np.asarray(perf[c.name], dtype=np.float64) for s, c in zip(signs, criteria,
+                                                                         strict=True)]
+    m, n = x[0].shape
+    out = np.zeros(m)
+    for i in range(m):
+        hit = np.zeros(n, np.bool_)
+        for k in (k for k in range(m) if k != i):
+            ge = np.logical_and.reduce([v[k] >= v[i] for v in x])
+            gt = np.logical_or.reduce([v[k] > v[i] for v in x])
+            hit |= ge & gt
+        out[i] = hit.mean()
+    return out
+
+
+def money_scale(npv: FloatArray, contending: np.ndarray | None = None
+                ) -> tuple[float, float]:
+    """Money's robust scale: the 5th and 95th percentiles of NPV pooled over the
+    ``contending`` options (all when None or none), min..max if those two coincide.
+
+    A min..max scale is set by the single most extreme draw of any option: one equity
+    tail in 100,000 draws shrinks every real gap to a sliver of the scale and hands the
+    weight of money to the other criteria, and the share drifts as more draws find more
+    extremes. Percentiles converge as draws grow, and an option out of contention (no
+    better than another on every criterion in 99% of futures) does not move them.
+
+    >>> money_scale(np.array([np.arange(101.0), np.arange(101.0) + 1e6]),
+    ...             np.array([True, False]))
+    (5.0, 95.0)
+    """
+    x = np.asarray(npv, dtype=np.float64)
+    keep = x if contending is None or not np.any(contending) else x[np.asarray(contending)]
+    lo, hi = (float(v) for v in np.percentile(keep, SCALE_PERCENTILES))
+    if not hi > lo:
+        lo, hi = float(x.min()), float(x.max())
+    return lo, hi
+
+
+def model_smaa(model: Model, npv: FloatArray, scores: Mapping[str, FloatArray], seed: int,
+               n_weights: int = N_WEIGHTS) -> SmaaResult:
+    """SMAA-2 of a decision over money (NPV) and every criterion: what `run` and `smaa` say.
+
+    Reads the first :data:`SMAA_DRAWS` futures, with ``max(n_weights, futures)`` weight
+    vectors from ``default_rng([seed, 3])``; money is scaled by the file's
+    ``weights.money_scale`` or :func:`money_scale`. The caller passes the numbers at the
+    precision `run` keeps them, so both commands rank the same futures the same way.
+    """
+    m = min(npv.shape[1], SMAA_DRAWS)
+    perf = {"money": np.asarray(npv[:, :m], dtype=np.float64)}
+    perf.update({c: np.asarray(x[:, :m], dtype=np.float64) for c, x in scores.items()})
+    crit = [Criterion(c, scale=spec.scale, better=spec.better)
+            for c, spec in model.criteria.items()]
+    w = model.decision.weights
+    declared = getattr(w, "money_scale", None) if w else None
+    if declared is not None:
+        scale, source = (float(declared[0]), float(declared[1])), "declared"
+    else:
+        contending = dominated_share(perf, [Criterion("money"), *crit]) < DOMINATED
+        scale = money_scale(perf["money"], contending)
+        source = (f"5th-95th percentiles of NPV over {int(contending.sum())} of "
+                  f"{len(contending)} options" if contending.any() and not contending.all()
+                  else "5th-95th percentiles of NPV over every option")
+    result = smaa(perf, [Criterion("money", scale=scale), *crit], model.option_ids,
+                  np.random.default_rng([seed, 3]), n_weights=max(n_weights, m),
+                  order=tuple(w.order or ()) if w else (),
+                  intervals=dict(w.intervals) if w and w.intervals else None)
+    return replace(result, money_scale=scale, scale_from=source)
