@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "risk": "crossroads.cli.analysis:risk_command",
     "option-value": "crossroads.cli.analysis:option_value_command",
     "research": "crossroads.cli.research:research_app",
+    "journal": "crossroads.cli.journal:journal_app",
     "market": "crossroads.cli.market:market_command",
     "report": "crossroads.cli.report:report_command",
     "init": "crossroads.cli.init:init_command",

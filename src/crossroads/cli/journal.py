@@ -1,0 +1,359 @@
+"""`crossroads journal ...`: record a decision's bet, check in, see whether you were right.
+
+    crossroads journal record decision.yaml --chose platform --note "took the cut"
+    crossroads journal checkin 1 --year 2 --cash 52k --role senior --score enjoyment=8
+    crossroads journal review [1] [--json]
+    crossroads journal redecide 1
+    crossroads journal export -o journal.json | import journal.json
+
+Every command takes ``--db URL``. Bad input (an unknown entry, a year beyond the horizon,
+a role the option does not have) prints one line and exits 1 with nothing written; bad
+option syntax exits 2. docs/journal.md is the guide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from crossroads.cli.common import console, fail, load_or_exit
+
+if TYPE_CHECKING:
+    from crossroads.journal.calibrate import Checkin
+    from crossroads.store.journal import Record
+
+journal_app = typer.Typer(
+    name="journal",
+    help="The decision journal: record the bet, check in, learn whether you were right.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+DbOpt = Annotated[str | None, typer.Option(
+    "--db", help="SQLAlchemy URL or SQLite file [default: $CROSSROADS_DB, else "
+    "crossroads.sqlite3 in the user data directory]", show_default=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+EntryArg = Annotated[int, typer.Argument(help="The entry's id (see `journal review`).")]
+NoteOpt = Annotated[str, typer.Option("--note", help="Free notes.")]
+SamplesOpt = Annotated[int | None, typer.Option(
+    help="Monte Carlo draws (default: the file's `samples`).", min=1, show_default=False)]
+SeedOpt = Annotated[int | None, typer.Option(
+    help="Random seed (default: the file's `seed`).", min=0, show_default=False)]
+
+MAX_ID = 2**63 - 1
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """The user's mistakes and database trouble: one line, exit 1."""
+    from crossroads.model.errors import DecisionError
+    from crossroads.store import StoreError
+
+    try:
+        yield
+    except DecisionError as exc:
+        fail(exc.format())
+    except StoreError as exc:
+        fail(str(exc))
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+def _entry_id(entry: int) -> int:
+    if not 1 <= entry <= MAX_ID:
+        fail(f"no journal entry with id {entry} (see `crossroads journal review`)")
+    return entry
+
+
+@journal_app.command("record")
+def record(
+    file: Annotated[Path, typer.Argument(help="A decision file (YAML).", show_default=False)],
+    chose: Annotated[str, typer.Option("--chose", help="The option you chose (its id).")],
+    note: NoteOpt = "", samples: SamplesOpt = None, seed: SeedOpt = None,
+    as_json: JsonOpt = False, db: DbOpt = None,
+) -> None:
+    """Run the decision and keep the chosen option's predictions, year by year."""
+    from crossroads.api import check_budget, with_references
+    from crossroads.journal import predict as jp
+    from crossroads.run import bytes_per_draw
+    from crossroads.store import transaction
+    from crossroads.store.journal import Record, add_entry
+
+    model = load_or_exit(file, db=db)
+    if chose not in model.option_ids:
+        fail(f"{file}: no option `{chose}`; the options are {', '.join(model.option_ids)}")
+    n = samples if samples is not None else model.samples
+    with _errors():
+        check_budget(model, n, bytes_per_draw(model) + jp.bytes_per_draw(model))
+        result, pred = jp.predict(model, chose, n, model.seed if seed is None else seed)
+        result = with_references(model, result)
+    raw = file.read_bytes()
+    rec = Record(str(file), raw.decode("utf-8", "replace"), hashlib.sha256(raw).hexdigest(),
+                 model.title, result.samples, result.seed, _version(), model.horizon,
+                 model.currency, pred, result.to_dict(), note)
+    with _errors(), transaction(db) as conn:
+        entry_id = add_entry(conn, rec)
+    if as_json:
+        _print_json({"id": entry_id, "option": chose,
+                     "recorded": rec.recorded_at.date().isoformat()})
+        return
+    from crossroads.cli.journal_output import print_recorded
+
+    print_recorded(entry_id, rec)
+
+
+def _version() -> str:
+    import crossroads
+
+    return str(crossroads.__version__)
+
+
+def _year(text: str, recorded: dt.date) -> tuple[int, str | None]:
+    """``--year``: a whole number, or a date whose full years since the entry are the year."""
+    if text.strip().lstrip("+").isdigit():
+        return int(text), None
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise typer.BadParameter(f"expected a year (0, 1, 2...) or a date YYYY-MM-DD, got "
+                                 f"{text!r}", param_hint="--year") from None
+    if day < recorded:
+        fail(f"--year {text}: before the entry was recorded ({recorded.isoformat()})")
+    years = day.year - recorded.year - ((day.month, day.day) < (recorded.month, recorded.day))
+    return years, day.isoformat()
+
+
+def _scores(values: list[str] | None) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for value in values or []:
+        name, sep, text = value.partition("=")
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        if not sep or not name.strip() or not math.isfinite(number):
+            raise typer.BadParameter(f"expected CRITERION=NUMBER, got {value!r}",
+                                     param_hint="--score")
+        out[name.strip()] = number
+    return out
+
+
+def _money(text: str | None) -> float | None:
+    """``52000``, ``52k``, ``1.2M``: the cash of a check-in."""
+    if text is None:
+        return None
+    t = text.strip().replace(",", "").replace("_", "")
+    scale = {"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6}.get(t[-1:], 1.0)
+    try:
+        x = float(t[:-1] if scale != 1.0 else t) * scale
+    except ValueError:
+        x = math.nan
+    if not math.isfinite(x):
+        raise typer.BadParameter(f"expected an amount such as 52000 or 52k, got {text!r}",
+                                 param_hint="--cash")
+    return x
+
+
+@journal_app.command("checkin")
+def checkin(
+    entry: EntryArg,
+    year: Annotated[str, typer.Option(
+        "--year", help="Years since the decision as the file counts them (0 is the first "
+        "year), or a date YYYY-MM-DD.")],
+    cash: Annotated[str | None, typer.Option(
+        "--cash", help="Cash paid that year, all of it: 52000 or 52k.",
+        show_default=False)] = None,
+    role: Annotated[str | None, typer.Option(
+        "--role", help="The role you hold (a role id of the option).",
+        show_default=False)] = None,
+    score: Annotated[list[str] | None, typer.Option(
+        "--score", help="CRITERION=VALUE, e.g. enjoyment=8. Repeat for more.",
+        show_default=False)] = None,
+    note: NoteOpt = "", as_json: JsonOpt = False, db: DbOpt = None,
+) -> None:
+    """Record what happened in a year: pay, role, scores; see where it fell."""
+    from crossroads.journal.calibrate import Checkin, assess, check_checkin
+    from crossroads.store import transaction
+    from crossroads.store.journal import add_checkin, get_record
+
+    amount, scores = _money(cash), _scores(score)
+    if amount is None and role is None and not scores and not note:
+        raise typer.BadParameter("give at least one of --cash, --role, --score, --note",
+                                 param_hint="--year")
+    with _errors(), transaction(db) as conn:
+        rec = get_record(conn, _entry_id(entry))
+        t, day = _year(year, rec.recorded_at.date())
+        made = Checkin(t, amount, role, scores, note, day)
+        problem = check_checkin(rec.prediction, made)
+        if problem:
+            fail(f"journal entry {entry}: {problem}")
+        new_id = add_checkin(conn, entry, made)
+    reached = {rec.prediction.start, *(c.role for c in rec.checkins
+                                       if c.role and c.year <= t), *([role] if role else [])}
+    row = assess(made, rec.prediction.years[t], rec.prediction.levels, reached)
+    if as_json:
+        _print_json({"id": new_id, "entry": entry, **row})
+        return
+    from crossroads.cli.journal_output import print_checkin
+
+    print_checkin(entry, row, rec)
+
+
+@journal_app.command("review")
+def review(
+    entry: Annotated[int | None, typer.Argument(
+        help="One entry's id [default: every entry].", show_default=False)] = None,
+    as_json: JsonOpt = False, db: DbOpt = None,
+) -> None:
+    """Where each actual fell in its prediction, and how calibrated you have been."""
+    from crossroads.journal.calibrate import review as review_entries
+    from crossroads.store import transaction
+    from crossroads.store.journal import get_entry, list_entries
+
+    with _errors(), transaction(db) as conn:
+        entries = list_entries(conn) if entry is None else [get_entry(conn, _entry_id(entry))]
+    data = review_entries(entries)
+    if as_json:
+        _print_json(data)
+        return
+    from crossroads.cli.journal_output import print_review
+
+    print_review(data)
+
+
+def _standing(rec: Record, tenure: int | None) -> tuple[Checkin, int]:
+    """The latest check-in with both pay and role, and the years spent in that role."""
+    full = [c for c in rec.checkins if c.cash is not None and c.role is not None]
+    if not full:
+        fail("redecide needs where you stand: check in with both --cash and --role first")
+    last = max(full, key=lambda c: (c.year, c.id or 0))
+    if tenure is not None:
+        return last, tenure
+    first = last.year
+    for c in sorted((c for c in rec.checkins if c.role and c.year <= last.year),
+                    key=lambda c: -c.year):
+        if c.role != last.role:
+            break
+        first = c.year
+    else:
+        if last.role == rec.prediction.start:
+            first = 0
+    return last, last.year + 1 - first
+
+
+@journal_app.command("redecide")
+def redecide(
+    entry: EntryArg,
+    file: Annotated[Path | None, typer.Option(
+        "--file", help="The decision file as it reads now [default: the recorded file's "
+        "path, else the recorded text].", show_default=False)] = None,
+    tenure: Annotated[int | None, typer.Option(
+        "--tenure", help="Years in your current role [default: from the check-ins].", min=0,
+        show_default=False)] = None,
+    samples: SamplesOpt = None, seed: SeedOpt = None, as_json: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Decide again from where you stand: does switching now beat staying?"""
+    from crossroads.api import load, run
+    from crossroads.journal.redecide import Standing, rewrite, sentence, switch_verdict
+    from crossroads.store import transaction
+    from crossroads.store.journal import get_record
+
+    with _errors(), transaction(db) as conn:
+        rec = get_record(conn, _entry_id(entry))
+    last, years_in_role = _standing(rec, tenure)
+    text, source = _current_text(rec, file)
+    standing = Standing(rec.prediction.option, str(last.role), years_in_role,
+                        float(last.cash or 0.0), last.year + 1)
+    try:
+        rewritten = rewrite(text, standing)
+    except ValueError as exc:
+        fail(f"{source}: {exc}")
+    with _errors():
+        model = load(rewritten, db=db)
+        result = run(model, samples=samples, seed=seed).to_dict()
+    verdict = switch_verdict(result, standing.option)
+    said = sentence(verdict, model.horizon, model.currency)
+    data = {"entry": entry, "source": source, "from_year": standing.spent,
+            "years_left": model.horizon, "role": standing.role, "tenure": standing.tenure,
+            "pay": standing.pay, **verdict, "sentence": said}
+    if as_json:
+        _print_json(data)
+        return
+    from crossroads.cli.journal_output import print_redecide
+
+    print_redecide(data, model.currency)
+
+
+def _current_text(rec: Record, file: Path | None) -> tuple[str, str]:
+    """The file as it reads now: ``--file``, else the recorded path, else the kept text."""
+    for path in ([file] if file is not None else [Path(rec.source)]):
+        try:
+            return path.read_text(encoding="utf-8"), str(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            if file is not None:
+                fail(f"{path}: cannot read the file: {exc}")
+    return rec.file_text, f"{rec.source} (as recorded)"
+
+
+@journal_app.command("export")
+def export(
+    entries: Annotated[list[int] | None, typer.Argument(
+        help="Entry ids [default: every entry].", show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write here instead of the standard output.",
+        show_default=False)] = None,
+    db: DbOpt = None,
+) -> None:
+    """Write the journal (predictions, check-ins, the files) as one JSON document."""
+    from crossroads.store import transaction
+    from crossroads.store.journal import export_journal
+
+    with _errors(), transaction(db) as conn:
+        document = export_journal(conn, entries or None)
+    text = json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{output}: cannot write: {exc.strerror or exc}")
+    console.print(f"wrote {len(document['entries'])} entries to {output}", markup=False)
+
+
+@journal_app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A `journal export` JSON file.",
+                                         show_default=False)],
+    db: DbOpt = None,
+) -> None:
+    """Add the entries of an exported journal (new ids; all or nothing)."""
+    from crossroads.store import transaction
+    from crossroads.store.journal import import_journal
+
+    try:
+        document: Any = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{file}: cannot read the file: {exc}")
+    except json.JSONDecodeError as exc:
+        fail(f"{file}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}")
+    with _errors(), transaction(db) as conn:
+        try:
+            ids = import_journal(conn, document)
+        except ValueError as exc:
+            fail(f"{file}: {exc}")
+    console.print(f"imported {len(ids)} entries: ids {', '.join(map(str, ids)) or 'none'}",
+                  markup=False)
+
+
+__all__ = ["journal_app"]
