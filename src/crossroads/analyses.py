@@ -183,6 +183,11 @@ class VoiReport:
     sentences: tuple[str, ...]
     research: dict[str, dict[str, Any]] = field(default_factory=dict)
 
+    @property
+    def evpi_params(self) -> float:
+        """What learning every param at once is worth (EVPPI of all params as one group)."""
+        return float(self.result.evpi_params)
+
     def to_dict(self) -> dict[str, Any]:
         """The `voi --json` object (PRODUCT.md), with the ranking and research coverage."""
         data: dict[str, Any] = self.result.to_dict(self.currency)
@@ -259,8 +264,13 @@ def _voi_sentences(model: Model, result: Any, ask: float | None) -> list[str]:
     from crossroads.verdict import money
 
     cur = model.currency
-    out = [f"Perfect information about everything would be worth {money(result.evpi, cur)} "
-           "(EVPI): no research is worth more than that."]
+    luck = max(result.evpi - result.evpi_params, 0.0)
+    out = [f"Learning every param at once would be worth {money(result.evpi_params, cur)}: "
+           "research on the params can buy no more than that.",
+           f"Foresight of everything would be worth {money(result.evpi, cur)} (EVPI); the "
+           f"{money(luck, cur)} beyond the params is the luck of the path (moves, failures, "
+           "exits) and the estimates written inline, which no conversation about a param "
+           "resolves."]
     top = [r for r in result.ranking if r.evppi > 0.005 * max(result.evpi, 1e-9)][:3]
     if top:
         out.append("What to find out next: " + "; ".join(

@@ -211,6 +211,7 @@ class RunResult:
         npv_mean, value_mean = acc.mean("npv"), acc.mean("value")
         npv_se, value_se = acc.mcse("npv"), acc.mcse("value")
         pb = acc.mean("best")
+        pbe = _p_best_expected(acc)
         edges = _edges(acc.value)
         fans = _fans(acc.cumulative)
         npv = _stats(acc.npv, npv_mean)
@@ -225,6 +226,7 @@ class RunResult:
                 "value": value[i],
                 "criteria": {c: rows[i] for c, rows in criteria.items()},
                 "p_best": float(pb[i]),
+                "p_best_expected": float(pbe[i]),
                 "break_even": None if i == base else
                 s.break_even_counts_summary(acc.break_even[i], n),
                 "mcse": {"npv_mean": float(npv_se[i]), "value_mean": float(value_se[i]),
@@ -287,6 +289,16 @@ def _quick_smaa(model: Model, acc: _Accumulator, seed: int) -> dict[str, Any] | 
             "shares": {o: float(f) for o, f in zip(model.option_ids, first, strict=True)},
             "money_scale": {"lo": scale[0], "hi": scale[1], "from": result.scale_from},
             "n_weights": result.n_weights}
+
+
+def _p_best_expected(acc: _Accumulator) -> FloatArray:
+    """Each option's share of draws where it is best given the params alone: what research
+    could find out, without the luck of the path (:mod:`crossroads.analysis.expected`)."""
+    from crossroads.analysis.expected import RUN_DRAWS, p_best_expected
+
+    m = min(RUN_DRAWS, acc.n)
+    params = {k: np.concatenate(parts)[:m] for k, parts in acc.params.items()}
+    return p_best_expected(acc.value[:, :m], params)
 
 
 def _edges(value: np.ndarray, bins: int = 40) -> FloatArray:

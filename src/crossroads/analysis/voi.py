@@ -77,10 +77,14 @@ class VoiResult:
     evsi: Mapping[str, float]
     ranking: tuple[Ranked, ...]
     ask: float | None = None
+    #: EVPPI of every param as one group: what research can buy, apart from luck
+    evpi_params: float = 0.0
+    evpi_params_se: float | None = None
 
     def to_dict(self, currency: str = "USD") -> dict[str, object]:
         """The PRODUCT.md ``voi`` shape plus standard errors and the ranking."""
-        return {"currency": currency, "evpi": self.evpi,
+        return {"currency": currency, "evpi": self.evpi, "evpi_params": self.evpi_params,
+                "evpi_params_se": self.evpi_params_se,
                 "evppi": {k: e.value for k, e in self.evppi.items()},
                 "evppi_se": {k: e.se for k, e in self.evppi.items()},
                 "groups": {k: e.value for k, e in self.groups.items()},
@@ -597,4 +601,8 @@ def analyse_voi(values: FloatArray, params: Mapping[str, FloatArray],
         for name, draws in params.items():
             prior = n0[name] if isinstance(n0, Mapping) else n0
             evsis[name] = evsi(values, draws, ask, prior)
-    return VoiResult(total, singles, grouped, evsis, rank_params(total, singles), ask)
+    from crossroads.analysis.expected import expected_given_params
+
+    everything = expected_given_params(values, params, rng).evppi
+    return VoiResult(total, singles, grouped, evsis, rank_params(total, singles), ask,
+                     everything.value, everything.se)
