@@ -12,6 +12,7 @@ from crossroads.estimate.dists import (
     Z95,
     Beta,
     Constant,
+    FlooredNormal,
     LogNormal,
     Normal,
     _fit_beta,
@@ -32,7 +33,6 @@ def test_z95() -> None:
     (0.3, 0.5, False, LogNormal),
     (-10.0, 10.0, False, Normal),
     (-0.02, 0.02, False, Normal),
-    (0.0, 5.0, False, Normal),
     (0.3, 0.5, True, Beta),
     (0.01, 0.99, True, Beta),
     (0.9, 0.999, True, Beta),
@@ -47,6 +47,24 @@ def test_five_percent_in_each_tail(lo: float, hi: float, probability: bool, fami
     x = dist.ppf(np.random.default_rng(99).random(N))
     assert abs(np.mean(x < lo) - 0.05) <= 4 * TAIL_SE
     assert abs(np.mean(x > hi) - 0.05) <= 4 * TAIL_SE
+
+
+@pytest.mark.parametrize("hi", [5.0, 8000.0, 0.06])
+def test_a_range_from_zero_never_goes_below_it(hi: float) -> None:
+    """`0 to b`: the normal of the bounds with its lower 5% at exactly 0, never below."""
+    dist = fit_range(0.0, hi)
+    assert dist == FlooredNormal(hi / 2, hi / (2 * Z95))
+    assert dist.interval(0.9) == pytest.approx((0.0, hi), rel=1e-7, abs=1e-12)
+    x = dist.ppf(np.random.default_rng(99).random(N))
+    assert x.min() == 0.0
+    assert abs(np.mean(x == 0.0) - 0.05) <= 4 * TAIL_SE
+    assert abs(np.mean(x > hi) - 0.05) <= 4 * TAIL_SE
+    # the mean against max(0, N(mu, sd)) drawn by NumPy alone
+    z = np.random.default_rng(7).standard_normal(2_000_000)
+    independent = np.maximum(hi / 2 + hi / (2 * Z95) * z, 0.0)
+    se = independent.std() / math.sqrt(z.size)
+    assert abs(dist.mean() - independent.mean()) <= 4 * se
+    assert np.array_equal(dist.from_normal(z[:1000]), independent[:1000])
 
 
 def test_lognormal_formula() -> None:

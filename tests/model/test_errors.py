@@ -72,6 +72,9 @@ CASES = [
     ("mentor above 1", GOOD.replace("        cash: previous * 1.2",
                                     "        cash: previous * 1.2\n        mentor: 5"),
      15, 17, "mentor must be a share from 0 to 1"),
+    ("mentor as a bare percentage", GOOD.replace(
+        "        cash: previous * 1.2", "        cash: previous * 1.2\n        mentor: 30"),
+     15, 17, "got 30 (did you mean 30%?)"),
     ("lone surrogate", GOOD.replace("decision: test", "decision: te\ud800st"), 1, 13,
      "U+D800 is not valid text"),
     ("a yes/no value", GOOD.replace("horizon: 5", "horizon: true"), 2, 10,
@@ -91,6 +94,106 @@ def test_bad_input_is_located(what: str, text: str, line: int, column: int, word
     err = problem(text)
     assert (err.line, err.column) == (line, column), err.format()
     assert words.lower() in err.format().lower()
+
+
+def _role(extra: str) -> str:
+    """GOOD with lines added to the `head` role (line 15 on)."""
+    return GOOD.replace("        cash: previous * 1.2", "        cash: previous * 1.2\n" + extra)
+
+
+SCORED = GOOD.replace("options:", "criteria:\n  fun: {worth: 1k, default: 5}\noptions:")
+
+#: (what, text, line, column, the whole message with its hint): the guard rails
+RAILS = [
+    ("a bare raise above 1", _role("        raise: 5"), 15, 16,
+     "`raise: 5` is 500% a year (did you mean 5%?)"),
+    ("a bare raise range", _role("        raise: 4 to 6"), 15, 16,
+     "`raise: 4 to 6` is 400% to 600% a year (did you mean 4% to 6%?)"),
+    ("a bare raise through a param", GOOD.replace("multiple: 3 to 4", "multiple: 3 to 4\n"
+                                                  "  rise: 3 to 5")
+     + "", 6, 9, "`rise: 3 to 5` is 300% to 500% a year (did you mean 3% to 5%?)"),
+    ("a bare bonus above 1", _role("        bonus: 20"), 15, 16,
+     "`bonus: 20` is 2000% of the base cash (did you mean 20%?; 150% would be one and a "
+     "half times the base cash)"),
+    ("a bare discount", GOOD + "discount: 5\n", 15, 11,
+     "`discount: 5` is 500% a year (did you mean 5%?)"),
+    ("a bare chance", GOOD.replace("chance: 40%", "chance: 60"), 12, 42,
+     "probability must be between 0% and 100%, got 6000% (did you mean 60%?)"),
+    ("a bare chance range", GOOD.replace("chance: 40%", "chance: 30 to 50"), 12, 42,
+     "probability must be between 0% and 100% (did you mean 30% to 50%?)"),
+    ("a bare per_year", GOOD.replace("after: 2, chance: 40%", "per_year: 30"), 12, 34,
+     "probability must be between 0% and 100%, got 3000% (did you mean 30%?)"),
+    ("a bare practice share", GOOD.replace("options:", "skills:\n  ml: {now: 50%}\noptions:")
+     .replace("        cash: previous * 1.2", "        cash: previous * 1.2\n"
+              "        practice: {ml: 40}"), 17, 24,
+     "practice of `ml` must be a share from 0 to 1 (0% to 100%), got 40 (did you mean 40%?)"),
+    ("after below 0", GOOD.replace("after: 2", "after: -2"), 12, 31,
+     "`after: -2` must be a positive number of years (the years spent in the role before "
+     "the move, e.g. 2 or 2 to 4)"),
+    ("after of 0", GOOD.replace("after: 2", "after: 0"), 12, 31,
+     "`after: 0` must be a positive number of years"),
+    ("an after range below 0", GOOD.replace("after: 2", "after: -1 to 3"), 12, 31,
+     "`after: -1 to 3` reaches below 0 years"),
+    ("per_year of 0", GOOD.replace("after: 2, chance: 40%", "per_year: 0"), 12, 34,
+     "`per_year: 0` never happens: a yearly chance must be above 0% (give the chance of the "
+     "move in a year, e.g. 20%, or delete the move)"),
+    ("a score outside its scale", SCORED.replace("        cash: previous * 1.2",
+                                                 "        cash: previous * 1.2\n"
+                                                 "        criteria: {fun: 70}"), 17, 25,
+     "`fun: 70` is outside the scale 0 to 10 (did you mean 7? or set the criterion's "
+     "`scale:`)"),
+    ("a score range leaving its scale", SCORED.replace(
+        "        cash: previous * 1.2", "        cash: previous * 1.2\n"
+        "        criteria: {fun: 5 to 12}"), 17, 25,
+     "`fun: 5 to 12` leaves the scale 0 to 10 (keep both ends within 0 to 10, or set the "
+     "criterion's `scale:`)"),
+    ("a default score outside its scale", SCORED.replace("default: 5", "default: -1"),
+     7, 29, "`fun: -1` is outside the scale 0 to 10 (keep it within 0 to 10, or set the "
+     "criterion's `scale:`)"),
+    ("a pert score leaving its scale", SCORED.replace(
+        "        cash: previous * 1.2", "        cash: previous * 1.2\n"
+        "        criteria: {fun: 'pert(2, 5, 11)'}"), 17, 25,
+     "`fun: pert(2, 5, 11)` leaves the scale 0 to 10"),
+    ("a tab", GOOD.replace("      head:", "\thead:"), 13, 1,
+     "YAML indents with spaces, not tabs (replace the tab with spaces)"),
+    ("digits grouped by a comma", GOOD.replace("40k", "180,000"), 4, 13,
+     "`180,000`: a comma does not group digits in an estimate (write 180000 or 180k)"),
+    ("digits grouped the Indian way", GOOD.replace("40k", "40,00,000 to 50,00,000"), 4, 13,
+     "`40,00,000`: a comma does not group digits in an estimate (write 4000000 or 40L)"),
+    ("a grouped number in a flow mapping", GOOD.replace("cash: previous * 1.2",
+                                                        "{cash: 180,000}")
+     .replace("      head:\n        {", "      head: {"), 13, 24,
+     "`180,000`: inside `{...}` a comma ends the value (write 180000 or 180k)"),
+]
+
+
+@pytest.mark.parametrize(("what", "text", "line", "column", "message"), RAILS,
+                         ids=[c[0] for c in RAILS])
+def test_guard_rails(what: str, text: str, line: int, column: int, message: str) -> None:
+    if what == "a bare raise through a param":
+        text = text.replace("cash: previous * 1.2", "cash: previous * 1.2\n        raise: rise")
+    err = problem(text)
+    assert (err.line, err.column) == (line, column), err.format()
+    assert err.format().startswith(f"<string>:{line}:{column}: {message}"), err.format()
+    assert len(err.problems) == 1, err.format_all()
+
+
+@pytest.mark.parametrize("text", [
+    _role("        raise: 500%"),          # a percent sign says it on purpose
+    _role("        raise: 1"),             # 100%: not above 1
+    _role("        bonus: 150%"),
+    _role("        raise: -2% to 2%"),
+    GOOD.replace("after: 2", "after: 0 to 2"),   # from 0: never below it
+    GOOD.replace("after: 2", "after: 2 to 4"),
+    SCORED.replace("        cash: previous * 1.2", "        cash: previous * 1.2\n"
+                   "        criteria: {fun: 8 to 10}"),   # its tails beyond 10 are allowed
+    SCORED.replace("{worth: 1k,", "{worth: 1k, scale: [0, 100],").replace(
+        "        cash: previous * 1.2", "        cash: previous * 1.2\n"
+        "        criteria: {fun: 70}"),
+    GOOD.replace("40k", "40L").replace("cash: previous * 1.2", "cash: 40 to 50 lakh"),
+])
+def test_what_the_rails_let_through(text: str) -> None:
+    crossroads.load(text)
 
 
 def test_hint_names_the_closest_param() -> None:

@@ -53,6 +53,10 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tab
 def check(file: FileArg) -> None:
     """Validate a decision file without running it: exit 0 when valid."""
     model = load_or_exit(file, all_problems=True)
+    from crossroads.model.warn import file_warnings
+
+    for warning in file_warnings(model):  # valid, but worth a second look (exit 0)
+        common.print_error(warning.format())
     common.console.print(f"[green]ok[/green] {file}: {len(model.options)} options, "
                          f"{len(model.params)} params, horizon {model.horizon} years")
 

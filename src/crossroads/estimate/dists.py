@@ -45,6 +45,7 @@ __all__ = [
     "Constant",
     "Dist",
     "Empirical",
+    "FlooredNormal",
     "LogNormal",
     "Mixture",
     "Normal",
@@ -173,6 +174,43 @@ class Normal(Dist):
 
     def mean(self) -> float:
         return float(self.mu)
+
+
+@dataclass(frozen=True)
+class FlooredNormal(Dist):
+    """``max(0, N(mu, sd))``: the fit of a range that starts at 0 (``0 to 50k``).
+
+    Its quantiles above the floor are the normal's, so ``0 to b`` keeps 0 as its 5th
+    percentile and ``b`` as its 95th; the draws the normal would put below 0 are exactly 0
+    (an amount that is sometimes nothing, never negative). Mean: mu Phi(mu/sd) + sd phi(mu/sd).
+
+    >>> d = FlooredNormal(4000.0, 2431.83)
+    >>> [float(x) for x in d.ppf(np.array([0.01, 0.5]))], round(d.mean(), 1)
+    ([0.0, 4000.0], 4050.7)
+    """
+
+    mu: float
+    sd: float
+    base: ClassVar[Literal["uniform", "normal"]] = "normal"
+    kind: ClassVar[str] = "normal floored at 0"
+
+    def __post_init__(self) -> None:
+        Normal(self.mu, self.sd)  # the same checks
+
+    def ppf(self, u: FloatArray) -> FloatArray:
+        return np.maximum(Normal(self.mu, self.sd).ppf(u), 0.0)
+
+    def from_normal(self, z: FloatArray) -> FloatArray:
+        return np.maximum(self.mu + self.sd * _arr(z), 0.0)
+
+    def cdf(self, x: FloatArray) -> FloatArray:
+        x = _arr(x)
+        return np.where(x < 0.0, 0.0, _special().ndtr((x - self.mu) / self.sd))
+
+    def mean(self) -> float:
+        t = self.mu / self.sd
+        pdf = math.exp(-0.5 * t * t) / math.sqrt(2.0 * math.pi)
+        return float(self.mu * 0.5 * math.erfc(-t / math.sqrt(2.0)) + self.sd * pdf)
 
 
 @dataclass(frozen=True)
@@ -614,6 +652,8 @@ def fit_range(lo: float, hi: float, *, probability: bool = False) -> Dist:
       (a bound at exactly 0 or 1 is moved inside by :data:`PROBABILITY_NUDGE`);
     * both bounds > 0: :class:`LogNormal`, mu = (ln lo + ln hi)/2,
       sigma = (ln hi - ln lo)/(2 z95);
+    * ``lo == 0``: :class:`FlooredNormal`, the normal below floored at 0: a range that
+      starts at 0 never goes below it (``cash: 0 to 8k``: sometimes nothing, never a debt);
     * otherwise :class:`Normal`, mean (lo + hi)/2, sd (hi - lo)/(2 z95).
 
     >>> fit_range(3, 4, probability=False).describe()
@@ -638,4 +678,6 @@ def fit_range(lo: float, hi: float, *, probability: bool = False) -> Dist:
     sd = (hi - lo) / (2.0 * Z95)
     if sd == 0.0:  # bounds a few subnormal ulps apart: the spread underflows
         return Constant((lo + hi) / 2.0)
+    if lo == 0.0:
+        return FlooredNormal(hi / 2.0, sd)
     return Normal((lo + hi) / 2.0, sd)

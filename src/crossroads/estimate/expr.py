@@ -30,7 +30,8 @@ import numpy as np
 
 from crossroads._types import FloatArray
 from crossroads.estimate import dists as D
-from crossroads.estimate.lexer import MAX_LENGTH, ExprError, parse
+from crossroads.estimate.lexer import MAX_LENGTH, ExprError, as_percent, digit_groups, parse
+from crossroads.model.limits import LimitError, check_comparisons, check_mixture, mixture_size
 
 __all__ = [
     "FUNCTIONS",
@@ -274,7 +275,7 @@ def _compile(text: str, probability: bool, known_names: frozenset[str] | None) -
     ir = comp.walk(tree.body)
     if probability and isinstance(ir, _Const) and not 0.0 <= ir.value <= 1.0:
         raise ExprError("probability must be between 0% and 100%, "
-                        f"got {ir.value * 100:g}%", 0)
+                        f"got {ir.value * 100:g}%", 0, _percent_hint(text))
     return Compiled(text, frozenset(comp.names), tuple(comp.random), ir)
 
 
@@ -295,6 +296,12 @@ _REJECTED: dict[type[ast.AST], tuple[str, str | None]] = {
     ast.Dict: ("dicts are not allowed", None),
     ast.Set: ("sets are not allowed", None),
 }
+
+
+def _percent_hint(text: str) -> str | None:
+    """``did you mean 60%?`` for a probability written as a bare number from 1 to 100."""
+    meant = as_percent(text.strip())
+    return f"did you mean {meant}?" if meant is not None else None
 
 
 class _Compiler:
@@ -358,6 +365,11 @@ class _Compiler:
 
     def _reject(self, node: ast.AST) -> _Node:
         message, hint = _REJECTED.get(type(node), (None, None))
+        grouped = digit_groups(self.text) if isinstance(node, ast.Tuple) else None
+        if grouped is not None:
+            written, offset, plain = grouped
+            raise ExprError(f"`{written}`: a comma does not group digits in an estimate",
+                            offset, f"write {plain}")
         if isinstance(node, ast.Attribute | ast.Subscript):
             raise ExprError(message or "", self.between(node.value, node), hint)
         if message is None:
@@ -431,6 +443,10 @@ class _Compiler:
         return self.fold(op, [self.walk(node.left), self.walk(node.right)], node, where)
 
     def _compare(self, node: ast.Compare) -> _Node:
+        try:
+            check_comparisons(len(node.ops))
+        except LimitError as e:
+            raise self.fail(str(e), node, "split the chain with where(...) or params") from None
         operands = [node.left, *node.comparators]
         parts: list[_Node] = []
         for i, op in enumerate(node.ops):
@@ -468,7 +484,8 @@ class _Compiler:
                             "use parentheses: (a to b) + (c to d)")
         lo, hi = (self.number(v, "the bounds of `a to b`") for v in node.values)
         if self.probability and not (0.0 <= lo <= 1.0 and 0.0 <= hi <= 1.0):
-            raise self.fail("probability must be between 0% and 100%", node)
+            raise self.fail("probability must be between 0% and 100%", node,
+                            _percent_hint(self.text))
         try:
             return D.fit_range(lo, hi, probability=self.probability)
         except ValueError as e:
@@ -547,6 +564,10 @@ class _Compiler:
         self._no_keywords("mixture", node, ("weights",))
         self._arity("mixture", node, -1, "distributions")
         comps = [self._component(arg) for arg in node.args]
+        try:
+            check_mixture(sum(mixture_size(c) or 1 for c in comps))
+        except LimitError as e:
+            raise self.fail(str(e), node, "a few components describe any belief") from None
         weights: list[float] = []
         for kw in node.keywords:
             if not isinstance(kw.value, ast.List):

@@ -1,12 +1,13 @@
 """First stage of the safe compiler: rewrite estimate text into Python expression syntax.
 
 The estimate language is Python's expression grammar plus three things Python does not
-have: number suffixes (``160k``, ``1.2M``), the percent sign (``5%``) and the range
-keyword (``3 to 4``). :func:`rewrite` replaces those by plain Python (``160000.0``,
-``0.05``, ``or``) so that :func:`ast.parse` can build the tree, and keeps a map from every
-character of the rewritten text back to the user's text, so errors point at what the user
-wrote. The scan is a small hand-written lexer rather than :mod:`tokenize`, whose handling
-of ``160k`` changed in Python 3.12 (it became an error there).
+have: number suffixes (``160k``, ``1.2M``, Indian ``40L``, ``1.2Cr``, ``40 lakh``), the
+percent sign (``5%``) and the range keyword (``3 to 4``). :func:`rewrite` replaces those
+by plain Python (``160000.0``, ``0.05``, ``or``) so that :func:`ast.parse` can build the
+tree, and keeps a map from every character of the rewritten text back to the user's text,
+so errors point at what the user wrote. The scan is a small hand-written lexer rather than
+:mod:`tokenize`, whose handling of ``160k`` changed in Python 3.12 (it became an error
+there).
 
 The lexer also rejects early what has no business in an estimate: non-ASCII or control
 characters outside strings (Python would NFKC-normalise look-alike identifiers), the word
@@ -19,8 +20,10 @@ import ast
 import math
 import re
 import warnings
+from typing import NamedTuple
 
-__all__ = ["MAX_LENGTH", "ExprError", "parse", "rewrite"]
+__all__ = ["MAX_LENGTH", "ExprError", "NumberToken", "as_percent", "digit_groups",
+           "number_tokens", "parse", "rewrite"]
 
 MAX_LENGTH = 10_000
 """Longest accepted estimate text, in characters."""
@@ -29,7 +32,14 @@ _DIGITS = r"[0-9](?:_?[0-9])*"
 _NUMBER = re.compile(
     rf"(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})(?:[eE][+-]?{_DIGITS})?")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_SUFFIXES = {"k": 1e3, "K": 1e3, "M": 1e6}
+_SUFFIXES = {"Cr": 1e7, "k": 1e3, "K": 1e3, "M": 1e6, "L": 1e5}
+#: Indian number words, written after the number with or without a space (``40 lakh``).
+#: In a range the word of the upper bound also scales a bare lower bound: people say
+#: "40 to 50 lakh" for 40 lakh to 50 lakh (a letter suffix, ``40 to 50L``, does not).
+_WORDS = re.compile(r"[ \t]*(lakhs?|lacs?|crores?)(?![A-Za-z0-9_])", re.IGNORECASE)
+_WORD_VALUES = {"lakh": 1e5, "lac": 1e5, "crore": 1e7}
+_RANGE_WORD = re.compile(rf"[ \t]+to[ \t]+{_DIGITS}(?:\.(?:{_DIGITS})?)?(?:[eE][+-]?{_DIGITS})?"
+                         r"[ \t]*(lakhs?|lacs?|crores?)(?![A-Za-z0-9_])", re.IGNORECASE)
 _WHITESPACE = " \t\r\n\f\v"
 _ASCII_DIGITS = "0123456789"
 _NONEMPTY_DIGITS = tuple(_ASCII_DIGITS)
@@ -54,12 +64,26 @@ class ExprError(ValueError):
         self.hint = hint
 
 
+class NumberToken(NamedTuple):
+    """A number as written: where it sits, its value and its unit (``""`` when bare).
+
+    ``unit`` is the suffix or word (``k``, ``L``, ``lakh``...) and ends in ``%`` when the
+    number carries a percent sign; the guard rails read bare numbers (``raise: 5``).
+    """
+
+    start: int
+    end: int
+    value: float
+    unit: str
+
+
 class _Out:
     """The rewritten text and, for each of its characters, the source offset."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.omap: list[int] = []
+        self.numbers: list[NumberToken] = []
 
     def emit(self, text: str, src: int, verbatim: bool) -> None:
         self.parts.append(text)
@@ -69,24 +93,41 @@ class _Out:
             self.omap.extend([src] * len(text))
 
 
+def _unit(text: str, end: int) -> tuple[str, float, int]:
+    """The suffix or Indian number word at ``end``: (unit, multiplier, new end)."""
+    for suffix in ("Cr", "k", "K", "M", "L"):
+        if text.startswith(suffix, end):
+            return suffix, _SUFFIXES[suffix], end + len(suffix)
+    word = _WORDS.match(text, end)
+    if word:
+        name = word.group(1).lower().rstrip("s")
+        return name, _WORD_VALUES[name], word.end()
+    ranged = _RANGE_WORD.match(text, end)  # `40 to 50 lakh`: the word scales 40 too
+    if ranged:
+        name = ranged.group(1).lower().rstrip("s")
+        return name, _WORD_VALUES[name], end
+    return "", 1.0, end
+
+
 def _number(text: str, pos: int, out: _Out) -> int:
     """Scan a number with optional suffix and percent sign; emit its value as a literal."""
     m = _NUMBER.match(text, pos)
     assert m is not None
-    end = m.end()
     value = float(m.group().replace("_", ""))
-    if end < len(text) and text[end] in _SUFFIXES:
-        value *= _SUFFIXES[text[end]]
-        end += 1
+    unit, scale, end = _unit(text, m.end())
+    value *= scale
     if end < len(text) and text[end] == "%":
         value /= 100.0
+        unit += "%"
         end += 1
     if end < len(text) and (text[end].isalnum() or text[end] in "_."):
         raise ExprError(f"unexpected `{text[end]}` after the number `{text[pos:end]}`", end,
-                        "suffixes are k (thousand), M (million) and % (percent)")
+                        "suffixes are k (thousand), M (million), L or lakh (100,000), Cr "
+                        "or crore (10,000,000) and % (percent)")
     if not math.isfinite(value):
         raise ExprError(f"the number `{text[pos:end]}` is too large", pos)
     out.emit(repr(value), pos, verbatim=False)
+    out.numbers.append(NumberToken(pos, end, value, unit))
     return end
 
 
@@ -118,6 +159,64 @@ def _string(text: str, pos: int, out: _Out) -> int:
     return end + 1
 
 
+def number_tokens(text: str) -> list[NumberToken]:
+    """Every number of an estimate as written, in order; ``[]`` when it does not lex.
+
+    >>> [(t.value, t.unit) for t in number_tokens("40 to 50 lakh")]
+    [(4000000.0, 'lakh'), (5000000.0, 'lakh')]
+    """
+    try:
+        return _scan(text).numbers
+    except ExprError:
+        return []
+
+
+def as_percent(text: str, scale: float | None = None) -> str | None:
+    """``text`` with ``%`` after each bare number, when every number in it is bare.
+
+    What someone who typed ``raise: 4 to 6`` meant; ``None`` when a number has a unit.
+    With ``scale``, each number is first multiplied by it: what ``4 to 6`` says as written.
+
+    >>> as_percent("4 to 6"), as_percent("pert(2, 3, 5)"), as_percent("4% to 6")
+    ('4% to 6%', 'pert(2%, 3%, 5%)', None)
+    >>> as_percent("4 to 6", scale=100)
+    '400% to 600%'
+    """
+    tokens = number_tokens(text)
+    if not tokens or any(t.unit for t in tokens):
+        return None
+    out, last = [], 0
+    for t in tokens:
+        number = text[t.start:t.end] if scale is None else f"{t.value * scale:g}"
+        out += [text[last:t.start], number, "%"]
+        last = t.end
+    return "".join(out) + text[last:]
+
+
+#: Digits grouped by commas, the Western way (180,000) or the Indian way (1,80,000).
+_GROUPED = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{2,3})+(?![\w.])")
+
+
+def digit_groups(text: str) -> tuple[str, int, str] | None:
+    """The first number grouped by commas in ``text``: (as written, offset, how to write it).
+
+    In an estimate ``180,000`` is two numbers and a comma; YAML's ``{...}`` ends the value
+    at the comma. Both errors say how to write it instead.
+
+    >>> digit_groups("180,000 to 200,000"), digit_groups("40,00,000")[2]
+    (('180,000', 0, '180000 or 180k'), '4000000 or 40L')
+    """
+    m = _GROUPED.search(text)
+    if m is None:
+        return None
+    value = int(m.group().replace(",", ""))
+    indian = any(len(g) == 2 for g in m.group().split(",")[1:])
+    units = ((1e7, "Cr"), (1e5, "L")) if indian else ((1e6, "M"), (1e3, "k"))
+    size, suffix = next(((s, u) for s, u in units if value >= s), (0.0, ""))
+    clean = size and value / size == round(value / size, 3)
+    return m.group(), m.start(), f"{value}" + (f" or {value / size:g}{suffix}" if clean else "")
+
+
 def rewrite(text: str) -> tuple[str, list[int]]:
     """Rewrite estimate text as one line of Python; return it with its offset map.
 
@@ -127,6 +226,11 @@ def rewrite(text: str) -> tuple[str, list[int]]:
     >>> rewrite("160k to 5%")
     ('160000.0 or 0.05', [0, 0, 0, 0, 0, 0, 0, 0, 4, 5, 6, 7, 8, 8, 8, 8, 10])
     """
+    out = _scan(text)
+    return "".join(out.parts), out.omap
+
+
+def _scan(text: str) -> _Out:
     if len(text) > MAX_LENGTH:
         raise ExprError(f"estimate is too long ({len(text):,} characters; "
                         f"the limit is {MAX_LENGTH:,})", MAX_LENGTH)
@@ -153,7 +257,7 @@ def rewrite(text: str) -> tuple[str, list[int]]:
         else:
             raise ExprError(f"unexpected character {ch!r}", pos)
     out.omap.append(len(text))
-    return "".join(out.parts), out.omap
+    return out
 
 
 def parse(text: str) -> tuple[ast.Expression, str, list[int]]:

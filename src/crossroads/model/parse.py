@@ -19,7 +19,9 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
+from crossroads.estimate.lexer import as_percent, digit_groups
 from crossroads.model.errors import DecisionError, did_you_mean
+from crossroads.model.limits import check_text
 from crossroads.model.schema import OBSOLETE_KEYS, Decision
 
 Path = tuple[str | int, ...]
@@ -78,6 +80,7 @@ def parse_decision(text: str | bytes, source: str = "<string>") -> Located:
     >>> located.decision.decision
     'Go?'
     """
+    check_text(text, source)  # bounded work for any input: see crossroads.model.limits
     if isinstance(text, bytes):
         text = decode(text, source)
     node, construct = _load_yaml(text, source)
@@ -93,7 +96,7 @@ def parse_decision(text: str | bytes, source: str = "<string>") -> Located:
         decision = Decision.model_validate(plain)
     except ValidationError as exc:
         raise DecisionError.collect(
-            [_translate(err, source, positions, keys) for err in exc.errors()]
+            [_translate(err, source, positions, keys, text) for err in exc.errors()]
         ) from None
     return Located(decision, source, positions, keys, text)
 
@@ -128,6 +131,9 @@ def _load_yaml(text: str, source: str) -> Any:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if _at(text, line, column) == "\t":  # ruamel: "cannot start any token"
+            raise DecisionError(source, line, column, "YAML indents with spaces, not tabs",
+                                "replace the tab with spaces") from None
         problem = exc.problem or exc.context or "invalid YAML"
         raise DecisionError(source, line, column, f"YAML: {_squash(problem)}") from None
     except YAMLError as exc:
@@ -160,6 +166,20 @@ def _check_bracket_depth(text: str, source: str) -> None:
             raise DecisionError(source, line, column,
                                 f"YAML: nested more than {MAX_DEPTH} levels deep",
                                 "a decision file needs fewer than ten")
+
+
+def _at(text: str, line: int, column: int) -> str:
+    """The character at a 1-based line and column, or '' past the end."""
+    lines = text.split("\n")
+    row = lines[line - 1] if 1 <= line <= len(lines) else ""
+    return row[column - 1] if 1 <= column <= len(row) else ""
+
+
+def _word_at(text: str, line: int, column: int) -> str:
+    """The scalar written at a position, up to the end of its line, a comma or a comment."""
+    lines = text.split("\n")
+    row = lines[line - 1] if 1 <= line <= len(lines) else ""
+    return re.split(r"[,}\]#]", row[column - 1:], maxsplit=1)[0].strip()
 
 
 def _char_name(character: int | str) -> str:
@@ -248,7 +268,7 @@ def _check_obsolete(plain: dict[str, Any], source: str, keys: Mapping[Path, Posi
 
 
 def _translate(err: Mapping[str, Any], source: str, positions: Mapping[Path, Position],
-               keys: Mapping[Path, Position]) -> DecisionError:
+               keys: Mapping[Path, Position], text: str = "") -> DecisionError:
     """One pydantic error -> a DecisionError at the right place with a plain message."""
     loc = _file_path(tuple(err["loc"]))
     kind = err["type"]
@@ -259,6 +279,9 @@ def _translate(err: Mapping[str, Any], source: str, positions: Mapping[Path, Pos
     line, column = table.get(path, (1, 1))
     where = ".".join(str(p) for p in loc) or "the file"
     if kind == "extra_forbidden":
+        grouped = _grouped_digits(text, line, column)
+        if grouped is not None:
+            return DecisionError(source, line, column, *grouped)
         if any(ch in str(loc[-1]) for ch in "()%") or str(loc[-1])[:1].isdigit():
             return DecisionError(
                 source, line, column, f"`{loc[-1]}` looks like the end of an expression",
@@ -272,8 +295,27 @@ def _translate(err: Mapping[str, Any], source: str, positions: Mapping[Path, Pos
     if kind == "missing":
         return DecisionError(source, line, column, f"missing required key `{loc[-1]}`"
                              + (f" in {'.'.join(map(str, loc[:-1]))}" if len(loc) > 1 else ""))
+    if loc == ("discount",) and kind.startswith("less_than"):
+        written = _word_at(text, line, column)
+        meant = as_percent(written)
+        if meant is not None:
+            return DecisionError(source, line, column, f"`discount: {written}` is "
+                                 f"{as_percent(written, scale=100)} a year",
+                                 f"did you mean {meant}?")
     message = _friendly(err)
     return DecisionError(source, line, column, f"{where}: {message}")
+
+
+def _grouped_digits(text: str, line: int, column: int) -> tuple[str, str] | None:
+    """``{cash: 180,000}``: YAML ends the value at the comma and reads ``000`` as a key."""
+    rows = text.split("\n")
+    row = rows[line - 1] if 1 <= line <= len(rows) else ""
+    start = max(row.rfind(" ", 0, column), row.rfind("{", 0, column), row.rfind(":", 0, column))
+    grouped = digit_groups(row[start + 1:])
+    if grouped is None or start + 1 + grouped[1] >= column:
+        return None
+    return (f"`{grouped[0]}`: inside `{{...}}` a comma ends the value",
+            f"write {grouped[2]}")
 
 
 def _file_path(loc: Path) -> Path:
