@@ -20,6 +20,7 @@ import numpy as np
 from crossroads._types import FloatArray
 from crossroads.estimate.dists import Constant, Dist
 from crossroads.estimate.expr import FUNCTIONS, Compiled, ExprError, RandomNode, compile_estimate
+from crossroads.model import rails
 from crossroads.model.errors import DecisionError, did_you_mean
 from crossroads.model.parse import Located, Path
 from crossroads.model.schema import Decision, Equity, Estimate, Option, Role
@@ -250,6 +251,7 @@ def compile_model(located: Located, resolve: Resolver | None = None) -> Model:
             c.error(("views", i), f"a view must be a year from 1 to the horizon "
                     f"({d.horizon}), got {view}")
     _check_names(c)
+    c.problems += rails.check(located)  # slips a person rarely means (model/rails.py)
     if d.baseline is not None and d.baseline not in d.options:
         c.error(("baseline",), f"baseline `{d.baseline}` is not an option",
                 did_you_mean(d.baseline, d.options) or f"options: {', '.join(d.options)}")
@@ -362,9 +364,6 @@ def _compile_role(c: _Compiler, oid: str, rid: str, role: Role, role_ids: list[s
         criteria=criteria, practice=practice, mentor=f("mentor", role.mentor), next=moves,
         keyed_by=owner,
     )
-    share = "a share from 0 to 1 (0% to 100%)"
-    for given in (*spec.practice.values(), spec.mentor):
-        _check_constant(c, given, lambda v: 0.0 <= v <= 1.0, share)
     _check_constant(c, spec.raise_, lambda v: v > -1.0, "above -100% (a pay cut of all of it)")
     return spec
 
