@@ -51,6 +51,11 @@ class _Accumulator:
         self.break_even = np.zeros((o, h + 1), np.int64)
         self.cumulative: list[FloatArray] = []
         self.params: dict[str, list[FloatArray]] = {}
+        # E[points] and E[worth x points] per criterion and option: the verdict's prices
+        self.point_sums = {c: np.zeros(o) for c in model.criteria}
+        self.worth_point_sums: dict[str, FloatArray] = {}
+        self.worth_sums: dict[str, float] = {}
+
 
     def add(self, r: s.Reduced, params: Mapping[str, Any]) -> None:
         size = r.value.shape[1]
@@ -72,6 +77,16 @@ class _Accumulator:
                 if np.ndim(x) == 1:
                     self.params.setdefault(name, []).append(np.asarray(x, dtype=np.float64))
         self.filled += size
+
+    def add_points(self, r: s.Reduced, worth: Mapping[str, Any]) -> None:
+        """Sums of point-years, of worth x point-years and of worths: each criterion's value
+        line E[value_i(w)] = E[value_i] - E[worth points_i] + w E[points_i] (prices.py)."""
+        for c, x in r.points.items():
+            self.point_sums[c] += x.sum(axis=1)
+        for c, w in worth.items():
+            w = np.broadcast_to(np.asarray(w, dtype=np.float64), (r.points[c].shape[1],))
+            self.worth_point_sums[c] = self.worth_point_sums.get(c, 0.0) + r.points[c] @ w
+            self.worth_sums[c] = self.worth_sums.get(c, 0.0) + float(w.sum())
 
     def _exact(self, r: s.Reduced) -> None:
         if self.shift is None:
@@ -149,6 +164,7 @@ def run_model(model: Model, n: int, seed: int, *,
                            keep_cumulative=acc.filled < SCREEN_DRAWS)
         check_finite(model, reduced)
         acc.add(reduced, outcomes.params)
+        acc.add_points(reduced, outcomes.worth)
         if on_chunk is not None:
             on_chunk(outcomes)
         del draws, outcomes
@@ -202,6 +218,8 @@ class RunResult:
     screen: dict[str, float]
     notes: tuple[str, ...] = ()   # lines beyond the verdict: market references, caveats
     weighted: dict[str, Any] | None = None  # a quick SMAA: who ranks first over weightings
+    screen_share: dict[str, float] | None = None  # param -> first-order share of the gap's var
+    criteria_points: dict[str, Any] | None = None  # per criterion: mean worth, points per option
 
     @classmethod
     def build(cls, model: Model, n: int, seed: int, acc: _Accumulator) -> RunResult:
@@ -241,9 +259,11 @@ class RunResult:
             }
         views = {v: dict(zip(model.option_ids, _stats(x, acc.view_sums[v] / n), strict=True))
                  for v, x in acc.views.items()}
+        screen, shares = _screen(acc)
         result = cls(model.title, n, seed, model.horizon, model.currency,
                      model.options[base].id, model.option_ids, options, (), views,
-                     _screen(acc), weighted=_quick_smaa(model, acc, seed))
+                     screen, weighted=_quick_smaa(model, acc, seed),
+                     screen_share=shares, criteria_points=_criteria_points(model, acc))
         return cls(**{**result.__dict__, "verdict": tuple(write_verdict(model, result))})
 
     def to_dict(self) -> dict[str, Any]:
@@ -257,6 +277,8 @@ class RunResult:
             "views": {str(k): v for k, v in self.views.items()},
             "screen": self.screen,
             "weighted": self.weighted,
+            "screen_share": self.screen_share,
+            "criteria_points": self.criteria_points,
         }
 
     def leader(self) -> str:
@@ -267,6 +289,21 @@ class RunResult:
         from crossroads.verdict import html_table
 
         return html_table(self)
+
+
+def _criteria_points(model: Model, acc: _Accumulator) -> dict[str, Any]:
+    """Per criterion: its mean worth (None when unpriced), and per option the mean
+    point-years and mean worth x point-years, for the verdict's break-even worths."""
+    n, ids = acc.n, model.option_ids
+    out: dict[str, Any] = {}
+    for c, sums in acc.point_sums.items():
+        wp = acc.worth_point_sums.get(c)
+        out[c] = {"label": model.criteria[c].label,
+                  "worth": acc.worth_sums[c] / n if c in acc.worth_sums else None,
+                  "points": {o: float(x / n) for o, x in zip(ids, sums, strict=True)},
+                  "worth_points": None if wp is None else
+                  {o: float(x / n) for o, x in zip(ids, wp, strict=True)}}
+    return out
 
 
 def _quick_smaa(model: Model, acc: _Accumulator, seed: int) -> dict[str, Any] | None:
@@ -362,24 +399,51 @@ def _fans(parts: list[FloatArray]) -> list[dict[str, list[float]]]:
             for i in range(q.shape[1])]
 
 
-def _screen(acc: _Accumulator) -> dict[str, float]:
-    """Spearman correlation of each param with the gap between the two leading options."""
+def _screen(acc: _Accumulator) -> tuple[dict[str, float], dict[str, float]]:
+    """Per param, the Spearman correlation with the gap between the two leading options
+    and its first-order share of the gap's variance (:func:`variance_share`)."""
     if acc.value.shape[0] < 2 or not acc.params:
-        return {}
+        return {}, {}
     m = min(SCREEN_DRAWS, acc.n)
     top = np.argsort(acc.mean("value"))[::-1][:2]
     gap = acc.value[top[0], :m].astype(np.float64) - acc.value[top[1], :m]
     if not np.ptp(gap) > 0:
-        return {}
-    out = {}
+        return {}, {}
+    out, shares = {}, {}
     gap_rank = _rank(gap) - (m + 1) / 2
     gap_ss = _dot(gap_rank, gap_rank)
     for name, parts in acc.params.items():
         x = np.concatenate(parts)[:m]
         if np.ptp(x) > 0:
-            x_rank = _rank(x) - (m + 1) / 2
+            ranks = _rank(x)
+            shares[name] = variance_share(ranks, gap)
+            x_rank = ranks - (m + 1) / 2
             out[name] = _pearson(_dot(x_rank, gap_rank), _dot(x_rank, x_rank), gap_ss, m)
-    return dict(sorted(out.items(), key=lambda kv: -abs(kv[1])))
+    return (dict(sorted(out.items(), key=lambda kv: -abs(kv[1]))),
+            dict(sorted(shares.items(), key=lambda kv: -kv[1])))
+
+
+#: Equal-count bins of an input for its first-order variance share.
+SHARE_BINS = 20
+
+
+def variance_share(ranks: FloatArray, y: FloatArray, bins: int = SHARE_BINS) -> float:
+    """Var(E[y | x]) / Var(y), the first-order (Sobol) share of ``y``'s variance that ``x``
+    explains, with E[y | x] the mean of ``y`` in ``bins`` equal-count bins of ``x``'s
+    ``ranks`` (1..n, ties sharing their mean rank, so tied values share a bin). With no
+    effect it is about (bins - 1) / n: 1e-4 at 200,000 draws.
+
+    >>> x = np.arange(1.0, 10_001.0)
+    >>> round(variance_share(x, np.where(x > 5000, 1.0, 0.0)), 3)
+    1.0
+    """
+    n = y.size
+    index = np.minimum(((ranks - 1) * bins / n).astype(np.int64), bins - 1)
+    counts = np.bincount(index, minlength=bins)
+    means = np.bincount(index, y, minlength=bins) / np.maximum(counts, 1)
+    between = float((counts * np.square(means - y.mean())).sum()) / n
+    total = float(y.var())
+    return min(between / total, 1.0) if total > 0 else 0.0
 
 
 def _pearson(sxy: float, sxx: float, syy: float, m: int) -> float:

@@ -1,89 +1,193 @@
-"""The plain-language verdict: three to six sentences a person can act on.
+"""The plain-language verdict: a handful of sentences a person can act on.
 
-Pure: it reads a finished run and returns text. Every number it quotes comes with its
-Monte Carlo error where that error could change the reading.
+Pure: it reads a finished run and returns text. Words mean what they say
+(docs/glossary.md): the sampling error is called the sampling error and the spread of
+futures the 90% range; a chance below 1% reads "under 1%"; a chance in words comes from
+the one table in :data:`crossroads.words.CHANCE_WORDS`; an input is named only when it
+explains at least :data:`MATTERS` of the variance of the gap between the two leaders.
+
+Sentences, in order (each a function below, each tested with a decision where it must
+appear with its number and one where it must not):
+
+1. the leader, its mean value, its 90% range and the sampling error of the mean;
+2. how often it is best, and the runner-up;
+3. what research can settle and what stays luck (when the run has ``p_best_expected``);
+4. the worth at which the runner-up would take over (the `prices` break-even);
+5. when SMAA's weighing disagrees with the pricing: which unpriced criteria carry it and
+   at what worth the priced answer would flip;
+6. cash alone, break-even, shorter horizons, the input that matters.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from typing import TYPE_CHECKING, Any
+
+from crossroads.words import chance_word, money, pct
 
 if TYPE_CHECKING:
     from crossroads.model.compile import Model
     from crossroads.run import RunResult
 
+__all__ = ["MATTERS", "html_table", "money", "write_verdict"]
 
-def money(x: float, currency: str = "USD") -> str:
-    """Short money text: $1.2M, $340k, -$45k.
-
-    >>> money(1_234_567.0), money(-45_300.0), money(999.0, "EUR")
-    ('$1.23M', '-$45.3k', '999 EUR')
-    """
-    sign = "-" if x < 0 else ""
-    x = abs(x)
-    if x >= 1e6:
-        body = f"{x / 1e6:.3g}M"
-    elif x >= 1e3:
-        body = f"{x / 1e3:.3g}k"
-    else:
-        body = f"{x:.0f}"
-    return f"{sign}${body}" if currency == "USD" else f"{sign}{body} {currency}"
+#: An input is named when its first-order share of the leaders' gap variance is this much.
+MATTERS = 0.10
+#: At most this many sentences.
+LONGEST = 8
 
 
 def write_verdict(model: Model, result: RunResult) -> list[str]:
-    """Which option leads and how robustly, when the switch breaks even, what matters most."""
-    opts, cur = result.options, result.currency
+    """Which option leads and how robustly, what would change it, what matters most."""
+    opts = result.options
     ranked = sorted(opts, key=lambda k: -opts[k]["value"]["mean"])
-    lead = ranked[0]
-    lo = opts[lead]
-    out = [
-        f"Over {result.horizon} years, {lo['label']} leads on expected value "
-        f"({money(lo['value']['mean'], cur)} ± {money(lo['mcse']['value_mean'], cur)}, "
-        f"counting what you value besides money) and is the best option in "
-        f"{_pct(lo['p_best'])} of {result.samples:,} simulated futures "
-        f"(± {_pct(lo['mcse']['p_best'], 1)})."
-    ]
+    out = [_lead(result, ranked[0])]
     if len(ranked) > 1:
-        out.append(_runner_up(opts, ranked, cur))
-    cash_lead = max(opts, key=lambda k: opts[k]["npv"]["mean"])
-    if cash_lead != lead:
-        out.append(
-            f"On cash alone {opts[cash_lead]['label']} is ahead "
-            f"({money(opts[cash_lead]['npv']['mean'], cur)} against "
-            f"{money(lo['npv']['mean'], cur)} in today's money): "
-            f"{lo['label']} leads because of what you said you value."
-        )
-    be = _break_even_all(result)
-    if be:
-        out.append(be)
-    if result.weighted is not None and result.weighted["first"] != lead:
-        w = result.weighted
-        out.append(
-            f"Weighing what matters instead of pricing it (SMAA, every weighting of money "
-            f"and your criteria), {opts[w['first']]['label']} ranks first for "
-            f"{_pct(w['share'])} of weightings: the lead rests on the worths you gave."
-        )
-    for years, stats in result.views.items():
-        short = max(stats, key=lambda k: stats[k]["mean"])
-        out.append(f"Over the first {years} years {opts[short]['label']} leads "
-                   f"({money(stats[short]['mean'], cur)} expected value).")
-    if result.screen:
-        name, rho = next(iter(result.screen.items()))
-        out.append(
-            f"The input that moves the gap between the two leaders most is `{name}` "
-            f"(rank correlation {rho:+.2f}); `crossroads voi` says what pinning it down is worth."
-        )
-    return out[:6]
+        out.append(_runner_up(result, ranked))
+    parts = [_research(result, ranked[0]),
+             _price(model, result, ranked[0], ranked[1]) if len(ranked) > 1 else None,
+             _weighing(model, result, ranked[0]), _cash(result, ranked[0]),
+             _break_even_all(result), *_views(result), _input(result, ranked)]
+    out += [p for p in parts if p]
+    return out[:LONGEST]
 
 
-def _runner_up(opts: dict[str, Any], ranked: list[str], cur: str) -> str:
+def _lead(result: RunResult, lead: str) -> str:
+    o, cur = result.options[lead], result.currency
+    v = o["value"]
+    return (f"Over {result.horizon} years, {o['label']} leads on expected value: "
+            f"{money(v['mean'], cur)}, counting what you value besides money (90% range "
+            f"of futures {money(v['p5'], cur)} to {money(v['p95'], cur)}; sampling error "
+            f"of the mean ± {money(o['mcse']['value_mean'], cur)}).")
+
+
+def _runner_up(result: RunResult, ranked: list[str]) -> str:
+    opts, cur = result.options, result.currency
     lead, second = opts[ranked[0]], opts[ranked[1]]
     gap = lead["value"]["mean"] - second["value"]["mean"]
-    robust = ("a clear lead" if lead["p_best"] >= 0.7
-              else "a lead, but not a safe one" if lead["p_best"] >= 0.5
-              else "a narrow lead: the futures split")
-    return (f"That is {robust}: the runner-up, {second['label']}, is best in "
-            f"{_pct(second['p_best'])} of futures and trails by {money(gap, cur)} on average.")
+    return (f"It is the best option in {pct(lead['p_best'])} of {result.samples:,} simulated "
+            f"futures ({chance_word(lead['p_best'])}; sampling error ± "
+            f"{pct(lead['mcse']['p_best'], 1)}); the runner-up, {second['label']}, is best "
+            f"in {pct(second['p_best'])} and trails by {money(gap, cur)} on average.")
+
+
+def _research(result: RunResult, lead: str) -> str | None:
+    """What research can settle (``p_best_expected``: best given every input) vs luck."""
+    o = result.options[lead]
+    pbe = o.get("p_best_expected")
+    if pbe is None or not math.isfinite(pbe) or o["p_best"] >= 0.99:
+        return None
+    return (f"If research pinned down every uncertain input, {o['label']} would be the better "
+            f"bet in {pct(pbe)} of cases ({chance_word(pbe)}); whether it then turns out best "
+            f"(in {pct(o['p_best'])} of futures) is also luck, which no research removes.")
+
+
+def _lines(result: RunResult, c: str) -> tuple[dict[str, float], dict[str, float]] | None:
+    """Intercepts a_i and slopes b_i of E[value_i(w)] = a_i + w b_i for criterion c."""
+    info = (result.criteria_points or {}).get(c)
+    if not info:
+        return None
+    b = info["points"]
+    wp = info["worth_points"] or dict.fromkeys(b, 0.0)
+    a = {o: result.options[o]["value"]["mean"] - wp[o] for o in b}
+    return a, b
+
+
+def _flip(result: RunResult, c: str, winner: str, other: str) -> float | None:
+    """The worth per point-year of c at which ``other``'s mean value meets ``winner``'s."""
+    lines = _lines(result, c)
+    if lines is None:
+        return None
+    a, b = lines
+    if abs(b[other] - b[winner]) < 1e-9 * max(1.0, abs(b[winner])):
+        return None
+    return (a[winner] - a[other]) / (b[other] - b[winner])
+
+
+def _price(model: Model, result: RunResult, lead: str, second: str) -> str | None:
+    """The priced criterion whose break-even worth between the two leaders lies nearest
+    the worth you gave: the `prices` sentence for the leader against the runner-up."""
+    best: tuple[float, str, float] | None = None
+    for c, info in (result.criteria_points or {}).items():
+        w0, w = info["worth"], _flip(result, c, lead, second)
+        if w0 is None or w is None or w <= 0 or w0 <= 0:
+            continue
+        distance = abs(math.log(w / w0))
+        if best is None or distance < best[0]:
+            best = (distance, c, w)
+    if best is None:
+        return _stays(model, result, lead, second)
+    _, c, w = best
+    opts, cur = result.options, result.currency
+    name, said = _label(model, c), _stated(model, c, cur)
+    points = result.criteria_points[c]["points"]  # type: ignore[index]
+    if points[second] > points[lead]:
+        return (f"{opts[second]['label']} would lead only if a point-year of {name} were "
+                f"worth at least {money(w, cur)}; you said {said}.")
+    return (f"{opts[lead]['label']} leads only while a point-year of {name} is worth at "
+            f"least {money(w, cur)} (you said {said}); below that, {opts[second]['label']} "
+            "would.")
+
+
+def _stays(model: Model, result: RunResult, lead: str, second: str) -> str | None:
+    """The leader stays ahead even at a worth of zero for the priced criteria it leads on."""
+    points = result.criteria_points or {}
+    held = [c for c, info in points.items() if info["worth"] is not None
+            and info["points"][lead] > info["points"][second]
+            and (f := _flip(result, c, lead, second)) is not None and f <= 0]
+    if not held:
+        return None
+    names = " or ".join(_label(model, c) for c in held)
+    each = " (each on its own, your other worths kept)" if len(held) > 1 else ""
+    return (f"{result.options[lead]['label']} would stay ahead of "
+            f"{result.options[second]['label']} even if {names} were worth nothing{each}.")
+
+
+def _weighing(model: Model, result: RunResult, lead: str) -> str | None:
+    """When SMAA's first differs from the value leader: what carries it, what would flip."""
+    w = result.weighted
+    if w is None or w["first"] == lead:
+        return None
+    opts, cur, first = result.options, result.currency, w["first"]
+    shares = w.get("shares") or {}
+    head = (f"Weighing money against your criteria instead of pricing them (SMAA), "
+            f"{opts[first]['label']} comes first for {pct(w['share'])} of weightings"
+            + (f", {opts[lead]['label']} for {pct(shares[lead])}" if lead in shares else ""))
+    points = result.criteria_points or {}
+    unpriced = sorted(
+        ((f, c) for c, info in points.items() if info["worth"] is None
+         and info["points"][first] > info["points"][lead]
+         and (f := _flip(result, c, lead, first)) is not None and f > 0), key=lambda x: x[0])
+    if unpriced:
+        names = " and ".join(f"`{_label(model, c)}`" for _, c in unpriced[:2])
+        f, c = unpriced[0]
+        return (f"{head}. The difference is carried by {names}, which "
+                f"{'has' if len(unpriced[:2]) == 1 else 'have'} no worth in the file: "
+                f"{opts[first]['label']} would lead on value if a point-year of "
+                f"{_label(model, c)} were worth at least {money(f, cur)}.")
+    priced = [(f, c) for c, info in points.items() if info["worth"] is not None
+              and (f := _flip(result, c, lead, first)) is not None and f > 0
+              and info["points"][first] > info["points"][lead]]
+    if not priced:
+        return f"{head}; no single worth you gave would hand it the lead on value."
+    f, c = min(priced)
+    return (f"{head}, but your worths disagree: it would lead on value only if a point-year "
+            f"of {_label(model, c)} were worth at least {money(f, cur)}; you said "
+            f"{_stated(model, c, cur)}.")
+
+
+def _cash(result: RunResult, lead: str) -> str | None:
+    opts, cur = result.options, result.currency
+    cash_lead = max(opts, key=lambda k: opts[k]["npv"]["mean"])
+    a, b = opts[cash_lead], opts[lead]
+    noise = 2 * math.hypot(a["mcse"]["npv_mean"], b["mcse"]["npv_mean"])
+    if cash_lead == lead or a["npv"]["mean"] - b["npv"]["mean"] <= noise:
+        return None  # a cash lead within twice its sampling error is no lead
+    return (f"On cash alone {opts[cash_lead]['label']} is ahead "
+            f"({money(opts[cash_lead]['npv']['mean'], cur)} against "
+            f"{money(opts[lead]['npv']['mean'], cur)} in today's money): "
+            f"{opts[lead]['label']} leads because of what you said you value.")
 
 
 def _break_even_all(result: RunResult) -> str | None:
@@ -96,16 +200,60 @@ def _break_even_all(result: RunResult) -> str | None:
             continue
         p = be["p_within_horizon"]
         when = (f"breaks even by year {be['median_year']} in half of futures"
-                if be["median_year"] is not None else "rarely breaks even" if p < 0.1
-                else "breaks even in fewer than half of futures")
-        parts.append(f"{o['label']} {when} ({_pct(p)} within {result.horizon} years)")
+                if be["median_year"] is not None else f"breaks even {chance_word(p)}")
+        parts.append(f"{o['label']} {when} ({pct(p)} within {result.horizon} years)")
     if not parts:
         return None
     return f"On cash against {base}: " + "; ".join(parts) + "."
 
 
-def _pct(p: float, digits: int = 0) -> str:
-    return f"{100 * p:.{digits}f}%"
+def _views(result: RunResult) -> list[str]:
+    opts, cur = result.options, result.currency
+    out = []
+    for years, stats in result.views.items():
+        short = max(stats, key=lambda k: stats[k]["mean"])
+        out.append(f"Over the first {years} years {opts[short]['label']} leads "
+                   f"({money(stats[short]['mean'], cur)} expected value).")
+    return out
+
+
+def _input(result: RunResult, ranked: list[str]) -> str | None:
+    """The input that explains most of the leaders' gap, when it explains enough."""
+    shares = result.screen_share or {}
+    if len(ranked) < 2 or not shares:
+        return None
+    name = max(shares, key=lambda k: shares[k])
+    if shares[name] < MATTERS:
+        return None
+    opts = result.options
+    return (f"`{name}` alone explains {pct(shares[name])} of the variance of the gap between "
+            f"{opts[ranked[0]]['label']} and {opts[ranked[1]]['label']}; `crossroads voi` "
+            "says what pinning it down is worth.")
+
+
+def _label(model: Model, c: str) -> str:
+    spec = model.criteria.get(c)
+    return spec.label if spec is not None and spec.label else c
+
+
+_RANGE = re.compile(r"^\s*(-?[\d_,.]+)\s*([kM]?)\s+to\s+(-?[\d_,.]+)\s*([kM]?)\s*$")
+
+
+def _stated(model: Model, c: str, cur: str) -> str:
+    """The worth as the file states it: "$5k to $15k", "$3k", or the estimate's text."""
+    worth = model.decision.criteria[c].worth
+    if isinstance(worth, int | float):
+        return money(float(worth), cur)
+    text = str(worth)
+    m = _RANGE.match(text)
+    if m is None:
+        return f"`{text}`"
+    try:
+        lo, hi = (float(m.group(i).replace("_", "").replace(",", ""))
+                  * {"k": 1e3, "M": 1e6, "": 1.0}[m.group(i + 1)] for i in (1, 3))
+    except ValueError:
+        return f"`{text}`"
+    return f"{money(lo, cur)} to {money(hi, cur)}"
 
 
 def html_table(result: RunResult) -> str:
@@ -114,7 +262,7 @@ def html_table(result: RunResult) -> str:
 
     rows = "".join(
         f"<tr><td>{html.escape(o['label'])}</td><td>{money(o['value']['mean'], result.currency)}"
-        f"</td><td>{money(o['npv']['mean'], result.currency)}</td><td>{_pct(o['p_best'])}</td>"
+        f"</td><td>{money(o['npv']['mean'], result.currency)}</td><td>{pct(o['p_best'])}</td>"
         "</tr>" for o in result.options.values()
     )
     verdict = "".join(f"<p>{html.escape(s)}</p>" for s in result.verdict)

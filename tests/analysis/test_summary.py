@@ -98,7 +98,8 @@ def test_verdict_says_when_weights_disagree_with_worths() -> None:
     assert result.weighted is not None and result.weighted["first"] == "b"
     # b wins when w_money < 1/2: P = 1 - (1 - 1/2)^2 = 3/4 on the uniform 3-simplex
     assert result.weighted["share"] == pytest.approx(0.75, abs=0.03)
-    assert any("ranks first for" in s for s in result.verdict)
+    assert any(f"comes first for {result.weighted['share']:.0%} of weightings" in s
+               for s in result.verdict)
 
 
 def test_a_baseline_that_is_not_listed_first() -> None:
