@@ -3,7 +3,8 @@
 Definitions (PRODUCT.md, the contract):
 
 * NPV = sum over years of cash_t / (1+r)^t;
-* value = NPV + for each criterion with a worth: worth x sum_t score_t / (1+r)^t;
+* value = NPV + for each criterion with a worth: worth x sum_t score_t / (1+r)^t, plus the
+  terminal value when the file asks for one (docs/money.md); NPV is after tax;
 * a criterion's reported score is its discounted average, sum_t d_t score_t / sum_t d_t;
 * break-even of an option against the baseline, per draw: the first year t from which the
   option's cumulative discounted cash stays at or above the baseline's through the horizon;
@@ -33,6 +34,10 @@ class Reduced:
     cumulative: FloatArray          # (n_options, n, horizon) cumulative discounted cash
     views: dict[int, FloatArray]    # value counting only the first V years
     first_salary: FloatArray        # base cash in year 0
+    #: NPV before tax (docs/money.md); None when nothing is taxed (it equals ``npv``)
+    npv_pre_tax: FloatArray | None = None
+    #: discounted value past the horizon, counted in ``value`` beside ``npv``; None when off
+    terminal: FloatArray | None = None
 
 
 def reduce(outcomes: Outcomes, baseline: int, views: tuple[int, ...] = (), *,
@@ -50,15 +55,18 @@ def reduce(outcomes: Outcomes, baseline: int, views: tuple[int, ...] = (), *,
     scores = {c: p / d.sum() for c, p in points.items()}
     walk = _walk_cash(year_major(outcomes.cash), d, baseline, views, keep_cumulative)
     money = walk.at[len(d)]   # the sum over all years: NPV
+    pre_tax = (np.einsum("ont,t->on", outcomes.pre_tax, d)
+               if outcomes.pre_tax is not None else None)
+    valued = money if outcomes.terminal is None else money + outcomes.terminal
     partial = {
         v: value_of(walk.at[v],
                     {c: np.einsum("ohn,h->on", x[:, :v], d[:v]) for c, x in criteria.items()},
                     outcomes.worth)
         for v in views
     }
-    return Reduced(money, value_of(money, points, outcomes.worth), points, scores,
+    return Reduced(money, value_of(valued, points, outcomes.worth), points, scores,
                    walk.break_even, np.moveaxis(walk.cumulative, 1, 2), partial,
-                   outcomes.first_salary)
+                   outcomes.first_salary, pre_tax, outcomes.terminal)
 
 
 @dataclass(frozen=True)

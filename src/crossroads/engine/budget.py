@@ -64,6 +64,7 @@ def run_kept_bytes(model: Model) -> int:
     in float32, criterion scores in float16 (float32 for large scales)."""
     per_option = 4 * (3 + len(model.views))
     per_option += sum(np.dtype(score_dtype(model, c)).itemsize for c in model.criteria)
+    per_option += 4 * len(model.money.kept) if model.money is not None else 0  # docs/money.md
     return len(model.options) * per_option
 
 

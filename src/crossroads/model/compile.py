@@ -24,6 +24,7 @@ from crossroads.model import rails
 from crossroads.model.errors import DecisionError, did_you_mean
 from crossroads.model.parse import Located, Path
 from crossroads.model.schema import Decision, Equity, Estimate, Option, Role
+from crossroads.money.spec import MoneySpec, compile_money
 
 #: Names the simulator provides while it walks the years.
 PATH_NAMES = frozenset({"previous", "year"})
@@ -168,6 +169,8 @@ class Model:
     intersection: tuple[str, ...]
     decision: Decision = field(repr=False)
     located: Located = field(repr=False)
+    #: tax, inflation, currencies and terminal values (docs/money.md)
+    money: MoneySpec | None = field(default=None, repr=False)
 
     @property
     def option_ids(self) -> tuple[str, ...]:
@@ -251,6 +254,7 @@ def compile_model(located: Located, resolve: Resolver | None = None) -> Model:
             c.error(("views", i), f"a view must be a year from 1 to the horizon "
                     f"({d.horizon}), got {view}")
     _check_names(c)
+    money = compile_money(c)
     c.problems += rails.check(located)  # slips a person rarely means (model/rails.py)
     if d.baseline is not None and d.baseline not in d.options:
         c.error(("baseline",), f"baseline `{d.baseline}` is not an option",
@@ -267,7 +271,7 @@ def compile_model(located: Located, resolve: Resolver | None = None) -> Model:
         params=params, correlations=tuple(d.correlations), criteria=criteria,
         options=options, skills=skills,
         skill_correlation=corr if isinstance(corr, float) else tuple(map(tuple, corr)),
-        intersection=intersection_of(d), decision=d, located=located,
+        intersection=intersection_of(d), decision=d, located=located, money=money,
     )
 
 

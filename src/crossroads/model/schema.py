@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from crossroads.model.money_schema import RetirementField, TaxField, Terminal
+
 #: A number, a percentage, ``a to b``, a distribution call or an expression (docs/estimates.md).
 Estimate = Annotated[
     str | float | int,
@@ -129,6 +131,12 @@ class Role(_Strict):
     practice: dict[str, Estimate] = Field(default_factory=dict)
     mentor: Estimate = Field(0, description="Share of the year spent learning from seniors.")
     next: list[Transition] = Field(default_factory=list)
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$",
+                                 description="Currency of this role's pay (docs/money.md).")
+    tax: TaxField = None
+    retirement: RetirementField = None
+    terminal: Estimate | None = Field(
+        None, description="Value of standing in this role at the horizon (docs/money.md).")
 
 
 class CashFlow(_Strict):
@@ -157,6 +165,9 @@ class Option(_Strict):
     cash_flows: list[CashFlow] = Field(default_factory=list)
     reference: Reference | None = None
     note: str | None = None
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$",
+                                 description="Currency of this option's pay (docs/money.md).")
+    tax: TaxField = None
 
 
 class Skill(_Strict):
@@ -212,6 +223,15 @@ class Decision(_Strict):
     options: dict[str, Option] = Field(min_length=1)
     skills: Skills = Field(default_factory=Skills)
     research: Research = Field(default_factory=Research)
+    inflation: Estimate | None = Field(None, description="Yearly inflation taken out of "
+                                       "nominal pay: money is in today's money.")
+    raises: Literal["nominal", "real"] = Field(
+        "nominal", description="Whether raises and amounts include inflation.")
+    tax: TaxField = None
+    fx: dict[str, Estimate] = Field(
+        default_factory=dict, description="One unit of each other currency in the "
+        "decision's currency.")
+    terminal: Terminal | None = None
 
     @field_validator("discount", mode="before")
     @classmethod

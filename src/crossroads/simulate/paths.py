@@ -24,6 +24,7 @@ import numpy as np
 
 from crossroads._types import FloatArray
 from crossroads.model.compile import Field, Model, OptionSpec, RoleSpec, TransitionSpec
+from crossroads.money.settle import settle
 from crossroads.sample import Draws
 from crossroads.simulate.money import EquityState, discount_factors
 from crossroads.simulate.skilltrack import SkillTracker, skill_draws
@@ -50,6 +51,11 @@ class Outcomes:
     first_salary: FloatArray          # (n_options, n): base cash in year 0
     params: Mapping[str, Value]
     discount: FloatArray              # (horizon,)
+    #: money keys (docs/money.md): cash is then after tax in today's money of the decision's
+    #: currency; ``pre_tax`` is the same before tax (None: nothing taxed, it equals cash) and
+    #: ``terminal`` (n_options, n) the discounted value past the horizon (None: off)
+    pre_tax: FloatArray | None = None
+    terminal: FloatArray | None = None
 
     @property
     def n(self) -> int:
@@ -108,7 +114,7 @@ def simulate(model: Model, draws: Draws, *, keep_skills: bool = False,
     def view(a: np.ndarray) -> np.ndarray:
         return np.moveaxis(a, 1, 2)
 
-    return Outcomes(
+    walked = Outcomes(
         option_ids=model.option_ids, labels=tuple(o.label for o in model.options),
         cash=view(cash), equity=view(equity), roles=view(roles),
         criteria={c: view(a) for c, a in criteria.items()},
@@ -117,6 +123,7 @@ def simulate(model: Model, draws: Draws, *, keep_skills: bool = False,
         first_salary=first_salary,
         params=draws.params, discount=discount_factors(model.discount, horizon),
     )
+    return settle(model, draws, walked)  # tax, inflation, currencies (docs/money.md)
 
 
 #: glibc malloc settings (bytes): blocks below the first come from the heap, and up to the

@@ -1,0 +1,81 @@
+"""What a run's money figures are, as data and as one sentence: the JSON's ``money``.
+
+Every run says it, defaults included: a reader must never take a before-tax figure for
+take-home pay, or nominal money for today's.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from crossroads.money.fx import describe_reference
+
+if TYPE_CHECKING:
+    from crossroads.model.compile import Model
+
+
+def describe_money(model: Model) -> dict[str, Any]:
+    """The top-level ``money`` object of `run --json` (docs/money.md, docs/cli.md).
+
+    ``tax`` maps each option to how its pay is taxed: ``none`` (before tax) or the tables
+    and rates its roles use, joined with ``/`` when they differ.
+    """
+    spec = model.money
+    cur = model.currency
+    if spec is None:
+        return {"currency": cur, "basis": "today's money", "inflation": None,
+                "raises": "nominal", "after_tax": False, "tax": {}, "fx": None,
+                "terminal": None, "sentence": _sentence(cur, None, False, {}, None, None)}
+    taxes = {}
+    for option, money in zip(model.options, spec.options, strict=True):
+        labels = list(dict.fromkeys(r.tax.label if r.tax else "none" for r in money.roles))
+        taxes[option.id] = " / ".join(labels)
+    fx = None
+    if spec.fx:
+        fx = {"view": "market",
+              "rates": {c: {"rate": spec.fx_text[c], "source": spec.fx_source[c]}
+                        for c in sorted(spec.fx)},
+              "reference": describe_reference()
+              if "reference" in spec.fx_source.values() else None}
+    terminal = None
+    if spec.has_terminal:
+        terminal = {"years": spec.terminal_years,
+                    "growth": spec.terminal_growth.expr.source
+                    if spec.terminal_growth is not None else None,
+                    "per_role": any(r.terminal is not None
+                                    for o in spec.options for r in o.roles)}
+    inflation = None if spec.inflation is None else spec.inflation_text
+    return {"currency": cur, "basis": "today's money", "inflation": inflation,
+            "raises": "real" if spec.real else "nominal", "after_tax": spec.taxed,
+            "tax": taxes, "fx": fx, "terminal": terminal,
+            "sentence": _sentence(cur, inflation, spec.real, taxes, fx, terminal)}
+
+
+def _sentence(cur: str, inflation: str | None, real: bool, taxes: dict[str, str],
+              fx: dict[str, Any] | None, terminal: dict[str, Any] | None) -> str:
+    """One line for the table's title: currency, tax, inflation, FX, terminal.
+
+    >>> _sentence("USD", None, False, {}, None, None)
+    "today's USD, before tax (no `tax:`), no inflation assumed (no `inflation:`)"
+    """
+    used = sorted({t for t in taxes.values() if t != "none"})
+    if not used:
+        tax = "before tax (no `tax:`)"
+    elif all(t != "none" for t in taxes.values()):
+        tax = "after tax (" + ", ".join(used) + ")"
+    else:
+        tax = "after tax where a `tax:` applies (" + ", ".join(used) + ")"
+    if real:
+        infl = "raises real (`raises: real`)"
+    elif inflation is None:
+        infl = "no inflation assumed (no `inflation:`)"
+    else:
+        infl = f"inflation {inflation} taken out of nominal raises"
+    parts = [f"today's {cur}", tax, infl]
+    if fx:
+        parts.append("converted at " + ", ".join(
+            f"{c} {r['rate']}" + (" (reference)" if r["source"] == "reference" else "")
+            for c, r in fx["rates"].items()))
+    if terminal:
+        parts.append("value past the horizon counted apart from NPV")
+    return ", ".join(parts)

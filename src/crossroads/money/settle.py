@@ -1,0 +1,228 @@
+"""From walked cash to money as it reaches you: today's money, after tax, one currency.
+
+The path walker pays each role in its own currency and in the money of each year (raises
+are nominal, as pay surveys publish them). :func:`settle` then, per option, draw and year:
+
+1. deflates: ``x_t / prod_{s=1..t} (1 + i_s)`` (nothing with ``raises: real``);
+2. adds the employer's retirement contribution, ``min(share x pay, cap)``, untaxed;
+3. taxes pay (base and bonus, plus equity unless the tax gives equity its own flat rate)
+   with the role's table, brackets or flat rate, thresholds read in today's money (brackets
+   taken to move with inflation);
+4. converts into the decision's currency at the currency's rate (one number per draw when
+   the rate is uncertain);
+5. adds one-off cash flows as written (money that reaches you: deflated and converted, not
+   taxed).
+
+With terminal values on it also prices what lies past the horizon (:func:`terminal_value`).
+A decision without money keys is returned as it came, bit for bit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from crossroads._types import FloatArray
+from crossroads.money.spec import MoneySpec, OptionMoney, RoleMoney, TaxSpec
+from crossroads.money.tax import tax_due
+
+if TYPE_CHECKING:
+    from crossroads.model.compile import Field, Model, OptionSpec
+    from crossroads.sample import Draws
+    from crossroads.simulate.paths import Outcomes
+
+
+def settle(model: Model, draws: Draws, outcomes: Outcomes) -> Outcomes:
+    """Outcomes whose ``cash`` is after tax in today's money of the decision's currency,
+    with ``pre_tax`` beside it (None when nothing is taxed) and ``terminal`` (None when off).
+    """
+    spec = model.money
+    if spec is None or not spec.active:
+        return outcomes
+    o, n, h = outcomes.cash.shape
+    net, pre = np.zeros((o, h, n)), np.zeros((o, h, n))
+    terminal = np.zeros((o, n)) if spec.has_terminal else None
+    first = outcomes.first_salary.copy()
+    book = _Book(spec, draws, model.discount, h)
+    for i, (option, money) in enumerate(zip(model.options, spec.options, strict=True)):
+        walked = _Walked(np.moveaxis(outcomes.cash[i], 1, 0),
+                         np.moveaxis(outcomes.equity[i], 1, 0),
+                         np.moveaxis(outcomes.roles[i], 1, 0), _flows(option, draws, h, n))
+        last = book.option(money, walked, net[i], pre[i])
+        if terminal is not None:
+            terminal[i] = book.terminal(money, walked.roles[h - 1], last)
+        start = money.roles[option.start]
+        first[i] = first[i] * book.rate(start.currency)
+    return replace(outcomes, cash=np.moveaxis(net, 1, 2),
+                   pre_tax=np.moveaxis(pre, 1, 2) if spec.taxed else None,
+                   terminal=terminal, first_salary=first)
+
+
+@dataclass(frozen=True)
+class _Walked:
+    """One option's walk, year-major (horizon, n): all cash, its equity part, roles, flows."""
+
+    cash: FloatArray
+    equity: FloatArray
+    roles: np.ndarray
+    flows: FloatArray
+
+    @property
+    def pay(self) -> FloatArray:
+        return np.asarray(self.cash - self.equity - self.flows)
+
+
+def _flows(option: OptionSpec, draws: Draws, h: int, n: int) -> FloatArray:
+    """The option's one-off amounts by year (the walker added them into cash)."""
+    out = np.zeros((h, n))
+    for year, f in option.cash_flows:
+        value = np.asarray(draws.evaluate(f), dtype=np.float64)
+        out[year] += value[:, year] if value.ndim == 2 else value
+    return out
+
+
+def by_year(value: FloatArray | float) -> FloatArray:
+    """A field's value shaped to broadcast against (horizon, n): yearly fields transposed."""
+    v = np.asarray(value, dtype=np.float64)
+    return v.T if v.ndim == 2 else v
+
+
+class _Book:
+    """Rates, deflators and taxes for one chunk of draws, evaluated once and shared."""
+
+    def __init__(self, spec: MoneySpec, draws: Draws, discount: float, horizon: int) -> None:
+        self.spec, self.draws, self.horizon = spec, draws, horizon
+        self.discount = discount
+        self.inflation = (by_year(draws.evaluate(spec.inflation))
+                          if spec.inflation is not None and not spec.real else None)
+        self.deflator = deflator(self.inflation, horizon)
+        self.rates = {cur: by_year(draws.evaluate(f)) for cur, f in spec.fx.items()}
+
+    def value(self, f: Field | None) -> FloatArray | None:
+        return None if f is None else by_year(self.draws.evaluate(f))
+
+    def rate(self, currency: str) -> FloatArray:
+        """The decision's currency per unit of ``currency`` (1 for its own)."""
+        return self.rates.get(currency, np.asarray(1.0))
+
+    def option(self, money: OptionMoney, walked: _Walked, net: FloatArray,
+               pre: FloatArray) -> FloatArray:
+        """Fill ``net`` and ``pre`` (horizon, n); return the last year's net pay (n,)."""
+        pay = walked.pay * self.deflator
+        equity = walked.equity * self.deflator
+        last = np.zeros(walked.cash.shape[1])
+        for k, role in enumerate(money.roles):
+            here = walked.roles == k
+            if not here.any():
+                continue
+            got, before = self.role(role, pay, equity)
+            np.copyto(net, got, where=here)
+            np.copyto(pre, before, where=here)
+            if self.spec.terminal_years is not None:
+                np.copyto(last, self.net_pay(role, pay[-1]), where=here[-1])
+        flows = walked.flows * self.deflator * self.rate(money.currency)
+        net += flows
+        pre += flows
+        return last
+
+    def role(self, role: RoleMoney, pay: FloatArray, equity: FloatArray
+             ) -> tuple[FloatArray, FloatArray]:
+        """(after tax, before tax) in the decision's currency, as if every draw held it."""
+        rate = self.rate(role.currency)
+        before = (pay + equity + self.retirement(role, pay)) * rate
+        if role.tax is None:
+            return before, before
+        own_rate = self.value(role.tax.equity)
+        if own_rate is None:
+            taxed = self.tax(role.tax, pay + equity, role.currency)
+        else:
+            taxed = self.tax(role.tax, pay, role.currency) + own_rate * np.maximum(equity, 0.0)
+        return before - taxed * rate, before
+
+    def retirement(self, role: RoleMoney, pay: FloatArray) -> FloatArray:
+        """The employer's contribution: ``min(share x pay, cap)``, nothing on no pay."""
+        if role.share is None:
+            return np.zeros(pay.shape)
+        paid = np.maximum(pay, 0.0) * _like(self.value(role.share), pay)
+        cap = self.value(role.cap)
+        return paid if cap is None else np.minimum(paid, _like(cap, pay))
+
+    def net_pay(self, role: RoleMoney, pay: FloatArray) -> FloatArray:
+        """One year's pay (n,) after tax, with the retirement contribution, no equity."""
+        got = pay + self.retirement(role, pay)
+        if role.tax is not None:
+            got = got - self.tax(role.tax, pay, role.currency)
+        return np.asarray(got * _like(self.rate(role.currency), pay))
+
+    def tax(self, tax: TaxSpec, income: FloatArray, currency: str) -> FloatArray:
+        """Tax on yearly income in ``currency``; a table's thresholds are in its own."""
+        positive = np.maximum(income, 0.0)
+        if tax.table is not None:
+            ratio = np.asarray(1.0)
+            if tax.table.currency and tax.table.currency != currency:
+                ratio = _like(self.rate(currency) / self.rate(tax.table.currency), income)
+            due = tax_due(positive * ratio, tax.table) / ratio
+        else:
+            due = positive * _like(self.value(tax.rate), income)
+        state = self.value(tax.state)
+        return np.asarray(due if state is None else due + _like(state, income) * positive)
+
+    def terminal(self, money: OptionMoney, last_role: np.ndarray,
+                 last_pay: FloatArray) -> FloatArray:
+        """Each draw's value past the horizon, in today's money, discounted to year 0."""
+        h, r = self.horizon, self.discount
+        out = np.zeros(last_role.shape)
+        if self.spec.terminal_years is not None:
+            growth = _like(self.value(self.spec.terminal_growth), last_pay)
+            inflation = _like(np.asarray(0.0 if self.inflation is None else self.inflation),
+                              last_pay)
+            out = terminal_value(last_pay, h, r, self.spec.terminal_years, growth, inflation)
+        for k, role in enumerate(money.roles):
+            if role.terminal is not None:
+                own = (_like(self.value(role.terminal), last_pay)
+                       * _like(self.rate(role.currency), last_pay) * (1.0 + r) ** -h)
+                out = np.where(last_role == k, own, out)
+        return np.asarray(out)
+
+
+def _like(value: FloatArray | None, target: FloatArray) -> FloatArray:
+    """A (horizon, n) value taken at the last year when ``target`` is one year (n,)."""
+    v = np.asarray(value)
+    return v[-1] if v.ndim == 2 and target.ndim == 1 else v
+
+
+def deflator(inflation: FloatArray | None, horizon: int) -> FloatArray:
+    """Year t's today's-money factor, ``1 / prod_{s=1..t} (1 + i_s)``, shape (horizon, 1|n).
+
+    >>> deflator(np.asarray(0.10), 3).ravel().round(4).tolist()
+    [1.0, 0.9091, 0.8264]
+    """
+    if inflation is None:
+        return np.ones((horizon, 1))
+    i = np.asarray(inflation, dtype=np.float64)
+    yearly = np.broadcast_to(i if i.ndim == 2 else i[np.newaxis], (horizon, *i.shape[-1:]))
+    out = np.ones(yearly.shape)
+    if horizon > 1:
+        out[1:] = np.cumprod(1.0 / (1.0 + yearly[1:]), axis=0)
+    return out.reshape(horizon, -1)
+
+
+def terminal_value(last: FloatArray, horizon: int, discount: float, years: int,
+                   growth: FloatArray | float, inflation: FloatArray | float = 0.0
+                   ) -> FloatArray:
+    """Last year's net pay ``L`` continuing ``years`` more years, grown and discounted:
+
+    ``L v^(h-1) sum_{j=1..N} x^j`` with ``x = (1+g) / ((1+i)(1+r))``, ``v = 1/(1+r)``.
+
+    >>> float(terminal_value(np.asarray(100.0), 1, 0.0, 3, 0.0))
+    300.0
+    """
+    x = (1.0 + np.asarray(growth)) / ((1.0 + np.asarray(inflation)) * (1.0 + discount))
+    total = np.zeros(np.broadcast(x, last).shape)
+    power = np.ones_like(total)
+    for _ in range(years):
+        power = power * x
+        total += power
+    return np.asarray(last * (1.0 + discount) ** -(horizon - 1) * total)

@@ -1,0 +1,183 @@
+"""The money keys of a decision compiled: who pays in what currency, how it is taxed.
+
+:func:`compile_money` runs inside :func:`crossroads.model.compile.compile_model` with its
+compiler, so estimates get stream keys and located errors like every other field. The
+result, :class:`MoneySpec`, is what :mod:`crossroads.money.settle` reads after the walk.
+Resolution is nearest first: a role's own ``currency``/``tax`` wins over its option's, which
+wins over the decision's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from crossroads.estimate.expr import compile_estimate
+from crossroads.model.money_schema import Tax
+from crossroads.money.fx import reference_rate
+from crossroads.money.tax import Part, Table, shipped
+
+if TYPE_CHECKING:
+    from crossroads.model.compile import Field, _Compiler
+    from crossroads.model.parse import Path
+
+
+@dataclass(frozen=True)
+class TaxSpec:
+    """A compiled ``tax:``: a table (shipped or the file's brackets) or a flat rate."""
+
+    label: str
+    table: Table | None
+    rate: Field | None
+    state: Field | None
+    equity: Field | None
+
+
+@dataclass(frozen=True)
+class RoleMoney:
+    currency: str
+    tax: TaxSpec | None
+    share: Field | None        # retirement contribution, a share of pay
+    cap: Field | None          # its yearly cap, in today's money of the role's currency
+    terminal: Field | None     # value of standing in the role at the horizon
+
+
+@dataclass(frozen=True)
+class OptionMoney:
+    currency: str              # of its one-off cash flows
+    roles: tuple[RoleMoney, ...]
+
+
+@dataclass(frozen=True)
+class MoneySpec:
+    """Everything that turns walked cash into after-tax money of today in one currency."""
+
+    currency: str
+    inflation: Field | None
+    inflation_text: str | None
+    real: bool                           # raises and amounts are already in today's money
+    fx: Mapping[str, Field]              # one unit of a currency, in the decision's
+    fx_text: Mapping[str, str]           # the rate as written, or the reference rate
+    fx_source: Mapping[str, str]         # "yours" or the reference data's date
+    options: tuple[OptionMoney, ...]
+    terminal_years: int | None
+    terminal_growth: Field | None
+
+    @property
+    def taxed(self) -> bool:
+        return any(r.tax is not None for o in self.options for r in o.roles)
+
+    @property
+    def has_terminal(self) -> bool:
+        return (self.terminal_years is not None
+                or any(r.terminal is not None for o in self.options for r in o.roles))
+
+    @property
+    def kept(self) -> tuple[str, ...]:
+        """Per-draw money a run keeps beside NPV: pre-tax NPV when anything is taxed, the
+        terminal value when asked for; nothing for a file without money keys."""
+        return (("npv_pre_tax",) if self.taxed else ()) + (
+            ("terminal",) if self.has_terminal else ())
+
+    @property
+    def active(self) -> bool:
+        """False when the walked cash is already the money reported (every old file)."""
+        return (self.inflation is not None and not self.real) or self.taxed or bool(self.fx) \
+            or self.has_terminal \
+            or any(r.share is not None for o in self.options for r in o.roles)
+
+
+def compile_money(c: _Compiler) -> MoneySpec:
+    """Compile the decision's money keys; problems go to the compiler's list."""
+    d = c.decision
+    options = []
+    used: dict[str, Path] = {}
+    d_tax = _tax(c, d.tax, ("tax",), "money.tax") if d.tax else None
+    for oid, opt in d.options.items():
+        o_cur = opt.currency or d.currency
+        if opt.currency:
+            used.setdefault(opt.currency, ("options", oid, "currency"))
+        o_tax = (_tax(c, opt.tax, ("options", oid, "tax"), f"opt.{oid}.tax") if opt.tax
+                 else None)
+        roles = []
+        for rid, role in opt.roles.items():
+            base: Path = ("options", oid, "roles", rid)
+            if role.currency:
+                used.setdefault(role.currency, (*base, "currency"))
+            key = f"opt.{oid}.role.{rid}"
+            r_tax = _tax(c, role.tax, (*base, "tax"), f"{key}.tax") if role.tax else None
+            tax = r_tax or o_tax or d_tax
+            if tax is not None and tax.table is not None and tax.table.currency:
+                used.setdefault(tax.table.currency, (*base, "tax"))  # its thresholds' currency
+            ret = role.retirement
+            roles.append(RoleMoney(
+                currency=role.currency or o_cur, tax=tax,
+                share=c.field(ret.share, (*base, "retirement", "share"),
+                              f"{key}.retirement.share") if ret else None,
+                cap=c.field(ret.cap, (*base, "retirement", "cap"), f"{key}.retirement.cap")
+                if ret and ret.cap is not None else None,
+                terminal=c.field(role.terminal, (*base, "terminal"), f"{key}.terminal")
+                if role.terminal is not None else None,
+            ))
+        options.append(OptionMoney(o_cur, tuple(roles)))
+    fx, text, source = _fx(c, used)
+    term = d.terminal
+    return MoneySpec(
+        currency=d.currency,
+        inflation=c.field(d.inflation, ("inflation",), "money.inflation")
+        if d.inflation is not None else None,
+        inflation_text=str(d.inflation) if d.inflation is not None else None,
+        real=d.raises == "real", fx=fx, fx_text=text, fx_source=source,
+        options=tuple(options), terminal_years=term.years if term else None,
+        terminal_growth=c.field(term.growth, ("terminal", "growth"), "money.terminal.growth")
+        if term else None,
+    )
+
+
+def _fx(c: _Compiler, used: Mapping[str, Path]
+        ) -> tuple[dict[str, Field], dict[str, str], dict[str, str]]:
+    """A rate for every other currency in use: the file's, else the shipped reference."""
+    d = c.decision
+    fx: dict[str, Field] = {}
+    text: dict[str, str] = {}
+    source: dict[str, str] = {}
+    for cur in d.fx:
+        if cur not in used:
+            c.error(("fx", cur), f"no role or option is paid in `{cur}`",
+                    f"currencies in use: {', '.join(sorted(used)) or d.currency}", key=True)
+    for cur, path in used.items():
+        if cur == d.currency:
+            continue
+        if cur in d.fx:
+            fx[cur] = c.field(d.fx[cur], ("fx", cur), f"money.fx.{cur}")
+            text[cur], source[cur] = str(d.fx[cur]), "yours"
+            continue
+        rate = reference_rate(cur, d.currency)
+        if rate is None:
+            c.error(path, f"no exchange rate from {cur} to {d.currency}",
+                    f"give one: `fx: {{{cur}: <{d.currency} per {cur}>}}` at the top level")
+            continue
+        from crossroads.model.compile import Field
+
+        fx[cur] = Field(f"money.fx.{cur}", compile_estimate(rate), ("fx",))
+        text[cur], source[cur] = f"{rate:.6g}", "reference"
+    return fx, text, source
+
+
+def _tax(c: _Compiler, tax: Tax, path: Path, key: str) -> TaxSpec:
+    def f(name: str) -> Field | None:
+        value = getattr(tax, name)
+        return c.field(value, (*path, name), f"{key}.{name}") if value is not None else None
+
+    if tax.table is not None:
+        table: Table | None = shipped(tax.table)
+        label = tax.table
+    elif tax.brackets is not None:
+        part = Part("your brackets", tuple(tax.brackets), deduction=tax.deduction)
+        table, label = Table("brackets", "your brackets", "", (part,)), "your brackets"
+    else:
+        table, label = None, f"flat {tax.rate}"
+    if tax.state is not None:
+        label += f" + {tax.state} state"
+    return TaxSpec(label, table, f("rate"), f("state"), f("equity"))
