@@ -86,7 +86,11 @@ class StepUp:
 
 @dataclass(frozen=True)
 class Alternative:
-    """One path: why not, its first role, cash, raise, scores and any steps up."""
+    """One path: why not, its first role, cash, raise, scores and any steps up.
+
+    ``currency`` is the currency its pay is in, when not the decision's (``""``: the same):
+    the file says so with the option's ``currency:`` key, converted as docs/money.md says.
+    """
 
     name: str
     why_not: str = ""
@@ -95,6 +99,7 @@ class Alternative:
     raise_: Number = Number("3%")
     scores: Mapping[str, Number] = field(default_factory=dict)
     steps: tuple[StepUp, ...] = ()
+    currency: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,16 +126,23 @@ class Answers:
 
 # ------------------------------------------------------------------ checks -------------
 
-def estimate_problem(text: str, *, probability: bool = False) -> str | None:
+def estimate_problem(text: str, *, probability: bool = False,
+                     kind: str | None = None) -> str | None:
     """Why ``text`` is not a usable estimate here, or ``None`` when it is.
+
+    ``kind`` names the guard rail of the field it answers (:data:`crossroads.model.rails.KINDS`:
+    ``"rate"`` for a yearly raise, ``"amount"`` for pay...), the same rules a file meets.
 
     >>> estimate_problem("120k to 150k") is None
     True
     >>> estimate_problem("60k to")
     'the estimate ends unexpectedly'
+    >>> estimate_problem("4 to 6", kind="rate")
+    '`raise: 4 to 6` is 400% to 600% a year (did you mean 4% to 6%?)'
     """
     # Imported here so that `crossroads --help` does not load NumPy and SciPy.
     from crossroads.estimate.expr import ExprError, compile_estimate
+    from crossroads.model.rails import answer_problem
 
     try:
         compiled = compile_estimate(text, probability=probability, known_names=())
@@ -139,7 +151,7 @@ def estimate_problem(text: str, *, probability: bool = False) -> str | None:
     if any(node.dist is None for node in compiled.random_nodes):
         return ("research(...) and market(...) need the research log or the salary data: "
                 "give a number or a range here and edit the file later")
-    return None
+    return answer_problem(kind, text) if kind else None
 
 
 def currency_problem(text: str) -> str | None:
@@ -349,7 +361,9 @@ def _params(a: Answers, plans: list[_Plan]) -> list[str]:
     out = ["params:"]
     for alt, plan in zip(a.alternatives, plans, strict=True):
         p = plan.params
-        rows = [(p["cash"], _estimate(alt.cash.text), f"{_source(alt.cash)}: cash a year"),
+        money = alt.currency.strip().upper() or a.currency.strip().upper()
+        rows = [(p["cash"], _estimate(alt.cash.text),
+                 f"{_source(alt.cash)}: cash a year, in {money}"),
                 (p["raise"], _estimate(alt.raise_.text), f"{_source(alt.raise_)}: yearly raise")]
         for role, step in zip(plan.roles[1:], alt.steps, strict=True):
             for what, n in (("chance", step.chance), ("after", step.after),
@@ -395,6 +409,9 @@ def _weights(a: Answers, crits: list[str]) -> list[str]:
 
 def _option(alt: Alternative, plan: _Plan, a: Answers, crits: list[str]) -> list[str]:
     out = [f"  {plan.option}:", f"    label: {_string(alt.name)}"]
+    currency = alt.currency.strip().upper()
+    if currency and currency != a.currency.strip().upper():
+        out.append(_kv("    currency", currency, "its pay is in this currency"))
     if alt.why_not:
         out.append(f"    note: {_string('why not: ' + alt.why_not)}")
     out.append("    roles:")

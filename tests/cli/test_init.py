@@ -28,7 +28,8 @@ from crossroads.questionnaire import (
 runner = CliRunner()
 
 #: One answer per line, in the order `crossroads init` asks; the bad answers ("120k to",
-#: "150%", "1O%") must be asked again with the error.
+#: "1O%", "4 to 6", "-10k to 50k", "70", "150%", "-1", "20 to 40") must be asked again
+#: with the error.
 SCRIPT = [
     "Leave the ML lead track?", "", "8",            # question, currency, horizon
     "Talked to seven people in four markets",       # research
@@ -40,10 +41,10 @@ SCRIPT = [
     "ML lead", "best in one thing",                 # alternatives and why not
     "Platform engineer", "a big cut", "",
     "learn faster", "", "the cut is real", "",      # evidence for, against
-    "", "120k to", "120k to 160k", "offer letter",  # ML lead: role, cash (bad, good), source
-    "1O%", "3% to 8%", "3 to 5", "3", "n",          # raise (bad, good), scores, no step up
-    "Platform engineer (L3)", "40k", "", "", "7 to 9", "8",
-    "y", "Senior", "150%", "60% to 85%", "", "", "senior people",   # a step up
+    "", "", "120k to", "120k to 160k", "offer letter",  # ML lead: role, currency, cash
+    "1O%", "4 to 6", "3% to 8%", "3 to 5", "70", "3", "n",  # raise, scores, no step up
+    "Platform engineer (L3)", "inr", "-10k to 50k", "40 to 50 lakh", "", "", "7 to 9", "8",
+    "y", "Senior", "150%", "60% to 85%", "-1", "", "20 to 40", "", "senior people",
     "y", "EM", "", "", "", "",                                       # another, all defaults
     "n",
 ]
@@ -65,7 +66,10 @@ def test_init_writes_a_file_that_loads_and_runs(tmp_path: Path) -> None:
     assert [o.label for o in model.options] == ["ML lead", "Platform engineer"]
     assert crossroads.run(model, samples=500).samples == 500
     text = out.read_text()
-    assert "ml_lead_cash: 120k to 160k  # offer letter: cash a year" in text
+    assert "ml_lead_cash: 120k to 160k  # offer letter: cash a year, in USD" in text
+    assert "platform_engineer_cash: 40 to 50 lakh        # assumption: cash a year, in INR" \
+        in text
+    assert "    currency: INR" in text and text.count("currency: INR") == 1
     assert "platform_engineer_senior_chance: 60% to 85%" in text
     assert "# senior people: the chance of becoming Senior" in text
     assert "platform_engineer_em_chance: 50%" in text and "# assumption: the chance of " \
@@ -77,10 +81,20 @@ def test_init_writes_a_file_that_loads_and_runs(tmp_path: Path) -> None:
 def test_init_asks_again_with_the_error(tmp_path: Path) -> None:
     _, result = _init(tmp_path)
     errors = result.stderr.splitlines()
-    assert len(errors) == 3
-    assert errors[0] == "  the estimate ends unexpectedly"
+    assert errors == [
+        "  the estimate ends unexpectedly",
+        errors[1],
+        "  `raise: 4 to 6` is 400% to 600% a year (did you mean 4% to 6%?)",
+        "  `score: 70` is outside the scale 0 to 10 (did you mean 7? or set the criterion's "
+        "`scale:`)",
+        "  `cash: -10k to 50k` is below 0 in 13.6% of draws (a range that starts at 0 never "
+        "goes below it, e.g. 0 to 50k)",
+        "  probability must be between 0% and 100%, got 150%",
+        "  `after: -1` must be a positive number of years (the years spent in the role before "
+        "the move, e.g. 2 or 2 to 4)",
+        "  `pay rise: 20 to 40` is 2000% to 4000% (did you mean 20% to 40%?)",
+    ]
     assert errors[1].startswith("  unexpected `O` after the number `1`")
-    assert errors[2] == "  probability must be between 0% and 100%, got 150%"
     assert "1O%" not in (tmp_path / "decision.yaml").read_text()
 
 
@@ -214,6 +228,49 @@ def test_estimates_are_checked_as_given(text: str, probability: bool,
                                         problem: str | None) -> None:
     got = estimate_problem(text, probability=probability)
     assert got == problem if problem is None else got.startswith(problem)
+
+
+#: (field's rail, answer, the problem or None): the rails a file meets, while asking
+RAILED = [
+    ("rate", "4 to 6", "`raise: 4 to 6` is 400% to 600% a year (did you mean 4% to 6%?)"),
+    ("rate", "5", "`raise: 5` is 500% a year (did you mean 5%?)"),
+    ("rate", "3% to 8%", None),
+    ("rate", "250%", None),                 # a percent sign means it
+    ("jump", "20 to 40", "`pay rise: 20 to 40` is 2000% to 4000% (did you mean 20% to 40%?)"),
+    ("years", "0", "`after: 0` must be a positive number of years"),
+    ("years", "-2 to 3", "`after: -2 to 3` reaches below 0 years"),
+    ("years", "2 to 4", None),
+    ("score", "11", "`score: 11` is outside the scale 0 to 10"),
+    ("score", "6 to 12", "`score: 6 to 12` leaves the scale 0 to 10"),
+    ("score", "8 to 10", None),
+    ("amount", "-10k to 50k", "`cash: -10k to 50k` is below 0 in 13.6% of draws"),
+    ("amount", "-5k", "`cash: -5k` is below 0: pay is what you receive"),
+    ("amount", "0 to 50k", None),           # floored at 0
+    ("amount", "40L to 50L", None),
+    ("amount", "40 to 50 lakh", None),
+    ("amount", "1.2Cr", None),
+    ("amount", "1.2 crore", None),
+    ("amount", "180,000", "`180,000`: a comma does not group digits in an estimate (write "
+     "180000 or 180k)"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text", "problem"), RAILED)
+def test_answers_meet_the_files_guard_rails(kind: str, text: str, problem: str | None) -> None:
+    got = estimate_problem(text, kind=kind)
+    assert got == problem if problem is None else got.startswith(problem)
+
+
+def test_an_alternative_in_its_own_currency_says_so() -> None:
+    a = Answers("Bangalore or Singapore?", (
+        Alternative("Bangalore", cash=Number("40 to 50 lakh"), currency="INR"),
+        Alternative("Singapore", cash=Number("120k to 150k"), currency="SGD")),
+        currency="INR")
+    text = decision_yaml(a)
+    assert "bangalore_cash: 40 to 50 lakh" in text and "cash a year, in INR" in text
+    assert text.count("    currency: SGD") == 1 and "    currency: INR" not in text
+    model = crossroads.load(text)
+    assert model.currency == "INR"
 
 
 @pytest.mark.parametrize(("check", "text", "ok"), [

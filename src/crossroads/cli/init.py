@@ -49,8 +49,8 @@ def init_command(
     if output.exists() and not force:
         fail(f"{output} already exists: pass --force to overwrite it, or -o another name")
     console.print("[bold]A new decision file[/bold], question by question. Press Enter to "
-                  "skip optional ones; estimates take numbers, ranges (`120k to 150k`) "
-                  "and percentages.")
+                  "skip optional ones; estimates take numbers, ranges (`120k to 150k`, "
+                  "`40L to 50L`, `40 to 50 lakh`) and percentages (`3% to 8%`).")
     answers = ask_answers()
     text = decision_yaml(answers)
     _check(text)
@@ -116,11 +116,13 @@ def _required(what: str) -> Check:
     return lambda s: None if s else f"{what} is needed"
 
 
-def _estimate(probability: bool = False, optional: bool = False) -> Check:
+def _estimate(probability: bool = False, optional: bool = False,
+              kind: str | None = None) -> Check:
+    """An estimate, checked by the guard rail ``kind`` of its field (model/rails.py)."""
     def check(text: str) -> str | None:
         if optional and not text:
             return None
-        return estimate_problem(text, probability=probability)
+        return estimate_problem(text, probability=probability, kind=kind)
     return check
 
 
@@ -200,25 +202,29 @@ def _alternatives() -> list[Alternative]:
 def _details(alt: Alternative, criteria: list[str], currency: str) -> Alternative:
     console.print(f"\n[bold]{escape(alt.name)}[/bold]")
     role = ask("  Title of the first role", alt.name)
-    cash = ask(f"  Cash a year, in {currency} (e.g. 120k to 150k)", check=_estimate())
+    paid_in = ask("  Currency of its pay", currency, currency_problem).upper()
+    cash = ask(f"  Cash a year, in {paid_in} (e.g. 120k to 150k, or 40L to 50L)",
+               check=_estimate(kind="amount"))
     cash_source = ask("  Where does that number come from? (Enter: your own guess)")
-    raise_ = ask("  Yearly raise", "3%", _estimate())
-    scores = {c: Number(ask(f"  Score for {c}, 0 to 10 (e.g. 6 to 8)", "5", _estimate()))
-              for c in criteria}
+    raise_ = ask("  Yearly raise", "3%", _estimate(kind="rate"))
+    scores = {c: Number(ask(f"  Score for {c}, 0 to 10 (e.g. 6 to 8)", "5",
+                            _estimate(kind="score"))) for c in criteria}
     steps = []
     question = "  Is there a chance of a step up (a promotion, a bigger role)?"
     while typer.confirm(question, default=False):
         steps.append(_step())
         question = "  Another step up after that one?"
     return Alternative(alt.name, alt.why_not, role, Number(cash, cash_source),
-                       Number(raise_), scores, tuple(steps))
+                       Number(raise_), scores, tuple(steps),
+                       "" if paid_in == currency else paid_in)
 
 
 def _step() -> StepUp:
     title = ask("    Title of the step up", check=_required("a title"))
     chance = ask("    Chance it happens", "50%", _estimate(probability=True))
-    after = ask("    After how many years in the role before it", "2 to 4", _estimate())
-    jump = ask("    Pay rise when it happens", "20% to 40%", _estimate())
+    after = ask("    After how many years in the role before it", "2 to 4",
+                _estimate(kind="years"))
+    jump = ask("    Pay rise when it happens", "20% to 40%", _estimate(kind="jump"))
     source = ask("    Where do these numbers come from? (Enter: your own guess)")
     return StepUp(title, Number(chance, source), Number(after, source), Number(jump, source))
 

@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 from crossroads.estimate.dists import Constant, Dist
 from crossroads.estimate.expr import Compiled, ExprError, compile_estimate
 from crossroads.estimate.lexer import as_percent, number_tokens
@@ -33,7 +35,7 @@ from crossroads.model.errors import DecisionError
 from crossroads.model.parse import Located, Path
 from crossroads.model.schema import Decision, Estimate, Role
 
-__all__ = ["KINDS", "Problem", "answer_problem", "check", "problem"]
+__all__ = ["KINDS", "Problem", "answer_problem", "check", "negative_share", "problem"]
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,9 @@ class Problem:
 
 
 #: The rails by name: a rate a year, a bonus (a share of base cash), a pay rise on a move,
-#: a share of the year, years before a move, a yearly chance, a criterion score.
-KINDS = ("rate", "bonus", "jump", "share", "years", "per_year", "score")
+#: a share of the year, years before a move, a yearly chance, a criterion score, and pay
+#: (an amount that may not be negative: a warning in a file, asked again by `init`).
+KINDS = ("rate", "bonus", "jump", "share", "years", "per_year", "score", "amount")
 
 _Rule = Callable[[str, str, Compiled, tuple[float, float]], "Problem | None"]
 
@@ -139,6 +142,32 @@ def _score(key: str, text: str, compiled: Compiled,
                    f"keep both ends within {shown}, or set the criterion's `scale:`")
 
 
+def _amount(key: str, text: str, compiled: Compiled,
+            _: tuple[float, float]) -> Problem | None:
+    share = negative_share(compiled)
+    if not share:
+        return None
+    hint = "a range that starts at 0 never goes below it, e.g. 0 to 50k"
+    if share == 1.0:
+        return Problem(f"`{key}: {text}` is below 0: pay is what you receive", hint)
+    return Problem(f"`{key}: {text}` is below 0 in {share:.1%} of draws", hint)
+
+
+def negative_share(compiled: Compiled) -> float | None:
+    """The probability that a number, range or distribution is below 0 (None: unknown).
+
+    >>> round(negative_share(compile_estimate("-10k to 50k")), 4)
+    0.1364
+    >>> negative_share(compile_estimate("0 to 5")), negative_share(compile_estimate("x + 1"))
+    (0.0, None)
+    """
+    dist = compiled.as_dist()
+    if dist is None:
+        return None
+    below = float(dist.cdf(np.array([np.nextafter(0.0, -1.0)]))[0])
+    return min(max(below, 0.0), 1.0)
+
+
 def _ends(compiled: Compiled) -> tuple[float, float] | None:
     """The written ends of a number, a range or a bounded distribution (else None)."""
     dist: Dist | None = compiled.as_dist()
@@ -156,6 +185,7 @@ def _ends(compiled: Compiled) -> tuple[float, float] | None:
 _RULES: dict[str, _Rule] = {
     "rate": _rate(" a year"), "bonus": _rate(" of the base cash"), "jump": _rate(""),
     "share": _share, "years": _years, "per_year": _per_year, "score": _score,
+    "amount": _amount,
 }
 
 
@@ -214,7 +244,8 @@ def answer_problem(kind: str, text: str) -> str | None:
     >>> answer_problem("rate", "4 to 6")
     '`raise: 4 to 6` is 400% to 600% a year (did you mean 4% to 6%?)'
     """
-    key = {"rate": "raise", "jump": "pay rise", "years": "after"}.get(kind, kind)
+    key = {"rate": "raise", "jump": "pay rise", "years": "after", "amount": "cash"}.get(kind,
+                                                                                      kind)
     p = problem(kind, key, text)
     if p is None:
         return None
