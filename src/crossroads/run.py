@@ -23,6 +23,7 @@ from crossroads._types import FloatArray
 from crossroads.analysis import summary as s
 from crossroads.engine.budget import SCREEN_DRAWS, run_kept_bytes, score_dtype
 from crossroads.model.compile import Model
+from crossroads.money.describe import describe_money
 from crossroads.sample import CHUNK, StreamPool, Streams, draw
 from crossroads.simulate.paths import Outcomes, simulate
 
@@ -43,6 +44,9 @@ class _Accumulator:
         self.salary = np.empty((o, n), np.float32)
         self.scores = {c: np.empty((o, n), score_dtype(model, c)) for c in model.criteria}
         self.views = {v: np.empty((o, n), np.float32) for v in model.views}
+        kept = model.money.kept if model.money is not None else ()
+        self.money = {k: np.empty((o, n), np.float32) for k in kept}   # docs/money.md
+        self.money_sums = {k: np.zeros(o) for k in kept}
         self.sums = {k: np.zeros(o) for k in ("npv", "npv2", "value", "value2", "best",
                                               "regret", "regretted", "gap", "better", "salary")}
         self.score_sums = {c: np.zeros(o) for c in model.criteria}
@@ -56,7 +60,6 @@ class _Accumulator:
         self.worth_point_sums: dict[str, FloatArray] = {}
         self.worth_sums: dict[str, float] = {}
 
-
     def add(self, r: s.Reduced, params: Mapping[str, Any]) -> None:
         size = r.value.shape[1]
         part = slice(self.filled, self.filled + size)
@@ -69,6 +72,10 @@ class _Accumulator:
         for v, x in r.views.items():
             self.views[v][:, part] = x
             self.view_sums[v] += x.sum(axis=1)
+        for k, got in (("npv_pre_tax", r.npv_pre_tax), ("terminal", r.terminal)):
+            if k in self.money and got is not None:
+                self.money[k][:, part] = got
+                self.money_sums[k] += got.sum(axis=1)
         for i, years in enumerate(r.break_even):
             self.break_even[i] += np.bincount(years, minlength=self.model.horizon + 1)
         if self.filled < SCREEN_DRAWS:
@@ -218,6 +225,7 @@ class RunResult:
     screen: dict[str, float]
     notes: tuple[str, ...] = ()   # lines beyond the verdict: market references, caveats
     weighted: dict[str, Any] | None = None  # a quick SMAA: who ranks first over weightings
+    money: dict[str, Any] | None = None  # what the money is: tax, inflation, FX (docs/money.md)
     screen_share: dict[str, float] | None = None  # param -> first-order share of the gap's var
     criteria_points: dict[str, Any] | None = None  # per criterion: mean worth, points per option
 
@@ -236,11 +244,15 @@ class RunResult:
         value = _value_stats(acc, npv, value_mean)
         base_pay = _stats(acc.salary, acc.mean("salary"))
         criteria = {c: _stats(x, acc.score_sums[c] / n) for c, x in acc.scores.items()}
+        kept = {k: _stats(x, acc.money_sums[k] / n) for k, x in acc.money.items()}
+        pre_tax, terminal = kept.get("npv_pre_tax", npv), kept.get("terminal")
         options: dict[str, dict[str, Any]] = {}
         for i, opt in enumerate(model.options):
             options[opt.id] = {
                 "label": opt.label,
                 "npv": npv[i],
+                "npv_pre_tax": pre_tax[i],
+                "terminal": terminal[i] if terminal is not None else None,
                 "value": value[i],
                 "criteria": {c: rows[i] for c, rows in criteria.items()},
                 "p_best": float(pb[i]),
@@ -263,7 +275,8 @@ class RunResult:
         result = cls(model.title, n, seed, model.horizon, model.currency,
                      model.options[base].id, model.option_ids, options, (), views,
                      screen, weighted=_quick_smaa(model, acc, seed),
-                     screen_share=shares, criteria_points=_criteria_points(model, acc))
+                     screen_share=shares, criteria_points=_criteria_points(model, acc),
+                     money=describe_money(model))
         return cls(**{**result.__dict__, "verdict": tuple(write_verdict(model, result))})
 
     def to_dict(self) -> dict[str, Any]:
@@ -277,6 +290,7 @@ class RunResult:
             "views": {str(k): v for k, v in self.views.items()},
             "screen": self.screen,
             "weighted": self.weighted,
+            "money": self.money,
             "screen_share": self.screen_share,
             "criteria_points": self.criteria_points,
         }

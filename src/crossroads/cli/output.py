@@ -16,19 +16,28 @@ if TYPE_CHECKING:
 def run_table(result: RunResult) -> Table:
     """One row per option: value, NPV, P(best), break-even against the baseline."""
     cur = result.currency
+    what = result.money["sentence"] if result.money else f"today's {cur}"
     table = Table(title=f"{result.title}\n{result.horizon} years, {result.samples:,} draws, "
-                  f"seed {result.seed}; money in today's {cur}", title_justify="left")
+                  f"seed {result.seed}; money in {what}", title_justify="left")
     table.add_column("option", max_width=30)
     table.add_column("value", justify="right")
     table.add_column("90% of futures", justify="right")
     table.add_column("NPV cash", justify="right")
+    taxed = bool(result.money and result.money.get("after_tax"))
+    ends = any(o.get("terminal") for o in result.options.values())
+    if taxed:
+        table.add_column("before tax", justify="right")
+    if ends:
+        table.add_column("past horizon", justify="right")
     table.add_column("P(best)", justify="right")
     table.add_column("breaks even", justify="right")
     for oid, o in result.options.items():
         v = o["value"]
+        extra = ([money(o["npv_pre_tax"]["mean"], cur)] if taxed else []) + (
+            [money(o["terminal"]["mean"], cur)] if ends else [])
         table.add_row(
             o["label"], money(v["mean"], cur), f"{money(v['p5'], cur)}–{money(v['p95'], cur)}",
-            money(o["npv"]["mean"], cur), f"{o['p_best']:.0%}",
+            money(o["npv"]["mean"], cur), *extra, f"{o['p_best']:.0%}",
             _break_even_cell(oid, o, result.baseline),
         )
     return table
