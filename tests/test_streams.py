@@ -9,6 +9,7 @@ file says they share.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -170,3 +171,24 @@ def test_same_as_that_names_nothing_is_a_located_error(same_as: str, message: st
     """)
     with pytest.raises(crossroads.DecisionError, match=message):
         crossroads.load(text)
+
+
+def test_check_prints_what_options_share(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from crossroads.cli import app
+
+    text = decision_text("""
+    a: {roles: {r: {cash: base * 1.1, raise: g}}}
+    b: {roles: {r: {same_as: a.r, cash: 40k to 80k}, q: {cash: derived}}}
+    c: {roles: {r: {cash: 1 to 2}}}
+    """, extra="params: {base: 50k to 60k, g: 1% to 2%, derived: base * 2, h: 1 to 2}\n"
+               "correlations: [[g, h, 0.5]]\n")
+    path = tmp_path / "d.yaml"
+    path.write_text(text)
+    out = CliRunner().invoke(app, ["check", str(path)]).output
+    assert "param `base` is one draw shared by a, b" in out   # b through `derived`
+    assert "param `g` is" not in out                          # a alone
+    assert "params `g` and `h` are correlated (Spearman 0.5)" in out
+    assert "role `b.r` is same_as `a.r`" in out
+    assert "everything else written in an option is drawn for it alone" in out

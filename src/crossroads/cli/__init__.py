@@ -59,6 +59,17 @@ def check(file: FileArg) -> None:
         common.print_error(warning.format())
     common.console.print(f"[green]ok[/green] {file}: {len(model.options)} options, "
                          f"{len(model.params)} params, horizon {model.horizon} years")
+    from crossroads.model.sharing import shared_lines
+
+    shared = shared_lines(model)  # docs/simulation.md: what options share, said out loud
+    if shared:
+        common.console.print("shared between options (the same random numbers):",
+                             markup=False)
+        for line in shared:
+            common.console.print(f"  {line}", markup=False, highlight=False)
+    if len(model.options) > 1:
+        common.console.print("everything else written in an option is drawn for it alone",
+                             markup=False, highlight=False)
 
 
 def schema() -> None:
