@@ -147,3 +147,34 @@ async def test_several_folders_offer_a_choice(settings: Settings, tmp_path: Path
         assert response.status_code == 303
         assert response.headers["location"] == "/edit/1/second.yaml"
     crossroads.load(other / "second.yaml")
+
+
+async def test_the_first_paths_numbers_meet_the_files_rails(client: httpx.AsyncClient,
+                                                           folder: Path) -> None:
+    response = await create(client, name="inr", currency="inr", cash="40 to 50 lakh",
+                            **{"raise": "6% to 10%"})
+    assert response.status_code == 303
+    text = (folder / "inr.yaml").read_text()
+    assert "currency: INR" in text and "_cash: 40 to 50 lakh" in text
+    assert "_raise: 6% to 10%" in text
+    model = crossroads.load(folder / "inr.yaml")
+    assert model.currency == "INR"
+
+
+@pytest.mark.parametrize(("fields", "field", "message"), [
+    ({"raise": "4 to 6"}, "raise",
+     "raise: `raise: 4 to 6` is 400% to 600% a year (did you mean 4% to 6%?)"),
+    ({"raise": "5"}, "raise", "`raise: 5` is 500% a year (did you mean 5%?)"),
+    ({"cash": "-10k to 50k"}, "cash", "`cash: -10k to 50k` is below 0 in 13.6% of draws"),
+    ({"cash": "180,000"}, "cash", "`180,000`: a comma does not group digits"),
+    ({"cash": "120k to"}, "cash", "the estimate ends unexpectedly"),
+    ({"currency": "rupees"}, "currency", "a currency is a three-letter code"),
+])
+async def test_a_number_off_the_rails_is_a_field_error(
+        client: httpx.AsyncClient, folder: Path, fields: dict[str, str], field: str,
+        message: str) -> None:
+    response = await create(client, name="railed", **fields)
+    assert response.status_code == 400
+    assert message in response.text.replace("&#96;", "`").replace("&#39;", "'")
+    assert re.search(rf'name="{field}"[^>]*aria-invalid="true"', response.text)
+    assert not (folder / "railed.yaml").exists()

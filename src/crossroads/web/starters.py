@@ -13,7 +13,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crossroads.questionnaire import (
     Alternative,
@@ -81,7 +81,23 @@ STARTERS: dict[str, Starter] = {
 """The templates the form offers, by the name it submits; "blank" first."""
 
 
-def starter_text(name: str, question: str) -> str:
-    """The commented decision file of starter ``name`` for ``question``; KeyError if unknown."""
-    return decision_yaml(STARTERS[name].answers(question),
-                         origin="the new-decision page of `crossroads serve`")
+def starter_text(name: str, question: str, currency: str = "", cash: str = "",
+                 raise_: str = "") -> str:
+    """The commented decision file of starter ``name`` for ``question``; KeyError if unknown.
+
+    ``currency``, ``cash`` and ``raise_``, when given, replace the template's: the
+    decision's currency, and the first path's cash and yearly raise (checked by the caller).
+
+    >>> "cash: 40L to 50L" in starter_text("blank", "Go?", "INR", "40L to 50L", "8%")
+    True
+    """
+    answers = STARTERS[name].answers(question)
+    if currency:
+        answers = replace(answers, currency=currency)
+    first = answers.alternatives[0]
+    if cash:
+        first = replace(first, cash=Number(cash, "your answer on the new-decision page"))
+    if raise_:
+        first = replace(first, raise_=Number(raise_, "your answer on the new-decision page"))
+    answers = replace(answers, alternatives=(first, *answers.alternatives[1:]))
+    return decision_yaml(answers, origin="the new-decision page of `crossroads serve`")

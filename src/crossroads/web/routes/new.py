@@ -1,4 +1,9 @@
-"""The "new decision" form: a file name, the question and a starting template.
+"""The "new decision" form: a file name, the question, a starting template and, if given,
+the currency, cash and raise of the first path.
+
+The numbers meet the guard rails a decision file meets (model/rails.py), at their field:
+``4 to 6`` as a raise is "did you mean 4% to 6%?", pay that can be negative is refused;
+amounts may be written in lakh and crore (``40L to 50L``, ``40 to 50 lakh``).
 
 The name is a slug (``.yaml`` is appended) in one of the served folders, never a path; the
 file is claimed with an exclusive create, so an existing file is never overwritten, then
@@ -17,6 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
+from crossroads.questionnaire import currency_problem, estimate_problem
 from crossroads.web.catalog import DecisionFile, OutsideFolders, atomic_write
 from crossroads.web.context import Ctx, WebContext
 from crossroads.web.models import validate_text
@@ -28,7 +34,9 @@ router = APIRouter()
 
 SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}")
 MAX_QUESTION = 300
-FIELDS = ("folder", "name", "question", "starter")
+FIELDS = ("folder", "name", "question", "starter", "currency", "cash", "raise")
+#: The number fields and the guard rail each meets (crossroads.model.rails.KINDS).
+NUMBERS = {"cash": "amount", "raise": "rate"}
 
 
 class FormError(ValueError):
@@ -70,7 +78,8 @@ def _form(request: Request, ctx: WebContext, values: dict[str, str],
 @router.get("/new", name="new_decision")
 async def new_form(request: Request, ctx: Ctx) -> Response:
     """The empty form."""
-    return _form(request, ctx, {"folder": "0", "name": "", "question": "", "starter": "blank"})
+    return _form(request, ctx, {"folder": "0", "name": "", "question": "", "starter": "blank",
+                                "currency": "USD", "cash": "", "raise": ""})
 
 
 def _target(ctx: WebContext, values: dict[str, str]) -> DecisionFile:
@@ -112,7 +121,22 @@ def _text(values: dict[str, str]) -> str:
                         "that a decision file cannot: type it again as plain text")
     if values["starter"] not in STARTERS:
         raise FormError("starter", "choose one of the templates")
-    return starter_text(values["starter"], question)
+    return starter_text(values["starter"], question, **_numbers(values))
+
+
+def _numbers(values: dict[str, str]) -> dict[str, str]:
+    """The currency, cash and raise as given (blank: the template's), each through its rail."""
+    given = {k: " ".join(values.get(k, "").split()) for k in ("currency", *NUMBERS)}
+    if given["currency"] and currency_problem(given["currency"]):
+        raise FormError("currency", "a currency is a three-letter code such as USD, INR or SGD")
+    for field, kind in NUMBERS.items():
+        if given[field] and not printable(given[field]):
+            raise FormError(field, "this holds a control character: type it again")
+        problem = estimate_problem(given[field], kind=kind) if given[field] else None
+        if problem:
+            raise FormError(field, f"{field}: {problem}")
+    return {"currency": given["currency"].upper(), "cash": given["cash"],
+            "raise_": given["raise"]}
 
 
 def create_file(path: Path, text: str) -> None:
