@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from crossroads.web.routes import api, decisions, home, market, new, research
+from crossroads.web.routes import api, decisions, home, journal, market, new, research
 
 ROUTERS: tuple[APIRouter, ...] = (home.router, new.router, decisions.router, api.router,
-                                  research.router, market.router)
+                                  research.router, market.router,
+                                  journal.router)
 
 __all__ = ["ROUTERS"]
