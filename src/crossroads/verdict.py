@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from crossroads.words import chance_word, money, pct
 

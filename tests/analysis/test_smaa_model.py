@@ -1,0 +1,39 @@
+"""A decision's SMAA: `run`'s verdict and `crossroads smaa` quote the same shares, and
+those shares settle as draws grow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import crossroads
+from crossroads.analyses import smaa
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+
+
+@pytest.mark.parametrize("name", ["two-offers", "why-i-quit-data-science"])
+def test_run_and_smaa_give_the_same_first_rank_shares(name: str) -> None:
+    model = crossroads.load(EXAMPLES / f"{name}.yaml")
+    weighted = crossroads.run(model, samples=12_000, seed=4).weighted
+    data = smaa(model, samples=12_000, seed=4).to_dict()
+    assert weighted is not None
+    assert weighted["shares"] == {o: b[0] for o, b in data["rank_acceptability"].items()}
+    assert weighted["money_scale"] == data["money_scale"]
+
+
+def test_first_rank_shares_at_ten_thousand_and_two_hundred_thousand_draws_agree() -> None:
+    model = crossroads.load(EXAMPLES / "two-offers.yaml")
+    small = smaa(model, samples=10_000).to_dict()["rank_acceptability"]
+    large = smaa(model, samples=200_000).to_dict()["rank_acceptability"]
+    np.testing.assert_allclose([small[o][0] for o in small], [large[o][0] for o in small],
+                               atol=0.02)
+
+
+def test_the_money_scale_says_where_it_came_from() -> None:
+    model = crossroads.load(EXAMPLES / "two-offers.yaml")
+    scale = smaa(model, samples=5_000).to_dict()["money_scale"]
+    assert scale["from"] == "5th-95th percentiles of NPV over every option"
+    assert scale["lo"] < scale["hi"]
