@@ -114,10 +114,11 @@ def test_one_off_cash_flows_land_in_their_year() -> None:
 def test_equity_vests_and_pays_only_at_liquidity() -> None:
     body = """
     a:
+      companies: {r: {exit: 1, multiple: 2, exit_after: 2}}
       roles:
         r:
           cash: 0
-          equity: {grant: 400, vest_years: 4, cliff: 1, liquidity: 1, multiple: 2, exit: 2}
+          equity: {grant: 400, vest_years: 4, cliff: 1}
     """
     _, out = outcomes_of(decision_text(body, horizon=5))
     # vests 100 a year; years 0-1 pool, year 2 pays (100+100+100) x 2, then 100 x 2 a year.
@@ -127,8 +128,9 @@ def test_equity_vests_and_pays_only_at_liquidity() -> None:
 def test_equity_with_no_liquidity_is_worth_nothing() -> None:
     body = """
     a:
+      companies: {r: {exit: 0, multiple: 3, exit_after: 1}}
       roles:
-        r: {cash: 0, equity: {grant: 400, liquidity: 0, multiple: 3, exit: 1}}
+        r: {cash: 0, equity: {grant: 400}}
     """
     _, out = outcomes_of(decision_text(body, horizon=5))
     assert out.cash.sum() == 0.0
@@ -137,8 +139,9 @@ def test_equity_with_no_liquidity_is_worth_nothing() -> None:
 def test_back_loaded_schedule_and_cliff() -> None:
     body = """
     a:
+      companies: {r: {shares: public}}
       roles:
-        r: {cash: 0, equity: {grant: 1000, schedule: [5%, 15%, 40%, 40%], liquidity: 1, exit: 0}}
+        r: {cash: 0, equity: {grant: 1000, schedule: [5%, 15%, 40%, 40%]}}
     """
     _, out = outcomes_of(decision_text(body, horizon=5))
     assert out.cash[0, 0].tolist() == pytest.approx([50.0, 150.0, 400.0, 400.0, 0.0])
@@ -147,8 +150,9 @@ def test_back_loaded_schedule_and_cliff() -> None:
 def test_expected_equity_matches_liquidity_times_multiple() -> None:
     body = """
     a:
+      companies: {r: {exit: 25%, multiple: 2, exit_after: 3}}
       roles:
-        r: {cash: 0, equity: {grant: 400, vest_years: 4, liquidity: 25%, multiple: 2, exit: 3}}
+        r: {cash: 0, equity: {grant: 400, vest_years: 4}}
     """
     n = 100_000
     _, out = outcomes_of(decision_text(body, horizon=5), n=n)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import keyword
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from graphlib import CycleError, TopologicalSorter
 
 import numpy as np
@@ -21,6 +21,7 @@ from crossroads._types import FloatArray
 from crossroads.estimate.dists import Constant, Dist
 from crossroads.estimate.expr import FUNCTIONS, Compiled, ExprError, RandomNode, compile_estimate
 from crossroads.model import rails
+from crossroads.model.companies import CompanySpec, compile_companies
 from crossroads.model.errors import DecisionError, did_you_mean
 from crossroads.model.parse import Located, Path
 from crossroads.model.schema import Decision, Equity, Estimate, Option, Role
@@ -94,9 +95,8 @@ class TransitionSpec:
 class EquitySpec:
     grant: Field
     vesting: tuple[float, ...]  # share vesting in each year of tenure
-    liquidity: Field
-    multiple: Field
-    exit: Field | None
+    refresh: Field | None = None  # a further grant at each year in the role after the first
+    refresh_vesting: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,8 @@ class RoleSpec:
     next: tuple[TransitionSpec, ...]
     #: the (option, role) whose stream keys this role uses: its own, or its `same_as`
     keyed_by: tuple[str, str] = ("", "")
+    company: int = 0      # index into the option's companies
+    closed: bool = False  # its moves were taken away (option value's counterfactual)
 
     def key(self, field: str) -> str:
         """The stream key of one of this role's random inputs (see :func:`stream_key`)."""
@@ -127,6 +129,7 @@ class OptionSpec:
     start: int
     cash_flows: tuple[tuple[int, Field], ...]
     reference: Mapping[str, str] | None
+    companies: tuple[CompanySpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -245,6 +248,8 @@ def compile_model(located: Located, resolve: Resolver | None = None) -> Model:
         )
         for cid, crit in d.criteria.items()
     }
+    for spec in criteria.values():
+        _check_worth(c, spec)
     options = tuple(_compile_option(c, oid, opt) for oid, opt in d.options.items())
     skills = _compile_skills(c)
     _check_correlations(c)
@@ -275,6 +280,28 @@ def compile_model(located: Located, resolve: Resolver | None = None) -> Model:
     )
 
 
+def _check_worth(c: _Compiler, spec: CriterionSpec) -> None:
+    """A worth is money per point of *better*: refuse one below 0 (or a range reaching it).
+
+    With ``better: lower`` the simulator counts a point more of the criterion as a point
+    less of better, so a positive worth already makes more of it cost money; a negative
+    worth would turn that round and pay for more of the bad thing.
+    """
+    if spec.worth is None:
+        return
+    dist = spec.worth.expr.as_dist()
+    if dist is None:
+        return
+    low = float(np.asarray(dist.ppf(np.array([0.05])))[0])
+    if low < 0:
+        where = "its 90% range reaches" if not isinstance(dist, Constant) else "got"
+        fewer = "less" if spec.better == "lower" else "more"
+        c.error(spec.worth.path, f"a worth is money per point of better and cannot be "
+                f"negative ({where} {low:g})",
+                f"give the money a point {fewer} of `{spec.id}` is worth to you as a positive "
+                f"number; `better: {spec.better}` already says which way is better")
+
+
 def _compile_params(c: _Compiler) -> dict[str, Field]:
     raw = c.decision.params
     fields = {
@@ -303,8 +330,10 @@ def _probability_params(d: Decision) -> set[str]:
                 for value in (move.chance, move.per_year):
                     if isinstance(value, str) and value.strip() in d.params:
                         names.add(value.strip())
-            if role.equity and isinstance(role.equity.liquidity, str):
-                names.add(role.equity.liquidity.strip())
+        for co in opt.companies.values():
+            for value in (co.exit, co.fails):
+                if isinstance(value, str):
+                    names.add(value.strip())
     return names & set(d.params)
 
 
@@ -327,7 +356,10 @@ def _compile_option(c: _Compiler, oid: str, opt: Option) -> OptionSpec:
             c.error(("options", oid, "cash_flows", i, "year"),
                     f"year {cf.year} is outside the horizon (years 0 to {c.decision.horizon - 1})")
     ref = opt.reference.model_dump(exclude_none=True) if opt.reference else None
-    return OptionSpec(oid, opt.label or oid, roles, role_ids.index(start), flows, ref)
+    companies, employer = compile_companies(c, oid, opt)
+    roles = tuple(replace(r, company=k) for r, k in zip(roles, employer, strict=True))
+    return OptionSpec(oid, opt.label or oid, roles, role_ids.index(start), flows, ref,
+                      companies)
 
 
 def _compile_role(c: _Compiler, oid: str, rid: str, role: Role, role_ids: list[str]) -> RoleSpec:
@@ -420,7 +452,8 @@ def _compile_move(c: _Compiler, base: Path, key: str, i: int, move: object,
              if move.after is not None else None)
     per_year = (c.field(move.per_year, (*path, "per_year"), f"{key}.per_year", probability=True)
                 if move.per_year is not None else None)
-    chance = c.field(move.chance, (*path, "chance"), f"{key}.chance", probability=True)
+    chance = c.field(1.0 if move.chance is None else move.chance, (*path, "chance"),
+                     f"{key}.chance", probability=True)
     return TransitionSpec(to, after, chance, per_year, key)
 
 
@@ -439,15 +472,17 @@ def _compile_equity(c: _Compiler, base: Path, owner: tuple[str, str],
         cliff = max(eq.cliff, 1)
         vesting = tuple([0.0] * (cliff - 1) + [share * cliff] + [share] * (eq.vest_years - cliff))
 
-    def f(name: str, value: Estimate, probability: bool = False) -> Field:
-        return c.field(value, (*path, name), stream_key(*owner, f"equity.{name}"),
-                       probability=probability)
+    def f(name: str, value: Estimate) -> Field:
+        return c.field(value, (*path, name), stream_key(*owner, f"equity.{name}"))
 
+    refresh_vesting = tuple(eq.refresh_schedule or [1.0 / len(vesting)] * len(vesting))
+    if abs(sum(refresh_vesting) - 1.0) > 1e-6:
+        c.error((*path, "refresh_schedule"), f"vesting schedule must add up to 100%, got "
+                f"{sum(refresh_vesting):.0%}")
     return EquitySpec(
         grant=f("grant", eq.grant), vesting=vesting,
-        liquidity=f("liquidity", eq.liquidity, probability=True),
-        multiple=f("multiple", eq.multiple),
-        exit=f("exit", eq.exit) if eq.exit is not None else None,
+        refresh=f("refresh", eq.refresh) if eq.refresh is not None else None,
+        refresh_vesting=refresh_vesting,
     )
 
 

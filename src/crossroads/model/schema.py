@@ -77,7 +77,7 @@ class Weights(_Strict):
 
 
 class Equity(_Strict):
-    """A grant of shares or options (model in docs/equity.md)."""
+    """A grant of shares or options; when they pay is the company's fate (docs/simulation.md)."""
 
     grant: Estimate = Field(description="Value of the whole grant at the grant price.")
     vest_years: int = Field(4, ge=1, le=20)
@@ -85,15 +85,30 @@ class Equity(_Strict):
     schedule: list[float] | None = Field(
         None, description="Share vesting in each year of tenure, e.g. [5%, 15%, 40%, 40%]."
     )
-    liquidity: Estimate = Field(
-        1.0, description="Probability that the shares can ever be sold within the horizon."
+    refresh: Estimate | None = Field(
+        None, description="A further grant of this value at the start of each year in the "
+        "role after the first (refresh grants)."
     )
-    multiple: Estimate = Field(1.0, description="Value at liquidity over the grant value.")
-    exit: Estimate | None = Field(
-        None, description="Year of the liquidity event (default: uniform over the horizon)."
+    refresh_schedule: list[float] | None = Field(
+        None, description="Share of each refresh grant vesting in each year after it is "
+        "granted; default equal parts over vest_years, no cliff."
     )
 
-    @field_validator("schedule", mode="before")
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_to_company(cls, data: Any) -> Any:
+        # liquidity, multiple and exit are the company's fate since issue 13: one fate per
+        # employment, shared by every grant at that company
+        if isinstance(data, dict):
+            for key in ("liquidity", "multiple", "exit"):
+                if key in data:
+                    raise ValueError(
+                        f"`{key}` moved from `equity` to the company: write it under the "
+                        f"option's `companies: {{NAME: {{...}}}}` ({_COMPANY_KEYS[key]}) and "
+                        "give the role `company: NAME`")
+        return data
+
+    @field_validator("schedule", "refresh_schedule", mode="before")
     @classmethod
     def _percentages(cls, v: Any) -> Any:
         if isinstance(v, list):
@@ -101,18 +116,69 @@ class Equity(_Strict):
         return v
 
 
+#: Where each moved equity key went (the error names it).
+_COMPANY_KEYS = {
+    "liquidity": "`exit: 25%` is the chance of an exit, `shares: public` for listed shares",
+    "multiple": "`multiple:` is the value at the exit over the grant value",
+    "exit": "`exit_after:` is the exit's year counted from joining",
+}
+
+
+class Company(_Strict):
+    """An employer's fate, drawn afresh for each employment there (docs/simulation.md)."""
+
+    shares: Literal["private", "public"] = Field(
+        "private", description="`public`: listed shares, every grant pays as it vests.")
+    fails: Estimate | None = Field(
+        None, description="Yearly chance the company shuts down while it has not exited."
+    )
+    on_failure: str | None = Field(None, description="The role a failure moves the draw to.")
+    exit: Estimate = Field(
+        0, description="Chance of an exit (IPO or acquisition), unless it fails first."
+    )
+    exit_after: Estimate | None = Field(
+        None, description="Years from joining to the exit (default: uniform over the horizon)."
+    )
+    multiple: Estimate = Field(1.0, description="Share value at the exit over the grant value.")
+    unvested: Literal["accelerate", "keep", "forfeit"] = Field(
+        "keep", description="What an exit does to shares not yet vested."
+    )
+
+    @model_validator(mode="after")
+    def _public_is_liquid(self) -> Company:
+        if self.shares == "public" and (self.fails is not None or self.exit != 0
+                            or self.exit_after is not None):
+            raise ValueError("a public company has no exit or failure to draw: drop "
+                             "`fails`, `exit` and `exit_after`, or `shares: public`")
+        if (self.fails is None) != (self.on_failure is None):
+            raise ValueError("`fails` and `on_failure` go together: the yearly chance of a "
+                             "shutdown and the role it sends the draw to")
+        return self
+
+
 class Transition(_Strict):
-    """A move to another role: after a time, or as a yearly hazard."""
+    """A move to another role: once after a time, as a yearly hazard, or both (retrying)."""
 
     to: str
-    after: Estimate | None = Field(None, description="Years in the role before the move.")
-    chance: Estimate = Field(1.0, description="Probability the `after` move happens.")
-    per_year: Estimate | None = Field(None, description="Yearly probability of the move.")
+    after: Estimate | None = Field(
+        None, description="Years in the role before the move (or before it is first tried)."
+    )
+    chance: Estimate | None = Field(
+        None, description="Probability the one-shot `after` move happens (default 100%)."
+    )
+    per_year: Estimate | None = Field(
+        None, description="Yearly probability of the move (from `after` years on, if given)."
+    )
 
     @model_validator(mode="after")
     def _one_timing(self) -> Transition:
-        if (self.after is None) == (self.per_year is None):
-            raise ValueError("a move needs exactly one of `after` or `per_year`")
+        if self.after is None and self.per_year is None:
+            raise ValueError("a move needs `after`, `per_year` or both")
+        if self.chance is not None and self.per_year is not None:
+            raise ValueError("`chance` is for a one-shot `after` move; with `per_year` the "
+                             "move is tried every year: drop `chance`")
+        if self.chance is not None and self.after is None:
+            raise ValueError("`chance` needs `after`: write `per_year` for a yearly hazard")
         return self
 
 
@@ -120,6 +186,9 @@ class Role(_Strict):
     """A state a path can be in: pay, what it is like, what it leads to."""
 
     label: str | None = None
+    company: str | None = Field(
+        None, description="The employer: roles naming the same company are one employment "
+        "(default: the role's own name).")
     same_as: str | None = Field(
         None, description="`<option>.<role>` at the same employer: this role's uncertain "
         "terms, moves and liquidity event are drawn from that role's random numbers.")
@@ -162,6 +231,9 @@ class Option(_Strict):
     label: str | None = None
     start: str | None = None
     roles: dict[str, Role] = Field(min_length=1)
+    companies: dict[str, Company] = Field(
+        default_factory=dict, description="Employers' fates, by the name roles give as "
+        "`company`.")
     cash_flows: list[CashFlow] = Field(default_factory=list)
     reference: Reference | None = None
     note: str | None = None

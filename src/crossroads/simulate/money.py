@@ -1,12 +1,14 @@
 """Money: discounting, NPV and equity that is worth something only when it can be sold.
 
-Equity model (docs/equity.md). A role with equity grants shares worth ``grant`` at entry;
-a share ``vesting[k]`` of the grant vests at the end of the k-th year of tenure while the
-person stays. The company has one liquidity event per draw: it happens with probability
-``liquidity``, in year ``exit`` (default: a uniform year over the horizon). Shares vested
-before the event are paid out at the event, times ``multiple``; shares vesting after it are
-paid as they vest, times ``multiple``. Without an event, equity is worth nothing within the
-horizon. Leaving the role stops vesting but keeps what has vested.
+Equity model (docs/simulation.md, "Equity"). Every grant at a company vests on its own
+schedule from the year it is granted; what vested is paid when the company's shares can be
+sold. Each employment at a company has one fate per draw, drawn when it begins: an exit in a
+given year (or never), or a failure (the walker ends the job and calls :meth:`forfeit`). At
+the exit, shares vested so far are paid at the ``multiple``, and shares not yet vested are
+accelerated, kept vesting, or forfeited; after it, shares pay at the multiple as they vest.
+A public company exits in the year it is joined, so its shares pay as they vest. Leaving
+the company forfeits what has not been paid: unvested shares, and vested options of a
+private company (the exercise window is taken as passed up).
 """
 
 from __future__ import annotations
@@ -37,25 +39,61 @@ def npv(cash: FloatArray, factors: FloatArray) -> FloatArray:
     return np.asarray(np.einsum("...t,t->...", cash, factors))
 
 
+#: The exit year of an employment that does not exit.
+NEVER = np.iinfo(np.int32).max
+
+
 @dataclass
 class EquityState:
-    """One equity role's running state for one option and one chunk of draws."""
+    """One company's shares held by each draw in its current employment there.
 
-    grant: FloatArray         # (n,) value at grant price of the current grant
+    ``vesting[t]`` is the grant value vesting at the end of year t, summed over every grant
+    of the employment; ``pool`` what has vested and not been paid; ``exit_year`` the year
+    of this employment's exit (:data:`NEVER` for none).
+
+    >>> s = EquityState.empty(n=1, rows=6, multiple=np.array([3.0]), unvested="keep")
+    >>> s.exit_year[:] = 2
+    >>> s.grant(0, np.array([0]), np.array([400.0]), (0.25, 0.25, 0.25, 0.25))
+    >>> [float(s.pay(t)[0]) for t in range(5)]
+    [0.0, 0.0, 900.0, 300.0, 0.0]
+    """
+
+    vesting: FloatArray       # (years + longest schedule, n), year-major
+    pool: FloatArray          # (n,) vested, not yet paid, at grant value
+    exit_year: np.ndarray     # (n,) int64
     multiple: FloatArray      # (n,)
-    event: np.ndarray         # (n,) bool: a liquidity event happens
-    exit_year: np.ndarray     # (n,) int: the year it happens
-    vesting: tuple[float, ...]
-    pool: FloatArray          # (n,) vested, not yet sold, at grant value
+    unvested: str             # accelerate | keep | forfeit, at the exit
 
-    def pay(self, t: int, in_role: np.ndarray, tenure: np.ndarray) -> FloatArray:
-        """Equity cash realised in year ``t`` (and the pool updated)."""
-        schedule = np.asarray((*self.vesting, 0.0))
-        vested = np.where(in_role, self.grant * schedule[np.minimum(tenure, len(self.vesting))],
-                          0.0)
-        at_exit = self.event & (self.exit_year == t)
-        after_exit = self.event & (self.exit_year < t)
-        paid = np.where(at_exit, (self.pool + vested) * self.multiple, 0.0)
-        paid = np.where(after_exit, vested * self.multiple, paid)
-        self.pool = np.where(at_exit | after_exit, 0.0, self.pool + vested)
-        return np.asarray(paid)
+    @classmethod
+    def empty(cls, n: int, rows: int, multiple: FloatArray, unvested: str) -> EquityState:
+        return cls(np.zeros((rows, n)), np.zeros(n), np.full(n, NEVER, dtype=np.int64),
+                   multiple, unvested)
+
+    def grant(self, t: int, rows: np.ndarray, amount: FloatArray,
+              schedule: tuple[float, ...]) -> None:
+        """Add a grant made in year ``t`` to ``rows``: ``schedule[j]`` vests in year t + j."""
+        for j, share in enumerate(schedule):
+            if share:
+                self.vesting[t + j, rows] += amount * share
+
+    def forfeit(self, rows: np.ndarray) -> None:
+        """The employment of ``rows`` ended (they left, or the company failed)."""
+        self.vesting[:, rows] = 0.0
+        self.pool[rows] = 0.0
+
+    def pay(self, t: int) -> FloatArray:
+        """Equity cash realised in year ``t``; the pool and later vesting are updated."""
+        vested = self.vesting[t]
+        at_exit = self.exit_year == t
+        liquid = self.exit_year <= t
+        paid = np.where(liquid, vested, 0.0)
+        rows = np.flatnonzero(at_exit)
+        if rows.size:
+            paid[rows] += self.pool[rows]
+            if self.unvested != "keep":
+                later = self.vesting[t + 1:, rows]
+                if self.unvested == "accelerate":
+                    paid[rows] += later.sum(axis=0)
+                self.vesting[t + 1:, rows] = 0.0
+        self.pool = np.where(liquid, 0.0, self.pool + vested)
+        return np.asarray(paid * self.multiple)

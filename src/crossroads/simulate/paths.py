@@ -26,7 +26,8 @@ from crossroads._types import FloatArray
 from crossroads.model.compile import Field, Model, OptionSpec, RoleSpec, TransitionSpec
 from crossroads.money.settle import settle
 from crossroads.sample import Draws
-from crossroads.simulate.money import EquityState, discount_factors
+from crossroads.simulate.employers import Employers
+from crossroads.simulate.money import discount_factors
 from crossroads.simulate.skilltrack import SkillTracker, skill_draws
 
 Value = FloatArray | float
@@ -106,8 +107,11 @@ def simulate(model: Model, draws: Draws, *, keep_skills: bool = False,
     if model.skills:
         skill_draws(model, draws)  # derived once, before the threads share them
     _each_option(walk, len(model.options), on_progress)
+    # a worth is money per point of better: a point more of a `better: lower` criterion
+    # is a point less of better, so it costs the worth
     worth = {
-        c: np.broadcast_to(np.asarray(draws.evaluate(spec.worth), dtype=np.float64), (n,))
+        c: np.broadcast_to((-1.0 if spec.better == "lower" else 1.0)
+                           * np.asarray(draws.evaluate(spec.worth), dtype=np.float64), (n,))
         for c, spec in model.criteria.items() if spec.worth is not None
     }
 
@@ -218,7 +222,8 @@ class _Walker:
         self.base = np.zeros(n)
         start = option.roles[option.start]
         self.base = self._broadcast(self._value(start.cash, 0, previous=self.base, year=0))
-        self.equity = {k: self._equity(r) for k, r in enumerate(option.roles) if r.equity}
+        self.employers = Employers(option, draws, horizon, self._value)
+        self.employers.start(self.role)
 
     def _slots(self) -> dict[str, _Slot]:
         roles = self.option.roles
@@ -283,10 +288,8 @@ class _Walker:
             self.criteria[c][t] = self.lookup(f"criteria.{c}", t)
         practice = ({} if self.fixed_skills else
                     {s: self.lookup(f"practice.{s}", t) for s in self.model.skills})
-        if self.equity:
-            paid = np.zeros(self.n)
-            for k, state in self.equity.items():
-                paid += state.pay(t, self.role == k, t - self.entry)
+        paid = self.employers.pay(t, self.role, self.entry)
+        if paid is not None:
             self.equity_cash[t] = paid
             np.add(salary, paid, out=self.cash[t])
         else:
@@ -299,9 +302,10 @@ class _Walker:
                 self.tracker.step(practice, np.clip(self.lookup("mentor", t), 0.0, 1.0))
 
     def _move(self, t: int) -> None:
-        """Try each role's moves at the end of year t; the first that fires wins."""
-        new_role = self.role.copy()
-        moved = np.zeros(self.n, dtype=bool)
+        """End of year t: a company that fails moves its draws first; otherwise each
+        role's moves are tried in the listed order, and the first that fires wins."""
+        moved, to = self.employers.failures(t, self.role)
+        new_role = np.where(moved, to, self.role).astype(np.int16)
         tenure = np.int16(t + 1) - self.entry
         for k, spec in enumerate(self.option.roles):
             in_role = self.role == k
@@ -322,10 +326,7 @@ class _Walker:
             if rows.size:
                 grown[rows] = self._value(spec.cash, t + 1, rows=rows, previous=previous,
                                           year=t + 1)
-                if spec.equity is not None:
-                    state = self.equity[k]
-                    state.grant[rows] = self._value(spec.equity.grant, t + 1, rows=rows,
-                                                    previous=previous, year=t + 1)
+        self.employers.moved(t, self.role, new_role, arrived, previous)
         self.base = grown
         self.entry[arrived] = t + 1
         self.role = new_role
@@ -337,7 +338,8 @@ class _Walker:
             u = self.draws.streams.uniform(move.key, (self.horizon, self.n))[t]
             if move.after is not None:
                 years, chance = self._thresholds(move, t)
-                fires = tenure == years
+                # one shot at tenure T, or (with per_year) a try every year from T on
+                fires = tenure == years if move.per_year is None else tenure >= years
                 fires &= u < chance
                 out.append(fires)
             else:
@@ -346,14 +348,16 @@ class _Walker:
         return out
 
     def _thresholds(self, move: TransitionSpec, t: int) -> tuple[np.ndarray, ...]:
-        """(whole years, chance) of an ``after`` move, or (p,) of a ``per_year`` one.
+        """(whole years, chance) of an ``after`` move, (whole years, p) of one that retries
+        (``after`` and ``per_year``), or (p,) of a ``per_year`` one.
 
         Kept for the chunk when no field of the move depends on the path or the year.
         """
         kept = self.moves.get(move.key)
         if kept is not None:
             return kept
-        fields = [move.after, move.chance] if move.after is not None else [move.per_year]
+        fields = ([move.per_year] if move.after is None else
+                  [move.after, move.chance if move.per_year is None else move.per_year])
         values = [self._value(f, t) for f in fields if f is not None]
         if move.after is not None:
             # whole years, compared with tenure in int16 (beyond the horizon never fires)
@@ -389,38 +393,8 @@ class _Walker:
             return at_year(self.draws.evaluate(f, env), t)
         return at_year(self.draws.evaluate_rows(f, rows, env), t)
 
-    def _role_index(self, role_id: str) -> int:
-        for k, spec in enumerate(self.option.roles):
-            if spec.id == role_id:
-                return k
-        return 0
-
     def _broadcast(self, value: Value) -> FloatArray:
         return np.array(np.broadcast_to(np.asarray(value, dtype=np.float64), (self.n,)))
-
-    def _grant(self, spec: RoleSpec, t: int, previous: FloatArray) -> FloatArray:
-        """A new grant on entering the role (its value may depend on `previous`)."""
-        assert spec.equity is not None
-        return self._broadcast(self._value(spec.equity.grant, t, previous=previous, year=t))
-
-    def _equity(self, spec: RoleSpec) -> EquityState:
-        eq = spec.equity
-        assert eq is not None
-        streams = self.draws.streams
-        liquid = streams.uniform(spec.key("equity.event"), (self.n,))
-        p = np.clip(self._broadcast(at_year(self.draws.evaluate(eq.liquidity), 0)), 0.0, 1.0)
-        if eq.exit is not None:
-            exit_year = np.rint(self._broadcast(at_year(self.draws.evaluate(eq.exit), 0)))
-        else:
-            u = streams.uniform(spec.key("equity.exit"), (self.n,))
-            exit_year = np.floor(u * self.horizon)
-        start_in_role = self.role == self._role_index(spec.id)
-        return EquityState(
-            grant=np.where(start_in_role, self._grant(spec, 0, np.zeros(self.n)), 0.0),
-            multiple=self._broadcast(at_year(self.draws.evaluate(eq.multiple), 0)),
-            event=liquid < p, exit_year=exit_year.astype(np.int64),
-            vesting=eq.vesting, pool=np.zeros(self.n),
-        )
 
 
 class _Slot:
