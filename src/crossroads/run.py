@@ -305,6 +305,16 @@ class RunResult:
         return html_table(self)
 
 
+def is_rank(model: Model, criterion: str) -> bool:
+    """A rank criterion: on a 0-100 scale and scored by a rank (its default reads
+    ``intersection()`` or ``skill(NAME)``), so 88.6 means ahead of 88.6% of peers: tables
+    show it as "top 11%" (docs/glossary.md)."""
+    spec = model.criteria[criterion]
+    default = model.decision.criteria[criterion].default
+    return (tuple(spec.scale) == (0.0, 100.0) and isinstance(default, str)
+            and ("intersection(" in default or "skill(" in default))
+
+
 def _criteria_points(model: Model, acc: _Accumulator) -> dict[str, Any]:
     """Per criterion: its mean worth (None when unpriced), and per option the mean
     point-years and mean worth x point-years, for the verdict's break-even worths."""
@@ -312,7 +322,9 @@ def _criteria_points(model: Model, acc: _Accumulator) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for c, sums in acc.point_sums.items():
         wp = acc.worth_point_sums.get(c)
-        out[c] = {"label": model.criteria[c].label,
+        spec = model.criteria[c]
+        out[c] = {"label": spec.label, "scale": list(spec.scale), "better": spec.better,
+                  "rank": is_rank(model, c),
                   "worth": acc.worth_sums[c] / n if c in acc.worth_sums else None,
                   "points": {o: float(x / n) for o, x in zip(ids, sums, strict=True)},
                   "worth_points": None if wp is None else

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 
 from crossroads.cli.common import console
-from crossroads.verdict import money
+from crossroads.words import money, pct, top_share
 
 if TYPE_CHECKING:
     from crossroads.run import RunResult
@@ -17,12 +17,14 @@ def run_table(result: RunResult) -> Table:
     """One row per option: value, NPV, P(best), break-even against the baseline."""
     cur = result.currency
     what = result.money["sentence"] if result.money else f"today's {cur}"
-    table = Table(title=f"{result.title}\n{result.horizon} years, {result.samples:,} draws, "
+    table = Table(caption="value and NPV: means; 90% range: the middle 90% of futures; "
+                  "breaks even: against the baseline", caption_justify="left",
+                  title=f"{result.title}\n{result.horizon} years, {result.samples:,} draws, "
                   f"seed {result.seed}; money in {what}", title_justify="left")
-    table.add_column("option", max_width=30)
-    table.add_column("value", justify="right")
-    table.add_column("90% of futures", justify="right")
-    table.add_column("NPV cash", justify="right")
+    table.add_column("option", max_width=24)
+    table.add_column("value", justify="right", no_wrap=True)
+    table.add_column("90% range", justify="right", no_wrap=True)
+    table.add_column("NPV cash", justify="right", no_wrap=True)
     taxed = bool(result.money and result.money.get("after_tax"))
     ends = any(o.get("terminal") for o in result.options.values())
     if taxed:
@@ -30,49 +32,82 @@ def run_table(result: RunResult) -> Table:
     if ends:
         table.add_column("past horizon", justify="right")
     table.add_column("P(best)", justify="right")
-    table.add_column("breaks even", justify="right")
+    table.add_column("breaks even", justify="right", max_width=16)
     for oid, o in result.options.items():
         v = o["value"]
         extra = ([money(o["npv_pre_tax"]["mean"], cur)] if taxed else []) + (
             [money(o["terminal"]["mean"], cur)] if ends else [])
         table.add_row(
             o["label"], money(v["mean"], cur), f"{money(v['p5'], cur)}–{money(v['p95'], cur)}",
-            money(o["npv"]["mean"], cur), *extra, f"{o['p_best']:.0%}",
-            _break_even_cell(oid, o, result.baseline),
+            money(o["npv"]["mean"], cur), *extra, pct(o["p_best"]),
+            _break_even_cell(oid, o, result.baseline, result.horizon),
         )
     return table
 
 
-def _break_even_cell(oid: str, o: dict[str, Any], baseline: str) -> str:
+def _break_even_cell(oid: str, o: dict[str, Any], baseline: str, horizon: int) -> str:
     be = o["break_even"]
     if oid == baseline or be is None:
         return "baseline"
+    within = f"{pct(be['p_within_horizon'])} within {horizon} years"
     if be["median_year"] is None:
-        return f"{be['p_within_horizon']:.0%} ever"
-    return f"year {be['median_year']} ({be['p_within_horizon']:.0%} ever)"
+        return within
+    return f"year {be['median_year']} (median); {within}"
 
 
-def criteria_table(result: RunResult) -> Table | None:
-    """Mean discounted-average score of each criterion per option."""
+#: Columns of a criteria table beside the option's: more go into a second table.
+CRITERIA_PER_TABLE = 3
+
+
+def criteria_tables(result: RunResult) -> list[Table]:
+    """Mean discounted-average score of each criterion per option, option labels in the
+    rows, each header with its scale ("0-10, higher is better"); a rank criterion reads
+    "top x%". Criteria beyond :data:`CRITERIA_PER_TABLE` go into a further table, so no
+    header is cut at 80 columns."""
     first = next(iter(result.options.values()))
-    if not first["criteria"]:
-        return None
-    table = Table(title="What you value besides money (discounted average score)",
-                  title_justify="left")
-    table.add_column("option")
-    for c in first["criteria"]:
-        table.add_column(c, justify="right")
-    for oid, o in result.options.items():
-        table.add_row(oid, *(f"{o['criteria'][c]['mean']:.1f}" for c in first["criteria"]))
-    return table
+    names = list(first["criteria"])
+    if not names:
+        return []
+    info = result.criteria_points or {}
+    tables = []
+    for start in range(0, len(names), CRITERIA_PER_TABLE):
+        part = names[start:start + CRITERIA_PER_TABLE]
+        title = ("What you value besides money: mean discounted-average score, the "
+                 "scale under each name" if start == 0 else None)
+        table = Table(title=title, title_justify="left")
+        table.add_column("option", max_width=24, overflow="fold")
+        for c in part:
+            table.add_column(_criterion_header(c, info.get(c)), justify="right",
+                             overflow="fold", max_width=18)
+        for o in result.options.values():
+            table.add_row(o["label"], *(_score(o["criteria"][c]["mean"], info.get(c))
+                                        for c in part))
+        tables.append(table)
+    return tables
+
+
+def _criterion_header(c: str, info: dict[str, Any] | None) -> str:
+    if not info:
+        return c
+    label = info.get("label") or c
+    if info.get("rank"):
+        return f"{label}\n(rank: top % of peers)"
+    lo, hi = info["scale"]
+    better = ", lower is better" if info.get("better") == "lower" else ""
+    return f"{label}\n({lo:g}-{hi:g}{better})"
+
+
+def _score(mean: float, info: dict[str, Any] | None) -> str:
+    if info and info.get("rank"):
+        return top_share(mean, tuple(info["scale"]))
+    return f"{mean:.1f}"
 
 
 def print_run(result: RunResult) -> None:
     """The tables, then the verdict."""
     console.print(run_table(result))
-    extra = criteria_table(result)
-    if extra is not None:
-        console.print(extra)
+    for table in criteria_tables(result):
+        console.print(table)
     console.print()
     for sentence in result.verdict:
         console.print(f"- {sentence}")
