@@ -38,7 +38,7 @@ def test_the_criteria_tables_use_labels_scales_and_top_x_percent() -> None:
     text = "\n".join(render(t) for t in criteria_tables(result))
     assert "Stay at the bank" in text and "stay " not in text
     assert "(0-10)" in text and "(0-15, lower is" in text and "better)" in text
-    assert "(rank: top % of peers)" in text and "top 5%" in text
+    assert "(rank: top % of" in text and "top 5%" in text
     assert "…" not in text
     assert all(len(line) <= 80 for line in text.splitlines())
 
