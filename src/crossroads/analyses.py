@@ -13,18 +13,19 @@ the JSON shapes of PRODUCT.md.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from crossroads._types import FloatArray
 from crossroads.analysis import summary as s
+from crossroads.analysis.stuck import StuckCounts, stranded_sentence
 from crossroads.api import check_budget, whole_number
 from crossroads.engine.budget import analyses_kept_bytes
 from crossroads.model.compile import Model
 from crossroads.run import check_finite
-from crossroads.sample import CHUNK, Streams, draw
+from crossroads.sample import CHUNK, Streams, draw, inline_values
 from crossroads.simulate.paths import simulate
 
 
@@ -42,6 +43,10 @@ class Sample:
     params: dict[str, FloatArray]      # (n,) for every param that varies per draw
     skills: dict[str, FloatArray] = field(default_factory=dict)  # (n_options, n, horizon)
     intersection: FloatArray | None = None                       # (n_options, n, horizon)
+    #: per option, the share of draws stuck in each role to the horizon (analysis/stuck.py)
+    stuck: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: every inline range that varies, by input name (``a.r.cash``; crossroads.model.inline)
+    inline: dict[str, FloatArray] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -61,12 +66,14 @@ def collect(model: Model, samples: int | None = None, seed: int | None = None, *
     seed = model.seed if seed is None else seed
     whole_number("seed", seed, least=0)
     parts: list[dict[str, Any]] = []
+    stuck = StuckCounts(model)
     for index, start in enumerate(range(0, n, CHUNK)):
         size = min(CHUNK, n - start)
         chunk = {k: v[start:start + size] if np.ndim(v) else v
                  for k, v in (overrides or {}).items()}  # per-draw overrides follow the chunk
         draws = draw(model, size, Streams(seed, index), chunk)
         out = simulate(model, draws, keep_skills=keep_skills)
+        stuck.add(out.stuck)
         r = s.reduce(out, model.baseline)
         check_finite(model, r)
         parts.append({
@@ -74,11 +81,12 @@ def collect(model: Model, samples: int | None = None, seed: int | None = None, *
             "worth": out.worth,
             "params": {k: np.broadcast_to(np.asarray(v, dtype=np.float64), (size,))
                        for k, v in out.params.items() if np.ndim(v) <= 1},
+            "inline": inline_values(model, draws.streams, size),
             "skills": {k: np.array(v) for k, v in out.skills.items()} if keep_skills else {},
             "intersection": (np.array(out.intersection)
                              if keep_skills and out.intersection is not None else None),
         })
-    return _join(model, parts)
+    return replace(_join(model, parts), stuck=stuck.shares(n))
 
 
 def kept_bytes_per_draw(model: Model, *, keep_skills: bool = False) -> int:
@@ -94,12 +102,14 @@ def _join(model: Model, parts: list[dict[str, Any]]) -> Sample:
         return {k: np.concatenate([p[key][k] for p in parts], axis=axis) for k in parts[0][key]}
 
     params = {k: v for k, v in cat_map("params", 0).items() if np.ptp(v) > 0}
+    inline = {k: v for k, v in cat_map("inline", 0).items() if np.ptp(v) > 0}
     inter = cat("intersection") if parts[0]["intersection"] is not None else None
     return Sample(
         option_ids=model.option_ids, labels=tuple(o.label for o in model.options),
         value=cat("value"), npv=cat("npv"), points=cat_map("points"),
         scores=cat_map("scores"), worth=cat_map("worth", 0), params=params,
         skills=cat_map("skills") if parts[0]["skills"] else {}, intersection=inter,
+        inline=inline,
     )
 
 
@@ -212,10 +222,13 @@ def voi(model: Model, samples: int | None = None, seed: int | None = None, *,
             if name not in model.params:
                 raise KeyError(f"--group names an unknown param `{name}`")
     people = research_people(model)
-    n0 = {k: float(people.get(k, PRIOR_SAMPLE_SIZE)) for k in got.params}
+    n0 = {k: float(people.get(k, PRIOR_SAMPLE_SIZE)) for k in [*got.params, *got.inline]}
     rng = np.random.default_rng([model.seed if seed is None else seed, 1])
     groups = tuple(g for g in groups if all(name in got.params for name in g))
-    result = analyse_voi(got.value, got.params, rng, groups=groups, ask=ask, n0=n0)
+    from crossroads.model.inline import inert_inputs
+
+    result = analyse_voi(got.value, got.params, rng, groups=groups, ask=ask, n0=n0,
+                         inline=got.inline, inert=inert_inputs(model) & set(got.inline))
     research = _research_coverage(model, people, db)
     sentences = _voi_sentences(model, result, ask) + _coverage_sentences(result, research)
     return VoiReport(result, model.currency, people, tuple(sentences), research)
@@ -467,7 +480,12 @@ def option_value(model: Model, without: tuple[str, ...], samples: int | None = N
     sentences = []
     for i, oid in enumerate(model.option_ids):
         st = s.stats(gain[i])
-        options[oid] = {**st, "p_positive": float((gain[i] > 0).mean())}
+        shut = {r.id for r in closed.options[i].roles if r.closed}
+        stranded = {r: x for r, x in without_it.stuck.get(oid, {}).items() if r in shut}
+        options[oid] = {**st, "p_positive": float((gain[i] > 0).mean()),
+                        "stranded": stranded}
+        if stranded:
+            sentences.append(stranded_sentence(with_it.labels[i], stranded, without))
         if np.any(gain[i] != 0):
             sentences.append(f"On {with_it.labels[i]}, the option to become "
                              f"{' / '.join(without)} is worth {money(st['mean'], model.currency)}"

@@ -123,6 +123,8 @@ class Draws:
     derived: dict[str, object] = field(default_factory=dict)  # per-chunk values all options share
     #: where fields sit in the file, to say which one gave a value that is not finite
     located: Located | None = None
+    #: inline ranges pinned at a quantile (tornado, Sobol): node stream key -> u in (0, 1)
+    pinned: Mapping[str, FloatArray | float] = field(default_factory=dict)
 
     def evaluate(self, f: Field, extra: Mapping[str, FloatArray | float] | None = None
                  ) -> FloatArray | float:
@@ -173,6 +175,11 @@ class Draws:
         node = f.expr.random_nodes[i]
         assert node.dist is not None
         key = f"{f.key}#{node.index}"
+        if key in self.pinned:
+            u = np.clip(self.pinned[key], 1e-12, 1.0 - 1e-12)
+            return np.array(np.broadcast_to(node.dist.ppf(np.asarray(u, dtype=np.float64)),
+                                            (self.n, self.horizon) if node.each_year
+                                            else (self.n,)))
         if node.each_year:
             return node.dist.ppf(self.streams.uniform(key, (self.n, self.horizon)))
         return sample_dist(node.dist, key, self.streams, self.n)
@@ -192,8 +199,11 @@ def draw(model: Model, n: int, streams: Streams,
 
     ``overrides`` fixes params at given values (tornado swings, Sobol points, VoI
     conditioning); the params that depend on them are recomputed from the new values.
+    An override named after an inline range (``a.r.cash``, see :mod:`crossroads.model.inline`)
+    pins that range at the value given, in every field that shares its key.
     """
     overrides = overrides or {}
+    pinned = _pins(model, {k: v for k, v in overrides.items() if k not in model.params})
     normals = _copula_normals(model, n, streams)
     values: dict[str, FloatArray | float] = {}
     for name, f in model.params.items():
@@ -207,7 +217,34 @@ def draw(model: Model, n: int, streams: Streams,
             values[name] = finite(f, _draw_param(f, values, streams, n, model.horizon),
                                   model.located)
     return Draws(n=n, horizon=model.horizon, params=values, streams=streams,
-                 drawn=streams.nodes, located=model.located)
+                 drawn={} if pinned else streams.nodes, located=model.located, pinned=pinned)
+
+
+def _pins(model: Model, inline: Mapping[str, FloatArray | float]
+          ) -> dict[str, FloatArray | float]:
+    """Inline overrides as quantiles of their ranges, by node stream key."""
+    if not inline:
+        return {}
+    from crossroads.model.inline import inline_inputs
+
+    known = inline_inputs(model)
+    unknown = sorted(set(inline) - set(known))
+    if unknown:
+        raise KeyError(f"no param or inline range is named {', '.join(unknown)}")
+    return {known[k].key: known[k].dist.cdf(np.asarray(v, dtype=np.float64))
+            for k, v in inline.items()}
+
+
+def inline_values(model: Model, streams: Streams, n: int) -> dict[str, FloatArray]:
+    """Each inline range's value in every draw of this chunk, by input name.
+
+    The numbers a field's node is drawn from (:meth:`Draws._node`), so they are the values
+    the simulation used; VoI and the screen read them beside the params.
+    """
+    from crossroads.model.inline import inline_inputs
+
+    return {name: sample_dist(i.dist, i.key, streams, n)
+            for name, i in inline_inputs(model).items()}
 
 
 def finite(f: Field, value: FloatArray | float, located: Located | None) -> FloatArray | float:
@@ -335,4 +372,5 @@ def _copula_normals(model: Model, n: int, streams: Streams) -> dict[str, FloatAr
     return {name: mixed[i] for i, name in enumerate(names)}
 
 
-__all__ = ["CHUNK", "Draws", "StreamPool", "Streams", "draw", "node_uniforms", "sample_dist"]
+__all__ = ["CHUNK", "Draws", "StreamPool", "Streams", "draw", "inline_values", "node_uniforms",
+           "sample_dist"]

@@ -580,11 +580,16 @@ def rank_params(evpi_value: float, estimates: Mapping[str, Evppi]) -> tuple[Rank
 def analyse_voi(values: FloatArray, params: Mapping[str, FloatArray],
                 rng: np.random.Generator | None = None, *,
                 groups: Sequence[Sequence[str]] = (), ask: float | None = None,
-                n0: float | Mapping[str, float] | None = None) -> VoiResult:
+                n0: float | Mapping[str, float] | None = None,
+                inline: Mapping[str, FloatArray] | None = None,
+                inert: frozenset[str] = frozenset()) -> VoiResult:
     """EVPI, every param's EVPPI, the groups' EVPPI and (with ``ask``) EVSI in one result.
 
     ``ask`` is the number of new observations per param (``voi --ask N``); ``n0`` the
     prior effective sample size, one number or one per param (required with ``ask``).
+    ``inline`` are the inline ranges' draws (``a.r.cash``): ranked beside the params, but
+    not part of ``evpi_params``, which is what learning the params is worth. ``inert``
+    names inputs the value does not depend on: their EVPPI is 0, without a fit.
 
     >>> theta = np.random.default_rng(0).normal(size=2000)
     >>> r = analyse_voi(np.stack([np.zeros(2000), theta]), {"theta": theta})
@@ -592,13 +597,15 @@ def analyse_voi(values: FloatArray, params: Mapping[str, FloatArray],
     ('theta', 1.0)
     """
     total = evpi(values)
-    singles = evppi(values, params, rng)
+    inputs = {k: v for k, v in {**params, **(inline or {})}.items() if k not in inert}
+    singles = {**evppi(values, inputs, rng),
+               **{k: Evppi(0.0, 0.0, "inert", 0.0) for k in sorted(inert)}}
     grouped = {",".join(g): evppi_group(values, [params[p] for p in g], rng) for g in groups}
     evsis: dict[str, float] = {}
     if ask is not None:
         if n0 is None:
             raise ValueError("EVSI needs n0, the prior's effective sample size")
-        for name, draws in params.items():
+        for name, draws in inputs.items():
             prior = n0[name] if isinstance(n0, Mapping) else n0
             evsis[name] = evsi(values, draws, ask, prior)
     from crossroads.analysis.expected import expected_given_params
