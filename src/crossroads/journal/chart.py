@@ -13,6 +13,7 @@ from html import escape
 from typing import Any
 
 from crossroads.journal.predict import Prediction
+from crossroads.journal.sentences import ordinal
 
 __all__ = ["fan_svg", "nice_ticks", "pit_svg"]
 
@@ -87,7 +88,7 @@ def fan_svg(pred: Prediction, checkins: Sequence[Mapping[str, Any]], currency: s
     parts.append(f'<polyline class="median" points="{median}" fill="none" '
                  f'stroke="{ACCENT}" stroke-width="2"/>')
     for t, cash, pct in points:
-        label = "" if pct is None else f"{pct:.0f}th"
+        label = "" if pct is None else ordinal(min(100, max(0, round(pct))))
         parts.append(f'<circle class="actual" cx="{x(t):.1f}" cy="{y(cash):.1f}" r="5" '
                      f'fill="{POINT}" stroke="#fff" stroke-width="1.5"><title>year {t}: '
                      f'{escape(_short(cash))} {escape(currency)}, percentile {label}</title>'
