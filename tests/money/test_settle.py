@@ -167,3 +167,20 @@ def test_bad_money_keys_are_located_errors(extra: str, body: str, message: str) 
     with pytest.raises(DecisionError, match=message) as caught:
         crossroads.load(decision_text(body, extra=extra))
     assert caught.value.line > 1
+
+
+def test_a_currency_code_before_an_amount_sets_the_roles_currency() -> None:
+    model = crossroads.load(decision_text("""
+        a: {roles: {r: {cash: SGD 100k to SGD 120k}, s: {cash: 'INR 40L', currency: INR}}}
+    """))
+    roles = model.money.options[0].roles
+    assert [r.currency for r in roles] == ["SGD", "INR"]
+    assert model.options[0].roles[0].cash.expr.as_dist().ppf(0.5) == pytest.approx(
+        np.sqrt(100e3 * 120e3), rel=1e-6)
+
+
+def test_disagreeing_currency_codes_are_a_located_error() -> None:
+    with pytest.raises(DecisionError, match="must share its currency: INR, SGD"):
+        crossroads.load(decision_text("a: {roles: {r: {cash: SGD 100k, currency: INR}}}"))
+    with pytest.raises(DecisionError, match=r":7:30: unexpected `x`"):
+        crossroads.load(decision_text("a: {roles: {r: {cash: SGD 1x0k}}}"))

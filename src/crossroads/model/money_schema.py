@@ -7,6 +7,7 @@ short: ``tax: US`` (a shipped table), ``tax: 30%`` or ``tax: 25% to 35%`` (a fla
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -118,3 +119,42 @@ def _amount(v: Any) -> Any:
         return float(text) * scale
     except ValueError:
         return v
+
+
+#: A currency code written before an amount: `SGD 250k`, `INR 45L to 55L`.
+_CODE = re.compile(r"(?<![A-Za-z0-9_.])([A-Z]{3})[ \t]+(?=[-+]?[0-9.(])")
+
+
+def currency_in_amounts(data: Any) -> Any:
+    """A role's ``cash`` and equity ``grant`` may name their currency: ``cash: SGD 250k``.
+
+    The code becomes the role's ``currency`` and is blanked out of the text (spaces, so an
+    error in the rest still points at its column). Codes that disagree with each other or
+    with the role's ``currency:`` are an error.
+
+    >>> currency_in_amounts({"cash": "SGD 250k to SGD 300k"})
+    {'cash': '    250k to     300k', 'currency': 'SGD'}
+    """
+    if not isinstance(data, dict):
+        return data
+    out, codes = dict(data), set()
+    if isinstance(out.get("cash"), str):
+        out["cash"], found = _blank_codes(out["cash"])
+        codes |= found
+    equity = out.get("equity")
+    if isinstance(equity, dict) and isinstance(equity.get("grant"), str):
+        grant, found = _blank_codes(equity["grant"])
+        out["equity"], codes = {**equity, "grant": grant}, codes | found
+    if not codes:
+        return data
+    given = out.get("currency")
+    if len(codes) > 1 or (given is not None and given not in codes):
+        raise ValueError("amounts in one role must share its currency: "
+                         f"{', '.join(sorted(codes | ({given} if given else set())))}")
+    out["currency"] = codes.pop()
+    return out
+
+
+def _blank_codes(text: str) -> tuple[str, set[str]]:
+    codes = {m.group(1) for m in _CODE.finditer(text)}
+    return _CODE.sub(lambda m: " " * (m.end() - m.start()), text), codes

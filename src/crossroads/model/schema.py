@@ -13,7 +13,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from crossroads.model.money_schema import RetirementField, TaxField, Terminal
+from crossroads.model.money_schema import (
+    RetirementField,
+    TaxField,
+    Terminal,
+    currency_in_amounts,
+)
 
 #: A number, a percentage, ``a to b``, a distribution call or an expression (docs/estimates.md).
 Estimate = Annotated[
@@ -206,6 +211,11 @@ class Role(_Strict):
     retirement: RetirementField = None
     terminal: Estimate | None = Field(
         None, description="Value of standing in this role at the horizon (docs/money.md).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _currency_in_amounts(cls, data: Any) -> Any:
+        return currency_in_amounts(data)   # `cash: SGD 250k` (docs/money.md)
 
 
 class CashFlow(_Strict):
