@@ -49,9 +49,26 @@ def test_indian_ranges_are_90_percent_intervals(text: str, lo: float, hi: float)
     assert dist == LogNormal.from_interval(lo, hi)
 
 
-def test_a_letter_suffix_scales_only_its_own_number() -> None:
-    # as with k: `40 to 50k` is 40 to 50,000, so `40 to 50L` is 40 to 5,000,000
-    assert compile_estimate("40 to 50L").as_dist() == LogNormal.from_interval(40.0, 5e6)
+@pytest.mark.parametrize(("text", "message", "hint"), [
+    ("40 to 50L", "`40 to 50L` is 40 to 5,000,000", "did you mean 40L to 50L?"),
+    ("120 to 150k", "`120 to 150k` is 120 to 150,000", "did you mean 120k to 150k?"),
+    ("1 to 2.5M", "`1 to 2.5M` is 1 to 2,500,000", "did you mean 1M to 2.5M?"),
+    ("x * (40 to 50k)", "`40 to 50k` is 40 to 50,000", "did you mean 40k to 50k?"),
+])
+def test_a_suffix_on_one_bound_only_is_refused(text: str, message: str, hint: str) -> None:
+    """A letter suffix scales only its own number; `40 to 50L` is nearly always `40L to
+    50L` with the first suffix forgotten, so it is refused rather than read as written."""
+    with pytest.raises(ExprError) as info:
+        compile_estimate(text, known_names={"x"})
+    assert info.value.message == message
+    assert info.value.hint is not None and info.value.hint.startswith(hint)
+    assert info.value.offset == text.index(message[1:3])
+
+
+@pytest.mark.parametrize("text", ["0 to 50k", "500 to 1k", "-5 to 50k", "40k to 50k",
+                                  "40L to 1.2Cr", "3 to 4"])
+def test_ranges_whose_bounds_agree_are_kept(text: str) -> None:
+    compile_estimate(text)
 
 
 @pytest.mark.parametrize(("text", "offset", "words"), [

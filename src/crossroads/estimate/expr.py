@@ -30,7 +30,14 @@ import numpy as np
 
 from crossroads._types import FloatArray
 from crossroads.estimate import dists as D
-from crossroads.estimate.lexer import MAX_LENGTH, ExprError, as_percent, digit_groups, parse
+from crossroads.estimate.lexer import (
+    MAX_LENGTH,
+    ExprError,
+    as_percent,
+    digit_groups,
+    number_tokens,
+    parse,
+)
 from crossroads.model.limits import LimitError, check_comparisons, check_mixture, mixture_size
 
 __all__ = [
@@ -298,6 +305,10 @@ _REJECTED: dict[type[ast.AST], tuple[str, str | None]] = {
 }
 
 
+#: Letter suffixes and their values (estimate.lexer), for the `40 to 50k` check.
+_SUFFIX_UNITS = {"k": 1e3, "K": 1e3, "M": 1e6, "L": 1e5, "Cr": 1e7}
+
+
 def _percent_hint(text: str) -> str | None:
     """``did you mean 60%?`` for a probability written as a bare number from 1 to 100."""
     meant = as_percent(text.strip())
@@ -483,6 +494,7 @@ class _Compiler:
             raise ExprError("only one `to` per range", self.between(node.values[1], node),
                             "use parentheses: (a to b) + (c to d)")
         lo, hi = (self.number(v, "the bounds of `a to b`") for v in node.values)
+        self._one_sided_suffix(node)
         if self.probability and not (0.0 <= lo <= 1.0 and 0.0 <= hi <= 1.0):
             raise self.fail("probability must be between 0% and 100%", node,
                             _percent_hint(self.text))
@@ -490,6 +502,21 @@ class _Compiler:
             return D.fit_range(lo, hi, probability=self.probability)
         except ValueError as e:
             raise self.fail(str(e), node) from None
+
+    def _one_sided_suffix(self, node: ast.BoolOp) -> None:
+        """Refuse ``40 to 50k``: a bare lower bound under a suffixed upper one, which the
+        suffix would still leave in order, is nearly always the suffix forgotten once (a
+        90% interval from 40 to 50,000 is one no one means). ``0 to 50k`` is fine."""
+        tokens = {t.start: t for t in number_tokens(self.text)}
+        lo, hi = (tokens.get(self.off(v)) for v in node.values)
+        if lo is None or hi is None or lo.unit or hi.unit not in _SUFFIX_UNITS:
+            return
+        scale = _SUFFIX_UNITS[hi.unit]
+        if 0.0 < lo.value <= hi.value / scale:
+            written = self.text[lo.start:hi.end]
+            meant = f"{self.text[lo.start:lo.end]}{hi.unit} to {self.text[hi.start:hi.end]}"
+            raise ExprError(f"`{written}` is {lo.value:g} to {hi.value:,.0f}", lo.start,
+                            f"did you mean {meant}? A suffix scales only its own number")
 
     def number(self, node: ast.AST, what: str) -> float:
         """Walk ``node`` and require a plain number (no names, nothing random)."""

@@ -5,8 +5,9 @@ raise of 500% a year (the person meant 5%), ``after: -2`` a move two years befor
 starts, a score of 70 on a 0-10 scale. Each rail here turns one such slip into a located
 error with the likely fix as its hint. The rules (docs/estimates.md, "Guard rails"):
 
-* a rate (``raise``, ``bonus``) written as bare numbers above 1 - ``5``, ``4 to 6`` - is
-  refused with ``did you mean 5%?``; ``500%`` says it on purpose and is kept;
+* a rate (``raise``, ``bonus``, ``inflation``, a flat ``tax``, a ``retirement`` share, a
+  ``terminal`` growth) written as bare numbers above 1 - ``5``, ``4 to 6`` - is refused
+  with ``did you mean 5%?``; ``500%`` says it on purpose and is kept;
 * a share of the year (``practice``, ``mentor``) must lie within 0 to 1;
 * ``after`` must be a positive number of years (a range may not reach below 0), and
   ``per_year`` above 0%;
@@ -47,9 +48,10 @@ class Problem:
 
 
 #: The rails by name: a rate a year, a bonus (a share of base cash), a pay rise on a move,
-#: a share of the year, years before a move, a yearly chance, a criterion score, and pay
-#: (an amount that may not be negative: a warning in a file, asked again by `init`).
-KINDS = ("rate", "bonus", "jump", "share", "years", "per_year", "score", "amount")
+#: a share of pay (a tax rate, a retirement contribution), a share of the year, years
+#: before a move, a yearly chance, a criterion score, and pay (an amount that may not be
+#: negative: a warning in a file, asked again by `init`).
+KINDS = ("rate", "bonus", "jump", "pay", "share", "years", "per_year", "score", "amount")
 
 _Rule = Callable[[str, str, Compiled, tuple[float, float]], "Problem | None"]
 
@@ -83,8 +85,8 @@ def _rate(per: str) -> _Rule:
         if compiled.as_dist() is None or meant is None or max(bare) <= 1.0:
             return None
         hundred = as_percent(text, scale=100.0)
-        extra = "; 150% would be one and a half times the base cash" if per.startswith(
-            " of") else ""
+        extra = "; 150% would be one and a half times the base cash" if per.endswith(
+            "base cash") else ""
         return Problem(f"`{key}: {text}` is {hundred}{per}", f"did you mean {meant}?{extra}")
     return rule
 
@@ -184,6 +186,7 @@ def _ends(compiled: Compiled) -> tuple[float, float] | None:
 
 _RULES: dict[str, _Rule] = {
     "rate": _rate(" a year"), "bonus": _rate(" of the base cash"), "jump": _rate(""),
+    "pay": _rate(" of pay"),
     "share": _share, "years": _years, "per_year": _per_year, "score": _score,
     "amount": _amount,
 }
@@ -216,9 +219,35 @@ def _fields(d: Decision) -> Iterator[_Field]:
     for cid, crit in d.criteria.items():
         if crit.default is not None:
             yield ("criteria", cid, "default"), "score", cid, crit.default, crit.scale
+    yield from _money_fields((), d)
     for oid, opt in d.options.items():
+        yield from _money_fields(("options", oid), opt)
         for rid, role in opt.roles.items():
             yield from _role_fields(d, ("options", oid, "roles", rid), role)
+            yield from _money_fields(("options", oid, "roles", rid), role)
+
+
+#: Rates of the money keys (docs/money.md), where they are set: (path, key shown, rail).
+_MONEY_RATES = (
+    (("inflation",), "inflation", "rate"),
+    (("tax", "rate"), "tax", "pay"),
+    (("tax", "state"), "state tax", "pay"),
+    (("tax", "equity"), "tax on equity", "pay"),
+    (("retirement", "share"), "retirement", "pay"),
+    (("terminal", "growth"), "growth", "rate"),
+)
+
+
+def _money_fields(base: Path, node: object) -> Iterator[_Field]:
+    """The rates of ``inflation``, ``tax``, ``retirement`` and ``terminal`` under ``node``,
+    read by attribute so that a block a file does not use costs nothing."""
+    unit = (0.0, 1.0)
+    for path, key, kind in _MONEY_RATES:
+        value: object = node
+        for part in path:
+            value = getattr(value, part, None)
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            yield (*base, *path), kind, key, value, unit
 
 
 def _role_fields(d: Decision, base: Path, role: Role) -> Iterator[_Field]:
