@@ -73,3 +73,20 @@ def test_random_bytes(data: bytes) -> None:
         parse_decision(data, "f.yaml")
     except DecisionError:
         pass
+
+
+#: Pieces of what the guard rails read: numbers with and without units, grouped digits,
+#: tabs, rates, scores, moves, money keys.
+RAIL_PIECES = ["decision: x\n", "options:\n", "  a:\n", "    roles:\n", "      r:\n",
+               "        cash: ", "        raise: ", "        bonus: ", "        mentor: ",
+               "        criteria: {fun: ", "        next: [{to: r, after: ", ", per_year: ",
+               "criteria:\n  fun: {default: ", "discount: ", "inflation: ", "tax: ",
+               "params:\n  p: ", "5", "4 to 6", "180,000", "40,00,000", "40L", "40 to 50 lakh",
+               "1.2 crore", "0 to 8k", "-10k to 50k", "40 to 50k", "70", "-2", "0", "60",
+               "pert(2, 5, 11)", "p", "%", "}", "]", "}]", "\t", "\n", ", ", "{cash: 1,80,000}"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(RAIL_PIECES), max_size=24))
+def test_the_guard_rails_fail_cleanly(pieces: list[str]) -> None:
+    loads_or_fails_cleanly("".join(pieces))
