@@ -44,3 +44,17 @@ def test_an_inline_range_can_be_pinned_like_a_param() -> None:
     assert pinned.npv[0][0] == pytest.approx(80_000 * 2 + 80_000 * 1.5 * 2, rel=1e-9)
     with pytest.raises(KeyError, match="no param or inline range is named a.nope"):
         collect(model, 10, overrides={"a.nope": 1.0})
+
+
+def test_tornado_and_sobol_swing_inline_ranges_and_list_the_inert_ones() -> None:
+    model = crossroads.load(TEXT)
+    tornado = crossroads.sensitivity(model, "tornado", samples=2000).to_dict()
+    assert [b["param"] for b in tornado["bars"]][0] == "a.job.cash"
+    assert {b["param"] for b in tornado["bars"]} == {"a.job.cash", "a.b2.cash",
+                                                     "a.job.move->b2.after"}
+    assert tornado["inert"] == ["a.job.criteria.fun"]
+    cash = tornado["bars"][0]
+    assert (cash["low_input"], cash["high_input"]) == pytest.approx((50_000, 150_000))
+    sobol = crossroads.sensitivity(model, "sobol", samples=2000).to_dict()
+    assert set(sobol["indices"]) == {"a.job.cash", "a.b2.cash", "a.job.move->b2.after"}
+    assert sobol["inert"] == ["a.job.criteria.fun"]

@@ -327,12 +327,19 @@ def _leaders(model: Model, samples: int, seed: int) -> tuple[int, int]:
 
 
 def _inputs(model: Model) -> dict[str, Any]:
-    """Params that are one distribution: the inputs a sensitivity analysis can swing."""
+    """The inputs a sensitivity analysis can swing: params that are one distribution, and
+    every inline range the value can read (``a.job.cash``; crossroads.model.inline)."""
+    from crossroads.model.inline import inert_inputs, inline_inputs
+
     out = {}
     for name, f in model.params.items():
         dist = f.expr.as_dist()
         if dist is not None and f.expr.random_nodes and not f.expr.random_nodes[0].each_year:
             out[name] = dist
+    inert = inert_inputs(model)
+    for name, inline in inline_inputs(model).items():
+        if name not in inert and inline.dist.interval(0.9)[1] > inline.dist.interval(0.9)[0]:
+            out[name] = inline.dist
     return out
 
 
@@ -352,17 +359,22 @@ def sensitivity(model: Model, method: str = "tornado", samples: int | None = Non
     a, b = _leaders(model, n, seed)
     target = f"value difference: {model.option_ids[a]} - {model.option_ids[b]}"
     inputs = _inputs(model)
+    from crossroads.model.inline import inert_inputs
+
+    inert = {"inert": sorted(inert_inputs(model))}  # the value never reads them: 0, unswung
     if not inputs:
         return SensitivityReport({"method": method, "target": target, "indices": {},
-                                  "bars": []})
+                                  "bars": [], **inert})
 
     def gap(overrides: Mapping[str, Any], draws: int) -> FloatArray:
         got = collect(model, draws, seed, overrides=overrides)
         return np.asarray(got.value[a] - got.value[b])
 
     if method == "tornado":
-        return _tornado(inputs, gap, n, target)
-    return _sobol(inputs, gap, np.random.default_rng([seed, 2]), target)
+        report = _tornado(inputs, gap, n, target)
+    else:
+        report = _sobol(inputs, gap, np.random.default_rng([seed, 2]), target)
+    return SensitivityReport({**report.data, **inert})
 
 
 Gap = Any  # Callable[[Mapping[str, Any], int], FloatArray]
@@ -449,8 +461,13 @@ def prices(model: Model, samples: int | None = None, seed: int | None = None) ->
     if not got.worth:
         return DictReport({"currency": model.currency, "criteria": {},
                            "note": "no criterion has a worth"})
-    result = implied_prices(got.npv, got.points, got.worth, got.option_ids,
-                            baseline=model.baseline, currency=model.currency)
+    # in the better direction: a `better: lower` criterion's points are counted as points
+    # less, and its worth (negative in the sample: more of it costs) as money per point less
+    lower = frozenset(c for c, spec in model.criteria.items() if spec.better == "lower")
+    points = {c: -x if c in lower else x for c, x in got.points.items()}
+    worth = {c: -x if c in lower else x for c, x in got.worth.items()}
+    result = implied_prices(got.npv, points, worth, got.option_ids,
+                            baseline=model.baseline, currency=model.currency, lower=lower)
     return DictReport(result.to_dict())
 
 
