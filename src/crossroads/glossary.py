@@ -62,6 +62,7 @@ _HEADERS: dict[str, str] = {
     "smaa": "SMAA", "rank acceptability": "rank acceptability", "breaks even": "break-even",
     "break-even": "break-even", "break-even vs baseline": "break-even", "regret": "regret",
     "sampling error": "sampling error",
+    "knowing it exactly": "EVPPI",
 }
 
 

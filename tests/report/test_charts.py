@@ -189,3 +189,16 @@ def test_intersection_bands_are_drawn_and_never_rescaled() -> None:
     data = charts.intersection_chart(skills, RUN).figure["data"]
     assert [t["y"] for t in data] == [[1.0, 0.8], [0.2, 0.1], [0.9, 0.5]]
     assert data[1]["fill"] == "tonexty"
+
+
+def test_voi_bars_set_the_scale_when_evpi_would_hide_them() -> None:
+    # $14 against $19k: the axis ends just past the largest bar, EVPI is written, not drawn
+    small = charts.voi_chart({"evpi": 19_000.0, "evppi": {"a": 14.0, "b": 1.0}}, RUN)
+    layout = small.figure["layout"]
+    assert layout["xaxis"]["range"] == [0.0, pytest.approx(14.0 * 1.15)]
+    assert "shapes" not in layout
+    assert layout["annotations"][0]["text"] == "everything (EVPI): $19k, off this scale"
+    # a bar worth half of EVPI: the EVPI line is on the axis
+    big = charts.voi_chart({"evpi": 1000.0, "evppi": {"a": 500.0}}, RUN)
+    assert big.figure["layout"]["xaxis"]["range"] == [0.0, pytest.approx(1050.0)]
+    assert big.figure["layout"]["shapes"][0]["x0"] == 1000.0

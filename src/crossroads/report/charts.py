@@ -44,6 +44,7 @@ from crossroads.report.figure import (
     year_list,
 )
 from crossroads.verdict import money
+from crossroads.words import chance_word
 
 __all__ = [
     "Chart",
@@ -222,7 +223,8 @@ def _cash_reading(run: Mapping[str, Any]) -> str:
     parts = []
     for k, be in rows[:3]:
         when = (f"by year {be['median_year']} in half the futures"
-                if be.get("median_year") is not None else "rarely")
+                if be.get("median_year") is not None
+                else chance_word(be['p_within_horizon']))
         parts.append(f"{names[k]} {when} ({pct(be['p_within_horizon'])} within "
                      f"{run['horizon']} years)")
     return f"Catching up with {base} on cash: " + "; ".join(parts) + "."
@@ -405,17 +407,30 @@ def voi_chart(voi: Mapping[str, Any], run: Mapping[str, Any]) -> Chart | None:
         data.append(_voi_bars("knowing the group (EVPPI)", list(groups), groups, "#009E73",
                               cur))
     evpi = float(voi.get("evpi") or 0.0)
+    top = max((max(t["x"], default=0.0) for t in data), default=0.0)
+    on_scale = evpi > 0 and top >= EVPI_ON_SCALE * evpi
+    xmax = max(top * 1.15, evpi * 1.05 if on_scale else 0.0) or 1.0
     layout = base_layout(120 + 28 * (len(ranked) + len(groups)), barmode="group",
-                     xaxis=money_axis(cur, "expected gain from finding out", rangemode="tozero"),
-                     yaxis={"automargin": True},
-                     shapes=[{"type": "line", "x0": evpi, "x1": evpi, "y0": 0, "y1": 1,
-                              "yref": "paper", "line": {"color": "#222", "dash": "dash"}}],
-                     annotations=[{"x": evpi, "y": 1, "yref": "paper", "showarrow": False,
-                                   "text": "everything (EVPI)", "xanchor": "right",
-                                   "yanchor": "bottom", "font": {"size": 11}}])
+                         xaxis=money_axis(cur, "expected gain from finding out",
+                                          range=[0.0, xmax]),
+                         yaxis={"automargin": True})
+    if on_scale:
+        layout["shapes"] = [{"type": "line", "x0": evpi, "x1": evpi, "y0": 0, "y1": 1,
+                             "yref": "paper", "line": {"color": "#222", "dash": "dash"}}]
+    layout["annotations"] = [{
+        "x": evpi if on_scale else 1.0, "xref": "x" if on_scale else "paper", "y": 1,
+        "yref": "paper", "showarrow": False, "xanchor": "right", "yanchor": "bottom",
+        "font": {"size": 11},
+        "text": "everything (EVPI)" if on_scale else
+        f"everything (EVPI): {money(evpi, cur)}, off this scale"}]
     layout["margin"]["t"] = 56
     return Chart("voi", "The value of finding out, per input", figure(data, layout),
                  _voi_reading(evpi, evppi, cur))
+
+
+#: The EVPI line is drawn when the largest bar is at least this share of it; otherwise the
+#: axis is scaled to the bars (a $4 bar on a $19k axis does not show) and EVPI is written.
+EVPI_ON_SCALE = 0.2
 
 
 def _voi_bars(name: str, keys: Sequence[str], values: Mapping[str, float], col: str,

@@ -84,8 +84,10 @@ def money_hover(currency: str, field: str = "x") -> str:
 
 
 def pct(p: float) -> str:
-    """0.837 -> '84%'."""
-    return f"{100 * p:.0f}%"
+    """0.837 -> '84%'; a chance below 1% is 'under 1%' (:func:`crossroads.words.pct`)."""
+    from crossroads.words import pct as words_pct
+
+    return words_pct(p)
 
 
 def finite(x: Any) -> bool:

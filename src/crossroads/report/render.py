@@ -27,6 +27,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from crossroads.glossary import TERMS, tip
 from crossroads.report.sections import build_sections, options_table
 
 __all__ = ["render_report", "write_report"]
@@ -79,6 +80,8 @@ def _environment() -> Environment:
                       autoescape=True, undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["ticks"] = ticks
+    env.filters["tip"] = tip          # a table header's glossary text, for its tooltip
+    env.globals["glossary"] = TERMS   # the report's "what the words mean"
     return env
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from crossroads.report import charts as ch
 from crossroads.report.figure import finite, labels, pct
 from crossroads.verdict import money
+from crossroads.words import chance_word
 
 __all__ = ["Section", "Table", "build_sections", "options_table", "references"]
 
@@ -97,7 +98,8 @@ def options_table(run: Mapping[str, Any]) -> Table:
                      *(money(v[k]["mean"], cur) if k in v else "-" for v in views.values())))
     caption = (f"Means over {run['samples']:,} simulated futures, with the 5th to 95th "
                f"percentile below; money in {cur}, discounted to today. P(best): the share "
-               "of futures where the option has the highest value.")
+               "of futures where the option has the highest value; the ± under it is its "
+               "sampling error, not the uncertainty of your future.")
     return Table(cols, tuple(rows), caption, numeric=(1, 2, 3, *range(5, len(cols))))
 
 
@@ -109,7 +111,7 @@ def _break_even(o: Mapping[str, Any], baseline: bool, horizon: int) -> str:
         return "-"
     within = f"{pct(be['p_within_horizon'])} within {horizon} years"
     if be.get("median_year") is None:
-        return f"rarely\n{within}"
+        return f"{chance_word(be['p_within_horizon'])}\n{within}"
     return f"year {be['median_year']} (median)\n{within}"
 
 
@@ -156,6 +158,11 @@ def _robustness(smaa: Mapping[str, Any], run: Mapping[str, Any]) -> Section:
                   numeric=tuple(range(1, len(crits) + 2))) if rows else None
     dropped = list(smaa.get("dropped") or [])
     notes = ((f"Left out because they do not vary: {', '.join(dropped)}.",) if dropped else ())
+    scale = smaa.get("money_scale")
+    if scale:
+        notes += (f"Money counts from {money(scale['lo'], run['currency'])} (0) to "
+                  f"{money(scale['hi'], run['currency'])} (1) on the weights' scale: "
+                  f"{scale['from']}.",)
     return Section(
         "robustness", "How robust the ranking is to your weights",
         "SMAA tries every set of weights your ordering allows (money and each criterion) and "
