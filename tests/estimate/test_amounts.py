@@ -21,6 +21,8 @@ from crossroads.model.rails import KINDS, negative_share, problem
     ("40 lakh", 4_000_000.0),
     ("40lakh", 4_000_000.0),
     ("40 Lakhs", 4_000_000.0),
+    ("5Lakh", 500_000.0),
+    ("1.2Crore", 12_000_000.0),
     ("40 lac", 4_000_000.0),
     ("1.2Cr", 12_000_000.0),
     ("1.2 crore", 12_000_000.0),

@@ -95,13 +95,13 @@ class _Out:
 
 def _unit(text: str, end: int) -> tuple[str, float, int]:
     """The suffix or Indian number word at ``end``: (unit, multiplier, new end)."""
-    for suffix in ("Cr", "k", "K", "M", "L"):
-        if text.startswith(suffix, end):
-            return suffix, _SUFFIXES[suffix], end + len(suffix)
-    word = _WORDS.match(text, end)
+    word = _WORDS.match(text, end)  # before the letters: `5Lakh` is a word, not `5L` + `akh`
     if word:
         name = word.group(1).lower().rstrip("s")
         return name, _WORD_VALUES[name], word.end()
+    for suffix in ("Cr", "k", "K", "M", "L"):
+        if text.startswith(suffix, end):
+            return suffix, _SUFFIXES[suffix], end + len(suffix)
     ranged = _RANGE_WORD.match(text, end)  # `40 to 50 lakh`: the word scales 40 too
     if ranged:
         name = ranged.group(1).lower().rstrip("s")
