@@ -21,6 +21,7 @@ import numpy as np
 
 from crossroads._types import FloatArray
 from crossroads.analysis import summary as s
+from crossroads.analysis.stuck import StuckCounts, stuck_sentences
 from crossroads.engine.budget import SCREEN_DRAWS, run_kept_bytes, score_dtype
 from crossroads.model.compile import Model
 from crossroads.money.describe import describe_money
@@ -55,6 +56,7 @@ class _Accumulator:
         self.break_even = np.zeros((o, h + 1), np.int64)
         self.cumulative: list[FloatArray] = []
         self.params: dict[str, list[FloatArray]] = {}
+        self.stuck = StuckCounts(model)  # draws left in a role by failed one-shot chances
         # E[points] and E[worth x points] per criterion and option: the verdict's prices
         self.point_sums = {c: np.zeros(o) for c in model.criteria}
         self.worth_point_sums: dict[str, FloatArray] = {}
@@ -172,6 +174,7 @@ def run_model(model: Model, n: int, seed: int, *,
         check_finite(model, reduced)
         acc.add(reduced, outcomes.params)
         acc.add_points(reduced, outcomes.worth)
+        acc.stuck.add(outcomes.stuck)
         if on_chunk is not None:
             on_chunk(outcomes)
         del draws, outcomes
@@ -247,9 +250,11 @@ class RunResult:
         kept = {k: _stats(x, acc.money_sums[k] / n) for k, x in acc.money.items()}
         pre_tax, terminal = kept.get("npv_pre_tax", npv), kept.get("terminal")
         options: dict[str, dict[str, Any]] = {}
+        stuck = acc.stuck.shares(n)
         for i, opt in enumerate(model.options):
             options[opt.id] = {
                 "label": opt.label,
+                "stuck": stuck.get(opt.id, {}),
                 "npv": npv[i],
                 "npv_pre_tax": pre_tax[i],
                 "terminal": terminal[i] if terminal is not None else None,
@@ -276,7 +281,7 @@ class RunResult:
                      model.options[base].id, model.option_ids, options, (), views,
                      screen, weighted=_quick_smaa(model, acc, seed),
                      screen_share=shares, criteria_points=_criteria_points(model, acc),
-                     money=describe_money(model))
+                     money=describe_money(model), notes=tuple(stuck_sentences(model, stuck)))
         return cls(**{**result.__dict__, "verdict": tuple(write_verdict(model, result))})
 
     def to_dict(self) -> dict[str, Any]:

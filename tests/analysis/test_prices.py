@@ -112,3 +112,27 @@ def test_money_formatting() -> None:
     assert money(412_345.4) == "$412,345"
     assert money(-0.4) == "$0"
     assert money(-2500, "GBP") == "-2,500 GBP"
+
+
+def test_prices_speak_in_the_better_direction() -> None:
+    """`better: lower`: choosing calm over tense pays 3 x 10,000 for 3 x (5 - 2) = 9 fewer
+    stress point-years; the lines a + w b in points less cross at 30,000 / 9 = 3,333."""
+    import crossroads
+    from crossroads.analyses import prices
+    from tests.conftest import decision_text
+
+    text = decision_text("""
+    tense: {roles: {r: {cash: 10k, criteria: {stress: 5}}}}
+    calm: {roles: {r: {cash: 0, criteria: {stress: 2}}}}
+    """, extra="criteria:\n  stress: {worth: 1000, better: lower}\n")
+    got = prices(crossroads.load(text), samples=10).to_dict()["criteria"]["stress"]
+    pair = got["pairs"]["calm"]
+    assert pair["points_gained"] == pytest.approx(9.0)
+    assert pair["break_even_worth"] == pytest.approx(30_000 / 9)
+    assert pair["sentence"] == (
+        "Choosing calm over tense, you pay $30,000 (90%: $30,000 to $30,000) in NPV for 9.0 "
+        "fewer stress point-years; counting your other worths, it is worth it if a "
+        "point-year less of stress is worth at least $3,333")
+    assert got["mean_worth"] == 1000.0
+    assert got["sentence"].startswith("At your average worth of $1,000 per point-year less "
+                                      "of stress, tense has the highest mean value")

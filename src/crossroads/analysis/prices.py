@@ -62,6 +62,7 @@ class PairPrice:
     break_even_worth: float | None
     better_above: bool | None
     sentence: str
+    lower: bool = False  # `better: lower`: points count fewer of the criterion
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class CriterionPrices:
     switch_above: Switch | None
     pairs: tuple[PairPrice, ...]
     sentence: str
+    lower: bool = False  # `better: lower`: a worth is per point less of the criterion
 
 
 @dataclass(frozen=True)
@@ -160,18 +162,24 @@ def _pair_sentence(q: PairPrice, currency: str) -> str:
     interval = f"(90%: {money(q.npv_paid_p5, currency)} to {money(q.npv_paid_p95, currency)})"
     cost = (f"you pay {money(paid, currency)} {interval} in NPV" if paid >= 0 else
             f"you gain {money(-paid, currency)} {interval} in NPV")
-    amount = (f"{gained:.1f} more" if gained >= 0 else f"{-gained:.1f} fewer")
+    more, fewer = ("fewer", "more") if q.lower else ("more", "fewer")
+    amount = (f"{gained:.1f} {more}" if gained >= 0 else f"{-gained:.1f} {fewer}")
     head = f"Choosing {q.option} over {q.versus}, {cost} for {amount} {c} point-years"
     if q.break_even_worth is None:
         return f"{head}; {c} does not separate them, so its worth does not matter"
     bound = "at least" if q.better_above else "at most"
-    return (f"{head}; counting your other worths, it is worth it if a point-year of {c} "
-            f"is worth {bound} {money(q.break_even_worth, currency)}")
+    return (f"{head}; counting your other worths, it is worth it if a point-year "
+            f"{_of(c, q.lower)} is worth {bound} {money(q.break_even_worth, currency)}")
+
+
+def _of(criterion: str, lower: bool) -> str:
+    """"of fun", or "less of stress": a worth is per point of better."""
+    return f"less of {criterion}" if lower else f"of {criterion}"
 
 
 def pair_price(npv: FloatArray, points: Mapping[str, FloatArray],
                worths: Mapping[str, FloatArray], criterion: str, option: int, versus: int,
-               ids: Sequence[str], currency: str = "USD") -> PairPrice:
+               ids: Sequence[str], currency: str = "USD", lower: bool = False) -> PairPrice:
     """What choosing ``option`` over ``versus`` costs in NPV for the points of one criterion.
 
     >>> q = pair_price(np.array([[0.0, 0.0], [100.0, 120.0]]),
@@ -186,14 +194,14 @@ def pair_price(npv: FloatArray, points: Mapping[str, FloatArray],
     w = _crossing(a, b, option, versus)
     q = PairPrice(criterion, ids[option], ids[versus], float(paid.mean()), float(lo),
                   float(hi), float(b[option] - b[versus]), w,
-                  None if w is None else bool(b[option] > b[versus]), "")
+                  None if w is None else bool(b[option] > b[versus]), "", lower)
     return replace(q, sentence=_pair_sentence(q, currency))
 
 
 def _best_sentence(p: CriterionPrices, currency: str) -> str:
     c = p.criterion
-    text = (f"At your average worth of {money(p.mean_worth, currency)} per point-year of {c}, "
-            f"{p.best} has the highest mean value")
+    text = (f"At your average worth of {money(p.mean_worth, currency)} per point-year "
+            f"{_of(c, p.lower)}, {p.best} has the highest mean value")
     if p.switch_below is not None:
         if p.switch_below.worth <= 0:
             text += f"; it stays best even if {c} were worth nothing"
@@ -210,8 +218,13 @@ def _best_sentence(p: CriterionPrices, currency: str) -> str:
 
 def implied_prices(npv: FloatArray, points: Mapping[str, FloatArray],
                    worths: Mapping[str, FloatArray | float], option_ids: Sequence[str], *,
-                   baseline: int = 0, currency: str = "USD") -> PricesResult:
+                   baseline: int = 0, currency: str = "USD",
+                   lower: frozenset[str] = frozenset()) -> PricesResult:
     """Implied prices for every criterion in ``worths`` (see the module docstring).
+
+    Criteria in ``lower`` are `better: lower`: their ``points`` and ``worths`` are given in
+    the better direction (points less, money per point less), and the sentences say
+    "fewer stress point-years" and "a point-year less of stress".
 
     >>> r = implied_prices(np.array([[100.0], [0.0]]), {"fun": np.array([[0.0], [10.0]])},
     ...                    {"fun": 5.0}, ["bank", "art"])
@@ -230,8 +243,9 @@ def implied_prices(npv: FloatArray, points: Mapping[str, FloatArray],
         w0 = float(w.mean())
         best = int(np.argmax(a + w0 * b))
         below, above = _switches(a, b, best, w0, option_ids)
-        pairs = tuple(pair_price(npv, points, per_draw, c, i, baseline, option_ids, currency)
+        pairs = tuple(pair_price(npv, points, per_draw, c, i, baseline, option_ids, currency,
+                                 c in lower)
                       for i in range(len(option_ids)) if i != baseline)
-        p = CriterionPrices(c, w0, option_ids[best], below, above, pairs, "")
+        p = CriterionPrices(c, w0, option_ids[best], below, above, pairs, "", c in lower)
         out[c] = replace(p, sentence=_best_sentence(p, currency))
     return PricesResult(currency, out)

@@ -15,7 +15,7 @@ from crossroads.model.errors import did_you_mean
 from crossroads.model.schema import Company, Option
 
 if TYPE_CHECKING:
-    from crossroads.model.compile import Field, _Compiler
+    from crossroads.model.compile import Field, OptionSpec, RoleSpec, _Compiler
     from crossroads.model.parse import Path
 
 #: How an exit treats shares not yet vested.
@@ -123,3 +123,25 @@ def _compile_company(c: _Compiler, oid: str, name: str, co: Company, key: str,
         exit_after=f("exit_after", co.exit_after) if co.exit_after is not None else None,
         multiple=f("multiple", co.multiple), unvested=co.unvested,
     )
+
+
+def one_shot_only(option: OptionSpec, role: RoleSpec) -> bool:
+    """True when a role can be left only by one-shot chances (``after`` with a ``chance``).
+
+    Once those chances have failed, nothing moves the draw again: it stays in the role to
+    the horizon. A move that is sure (``chance`` 100%), a ``per_year`` move (retrying or
+    not) or a company that can fail is a way out, and a role with no moves is an end the
+    file chose, so none of those is flagged.
+    """
+    from crossroads.estimate.dists import Constant
+
+    companies = option.companies
+    if not role.next or (companies and companies[role.company].fails is not None):
+        return False
+    for move in role.next:
+        if move.after is None or move.per_year is not None:
+            return False
+        fixed = move.chance.expr.as_dist()
+        if isinstance(fixed, Constant) and fixed.value >= 1.0:
+            return False
+    return True

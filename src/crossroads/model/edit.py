@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from crossroads.model.compile import Model
+from crossroads.model.compile import Model, RoleSpec
 
 
 def without_roles(model: Model, roles: tuple[str, ...]) -> Model:
@@ -25,7 +25,13 @@ def without_roles(model: Model, roles: tuple[str, ...]) -> Model:
     options = []
     for option in model.options:
         closed = {k for k, r in enumerate(option.roles) if r.id in roles}
-        new_roles = tuple(replace(r, next=tuple(m for m in r.next if m.to not in closed))
-                          for r in option.roles)
+        new_roles = tuple(_close(r, closed) for r in option.roles)
         options.append(replace(option, roles=new_roles))
     return replace(model, options=tuple(options))
+
+
+def _close(role: RoleSpec, closed: set[int]) -> RoleSpec:
+    """``role`` without its moves into ``closed``; a role left with none is marked
+    ``closed``, so the walker counts the draws it strands there."""
+    kept = tuple(m for m in role.next if m.to not in closed)
+    return replace(role, next=kept, closed=role.closed or (bool(role.next) and not kept))

@@ -22,7 +22,7 @@ from crossroads.model.compile import Field, Model
 from crossroads.model.errors import DecisionError
 from crossroads.sample import Streams, draw
 
-__all__ = ["DRAWS", "FileWarning", "file_warnings", "negative_pay"]
+__all__ = ["DRAWS", "FileWarning", "file_warnings", "negative_pay", "one_shot_roles"]
 
 #: Draws used to estimate a share: a share of 5% is known to +-0.3% (one standard error).
 DRAWS = 5_000
@@ -50,7 +50,7 @@ class FileWarning:
 
 def file_warnings(model: Model) -> list[FileWarning]:
     """Every warning about ``model``, in file order."""
-    found = negative_pay(model)
+    found = negative_pay(model) + one_shot_roles(model)
     return sorted(found, key=lambda w: (w.line, w.column))
 
 
@@ -77,6 +77,25 @@ def negative_pay(model: Model, n: int = DRAWS) -> list[FileWarning]:
                 "pay below 0 is a debt: a range that starts at 0 never goes below it, "
                 "e.g. 0 to 50k; max(0, ...) floors any estimate")
     return list(out.values())
+
+
+def one_shot_roles(model: Model) -> list[FileWarning]:
+    """Roles that can be left only by one-shot chances (docs/simulation.md, "Paths")."""
+    from crossroads.model.companies import one_shot_only
+
+    out = []
+    for option in model.options:
+        for role in option.roles:
+            if one_shot_only(option, role):
+                line, column = model.located.where(("options", option.id, "roles", role.id,
+                                                    "next"))
+                out.append(FileWarning(
+                    model.source, line, column,
+                    f"`{option.id}.{role.id}` can be left only by one-shot chances: when "
+                    "they fail, the draw stays in it to the horizon",
+                    "a promotion missed is tried again next year: write `after: T, "
+                    "per_year: p` to retry every year from year T"))
+    return out
 
 
 def _pay_fields(model: Model) -> Iterator[tuple[str, Field]]:

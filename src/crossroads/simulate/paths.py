@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from crossroads._types import FloatArray
+from crossroads.model.companies import one_shot_only
 from crossroads.model.compile import Field, Model, OptionSpec, RoleSpec, TransitionSpec
 from crossroads.money.settle import settle
 from crossroads.sample import Draws
@@ -52,6 +53,9 @@ class Outcomes:
     first_salary: FloatArray          # (n_options, n): base cash in year 0
     params: Mapping[str, Value]
     discount: FloatArray              # (horizon,)
+    #: (n_options, n) int16: the role a draw ends the horizon stuck in (one-shot chances all
+    #: failed, or a role option-value closed), -1 for none
+    stuck: np.ndarray | None = None
     #: money keys (docs/money.md): cash is then after tax in today's money of the decision's
     #: currency; ``pre_tax`` is the same before tax (None: nothing taxed, it equals cash) and
     #: ``terminal`` (n_options, n) the discounted value past the horizon (None: off)
@@ -89,6 +93,7 @@ def simulate(model: Model, draws: Draws, *, keep_skills: bool = False,
     skills = {s: np.zeros(shape) for s in model.skills} if keep_skills else {}
     inter = np.zeros(shape) if model.intersection and keep_skills else None
     first_salary = np.zeros((len(model.options), n))
+    stuck = np.full((len(model.options), n), -1, dtype=np.int16)
 
     def walk(i: int) -> None:
         # overflow is refused once the years are summed (crossroads.run.check_finite), and
@@ -103,6 +108,7 @@ def simulate(model: Model, draws: Draws, *, keep_skills: bool = False,
         walker = _Walker(model, option=model.options[i], draws=draws, sink=sink)
         walker.run()
         first_salary[i] = walker.first_salary
+        stuck[i] = walker.stuck()
 
     if model.skills:
         skill_draws(model, draws)  # derived once, before the threads share them
@@ -125,7 +131,7 @@ def simulate(model: Model, draws: Draws, *, keep_skills: bool = False,
         skills={s: view(a) for s, a in skills.items()},
         intersection=view(inter) if inter is not None else None, worth=worth,
         first_salary=first_salary,
-        params=draws.params, discount=discount_factors(model.discount, horizon),
+        params=draws.params, discount=discount_factors(model.discount, horizon), stuck=stuck,
     )
     return settle(model, draws, walked)  # tax, inflation, currencies (docs/money.md)
 
@@ -256,6 +262,25 @@ class _Walker:
                 self._move(t)
         for year, f in self.option.cash_flows:
             self.cash[year] += at_year(self.draws.evaluate(f), year)
+
+    def stuck(self) -> np.ndarray:
+        """The role each draw ends the horizon stuck in, or -1.
+
+        Stuck: in a role that only one-shot chances lead out of, every one of them tried
+        (its tenure passed each ``after`` before the last year's end) and failed; or in a
+        role whose moves option-value took away (``closed``).
+        """
+        out = np.full(self.n, -1, dtype=np.int16)
+        tenure = np.int16(self.horizon - 1) - self.entry  # whole years before the last
+        for k, spec in enumerate(self.option.roles):
+            if not (spec.closed or one_shot_only(self.option, spec)):
+                continue
+            here = self.role == k
+            for move in () if spec.closed else spec.next:
+                years, _ = self._thresholds(move, self.horizon - 1)
+                here &= tenure >= years
+            out[here] = k
+        return out
 
     def lookup(self, slot: str, t: int) -> FloatArray:
         """Each draw's value of a role field in year t, for the role it holds.

@@ -1,0 +1,72 @@
+"""Draws that end the horizon stuck in a role: its one-shot chances all failed, or the
+option-value counterfactual took its moves away (docs/simulation.md, "Paths").
+
+``run`` counts them chunk by chunk and says, per option and role, what share of draws stays
+there to the horizon; ``option-value`` says it of the roles ``--without`` leaves with no
+way out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from crossroads.model.compile import Model
+
+
+class StuckCounts:
+    """Draws stuck in each role of each option, added up over chunks.
+
+    >>> import crossroads
+    >>> m = crossroads.load("decision: x\\noptions: {a: {roles: {r: {cash: 1, "
+    ...                     "next: [{to: s, after: 1, chance: 50%}]}, s: {cash: 2}}}}")
+    >>> counts = StuckCounts(m)
+    >>> counts.add(np.array([[0, -1, 0, -1]], dtype=np.int16))
+    >>> counts.shares(4)
+    {'a': {'r': 0.5}}
+    """
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        roles = max(len(o.roles) for o in model.options)
+        self.counts = np.zeros((len(model.options), roles + 1), dtype=np.int64)
+
+    def add(self, stuck: np.ndarray | None) -> None:
+        """Count one chunk's ``Outcomes.stuck`` (n_options, n), -1 for not stuck."""
+        if stuck is None:
+            return
+        for i, row in enumerate(stuck):
+            self.counts[i] += np.bincount(row.astype(np.int64) + 1,
+                                          minlength=self.counts.shape[1])
+
+    def shares(self, n: int) -> dict[str, dict[str, float]]:
+        """Per option, the share of all ``n`` draws stuck in each role (roles with any)."""
+        out: dict[str, dict[str, float]] = {}
+        for i, option in enumerate(self.model.options):
+            got = {role.id: float(self.counts[i, k + 1] / n)
+                   for k, role in enumerate(option.roles) if self.counts[i, k + 1]}
+            if got:
+                out[option.id] = got
+        return out
+
+
+def stuck_sentences(model: Model, shares: dict[str, dict[str, float]]) -> list[str]:
+    """What ``run`` says: e.g. "35% of draws of Keep working stay `job` to the horizon..."."""
+    labels = {o.id: o.label for o in model.options}
+    out = []
+    for oid, roles in shares.items():
+        for rid, share in roles.items():
+            out.append(f"{_pct(share)} of draws of {labels[oid]} stay `{rid}` to the horizon: "
+                       "its only ways out are one-shot chances, all of which failed "
+                       "(`after: T, per_year: p` retries every year).")
+    return out
+
+
+def stranded_sentence(label: str, roles: dict[str, float], without: tuple[str, ...]) -> str:
+    """What ``option-value`` says of the draws ``--without`` leaves with no way out."""
+    where = ", ".join(f"{_pct(share)} in `{rid}`" for rid, share in roles.items())
+    return (f"Without {' / '.join(without)}, {label} leaves draws with no way out to the "
+            f"horizon ({where}): the figure counts those years at that role's pay.")
+
+
+def _pct(share: float) -> str:
+    return "under 0.1%" if 0 < share < 0.0005 else f"{share:.1%}"
