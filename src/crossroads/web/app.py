@@ -25,6 +25,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import crossroads
+from crossroads import glossary
 from crossroads.web import formatting
 from crossroads.web.catalog import OutsideFolders
 from crossroads.web.context import WebContext
@@ -44,7 +45,8 @@ def _templates() -> Jinja2Templates:
         autoescape=True,  # every page shows user text: labels, notes, file contents
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(money=formatting.money, pct=formatting.pct, num=formatting.num,
-                       param=formatting.param, ticks=formatting.ticks)
+                       param=formatting.param, ticks=formatting.ticks,
+                       tip=lambda header: glossary.tip(header) or "")  # docs/glossary.md
     env.globals.update(version=crossroads.__version__, csrf_field=CSRF_FIELD,
                        csrf_token=_csrf_token)
     return Jinja2Templates(env=env)
