@@ -28,6 +28,7 @@ def report_command(
         help="Random seed (default: the file's `seed`).", min=0, show_default=False)] = None,
 ) -> None:
     """Write an HTML report: verdict, options, charts and how to read each one."""
+    from crossroads.cli.journal import report_journal
     from crossroads.model.errors import DecisionError
     from crossroads.report import write_report
     from crossroads.report.bundle import build_bundle
@@ -38,6 +39,7 @@ def report_command(
     try:
         with console.status("simulating and drawing the report", spinner="dots"):
             bundle = build_bundle(model, samples=samples, seed=seed)
+            bundle["journal"] = report_journal(model.title)
             write_report(bundle, output)
     except DecisionError as exc:
         fail(exc.format())

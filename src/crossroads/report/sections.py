@@ -57,6 +57,7 @@ def build_sections(bundle: Mapping[str, Any]) -> list[Section]:
         "skills": lambda d: _skills(d, run),
         "coverage": _coverage,
         "market": lambda d: _market(d, run),
+        "journal": _journal,
     }
     for key, make in makers.items():
         data = bundle.get(key) or (references(run) if key == "market" else None)
@@ -226,6 +227,22 @@ def _skills(skills: Mapping[str, Any], run: Mapping[str, Any]) -> Section:
         "is your rank where your skills meet: the share of peers at or above you on every "
         "one of them at once (lower is rarer, so up is better).",
         _some(ch.skills_chart(skills, run), ch.intersection_chart(skills, run)))
+
+
+def _journal(data: Mapping[str, Any]) -> Section:
+    """The decision journal's check-ins for this decision (docs/journal.md)."""
+    from crossroads.journal.report import COLUMNS, NUMERIC, report_rows
+
+    cal = data["calibration"]
+    brier = "" if cal["brier"] is None else \
+        f" The Brier score of the role probabilities is {cal['brier']:.3f} (0 is perfect)."
+    return Section(
+        "journal", "What happened since",
+        "The decision journal: what you predicted when you recorded the decision, and where "
+        "each check-in fell in it (the pay's percentile; the probability you gave to the "
+        "role you hold)." + brier,
+        tables=(Table(COLUMNS, tuple(report_rows(data)), numeric=NUMERIC),),
+        said=tuple(cal["sentences"]))
 
 
 def _coverage(coverage: Mapping[str, Any]) -> Section:
