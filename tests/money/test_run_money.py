@@ -78,3 +78,41 @@ def test_same_file_same_seed_same_bytes_with_money_keys() -> None:
     runs = [crossroads.run(crossroads.load(text), samples=3000).to_dict() for _ in range(2)]
     assert json.dumps(runs[0]) == json.dumps(runs[1])
     assert np.isfinite(runs[0]["options"]["move"]["npv"]["mean"])
+
+
+WORKED = """\
+decision: Stay in New York or move to Singapore?
+currency: USD
+horizon: 3
+discount: 5%
+samples: 1000
+inflation: 3%
+tax: US
+terminal: {years: 5}
+options:
+  stay:
+    roles:
+      engineer: {cash: 100k, raise: 3%, retirement: {share: 4%, cap: 3k}}
+  move:
+    currency: SGD
+    roles:
+      engineer: {cash: 150k, raise: 3%, tax: SG}
+"""
+
+
+def test_the_worked_example_of_docs_money_md() -> None:
+    """The figures docs/money.md works out by hand."""
+    result = crossroads.run(crossroads.load(WORKED)).to_dict()
+    stay, move = result["options"]["stay"], result["options"]["move"]
+    years = 1 + 1 / 1.05 + 1 / 1.05**2
+    net = 100_000 - (5_578.50 + 0.22 * (84_250 - 48_475)) - 6_200 - 1_450 + 3_000
+    assert net == pytest.approx(81_901.0)
+    assert stay["npv"]["mean"] == pytest.approx(net * years)
+    assert stay["npv_pre_tax"]["mean"] == pytest.approx(103_000 * years)
+    x = 1 / (1.03 * 1.05)
+    assert stay["terminal"]["mean"] == pytest.approx(net / 1.05**2 * x * (1 - x**5) / (1 - x))
+    assert move["npv"]["mean"] == pytest.approx(137_550 / 1.3428 * years)
+    for o, shown in ((stay, (234_189, 294_519, 295_436)), (move, (292_904, 319_416, None))):
+        assert round(o["npv"]["mean"]) == shown[0]
+        assert round(o["npv_pre_tax"]["mean"]) == shown[1]
+    assert round(stay["terminal"]["mean"]) == 295_436

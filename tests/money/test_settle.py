@@ -184,3 +184,14 @@ def test_disagreeing_currency_codes_are_a_located_error() -> None:
         crossroads.load(decision_text("a: {roles: {r: {cash: SGD 100k, currency: INR}}}"))
     with pytest.raises(DecisionError, match=r":7:30: unexpected `x`"):
         crossroads.load(decision_text("a: {roles: {r: {cash: SGD 1x0k}}}"))
+
+
+def test_previous_is_carried_into_the_new_roles_currency() -> None:
+    _, out = outcomes_of(decision_text("""
+        a:
+          roles:
+            blr: {cash: INR 40L, next: [{to: sg, after: 1}]}
+            sg: {cash: previous * 1.5, currency: SGD}
+    """, extra="fx: {INR: 0.012, SGD: 0.70 to 0.80}\n"))
+    assert np.allclose(out.cash[0, :, 0], 48_000.0)
+    assert np.allclose(out.cash[0, :, 1:], 72_000.0)   # 1.5 times the same pay, any rate

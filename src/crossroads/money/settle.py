@@ -226,3 +226,22 @@ def terminal_value(last: FloatArray, horizon: int, discount: float, years: int,
         power = power * x
         total += power
     return np.asarray(last * (1.0 + discount) ** -(horizon - 1) * total)
+
+
+def role_rates(model: Model, option: OptionSpec, draws: Draws) -> FloatArray | None:
+    """Each role's currency rate per draw, (n, n_roles), or None when one currency is used.
+
+    The walker uses it to carry ``previous`` into a new role's currency when a move changes
+    currency, so ``cash: previous * 1.3`` is 1.3 times the same pay, not the same number.
+    """
+    spec = model.money
+    if spec is None or not spec.fx:
+        return None
+    roles = spec.options[model.option_ids.index(option.id)].roles
+    if len({r.currency for r in roles}) < 2:
+        return None
+    out = np.ones((draws.n, len(roles)))
+    for k, role in enumerate(roles):
+        if role.currency in spec.fx:
+            out[:, k] = _like(by_year(draws.evaluate(spec.fx[role.currency])), out[:, 0])
+    return out

@@ -25,7 +25,7 @@ import numpy as np
 from crossroads._types import FloatArray
 from crossroads.model.companies import one_shot_only
 from crossroads.model.compile import Field, Model, OptionSpec, RoleSpec, TransitionSpec
-from crossroads.money.settle import settle
+from crossroads.money.settle import role_rates, settle
 from crossroads.sample import Draws
 from crossroads.simulate.employers import Employers
 from crossroads.simulate.money import discount_factors
@@ -222,6 +222,7 @@ class _Walker:
         self.index = self.rows_base + self.role
         self.entry = np.zeros(n, dtype=np.int16)  # the year the current role began
         self.slots = self._slots()
+        self.rates = role_rates(model, option, draws)  # per role, when currencies differ
         self.static = {k: v for r in option.roles for k, v in self._static(r).items()}
         self.moves: dict[str, tuple[np.ndarray, ...]] = {}  # static move thresholds
         self.fixed_skills = bool(model.skills) and self._fix_skills()
@@ -349,13 +350,20 @@ class _Walker:
             spec = self.option.roles[k]
             rows = arrived[to == k]  # a role's starting cash is evaluated for arrivals only
             if rows.size:
-                grown[rows] = self._value(spec.cash, t + 1, rows=rows, previous=previous,
-                                          year=t + 1)
+                grown[rows] = self._value(spec.cash, t + 1, rows=rows, year=t + 1,
+                                          previous=self._in_currency(previous, k))
         self.employers.moved(t, self.role, new_role, arrived, previous)
         self.base = grown
         self.entry[arrived] = t + 1
         self.role = new_role
         np.add(self.rows_base, new_role, out=self.index)
+
+    def _in_currency(self, previous: FloatArray, k: int) -> FloatArray:
+        """``previous`` in role k's currency: a move may change currency (docs/money.md)."""
+        if self.rates is None:
+            return previous
+        return np.asarray(previous * self.rates[np.arange(self.n), self.role]
+                          / self.rates[:, k])
 
     def _fires(self, spec: RoleSpec, t: int, tenure: np.ndarray) -> list[np.ndarray]:
         out = []
