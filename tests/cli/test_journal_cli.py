@@ -158,3 +158,24 @@ def test_redecide_from_a_checkin(db: str, tmp_path: Path) -> None:
     out = json.loads(ok(db, "redecide", "1", "--json").stdout)
     assert out["switch"] is True
     assert "Switching now to switch beats staying" in ok(db, "redecide", "1").stdout
+
+
+def test_the_report_has_a_journal_section_when_one_exists(
+        tmp_path: Path, small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from crossroads.cli import app
+
+    db_file = tmp_path / "reported.sqlite3"
+    monkeypatch.setenv("CROSSROADS_DB", f"sqlite:///{db_file}")
+    out = tmp_path / "report.html"
+    made = runner.invoke(app, ["report", str(small), "-o", str(out), "--samples", "400"])
+    assert made.exit_code == 0, made.output
+    assert "What happened since" not in out.read_text(encoding="utf-8")
+    assert not db_file.exists()         # looking for a journal creates no database
+    db = f"sqlite:///{db_file}"
+    ok(db, "record", str(small), "--chose", "move", "--samples", "500")
+    ok(db, "checkin", "1", "--year", "0", "--cash", "60k", "--role", "engineer")
+    made = runner.invoke(app, ["report", str(small), "-o", str(out), "--samples", "400"])
+    assert made.exit_code == 0, made.output
+    html = out.read_text(encoding="utf-8")
+    assert "What happened since" in html
+    assert "your pay in year 0 was at the 50th percentile of what you predicted" in html

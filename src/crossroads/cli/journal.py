@@ -356,4 +356,27 @@ def import_(
                   markup=False)
 
 
-__all__ = ["journal_app"]
+def report_journal(title: str) -> dict[str, Any] | None:
+    """The journal section's data for `crossroads report`: the review of the entries
+    recorded for the decision ``title``, or None (no database yet, no such entry, or a
+    database that cannot be read: a report never fails for the journal's sake)."""
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    from crossroads.journal.report import report_data
+    from crossroads.store import StoreError, resolve_url, transaction
+    from crossroads.store.journal import list_entries
+
+    url = resolve_url(None)
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and not os.path.exists(parsed.database or ""):
+            return None  # no journal yet: do not create a database to find that out
+        with transaction(url) as conn:
+            return report_data(list_entries(conn), title)
+    except (StoreError, ValueError, OSError):
+        return None
+
+
+__all__ = ["journal_app", "report_journal"]
