@@ -284,7 +284,9 @@ def redecide(
     verdict = switch_verdict(result, standing.option)
     said = sentence(verdict, model.horizon, model.currency)
     data = {"entry": entry, "source": source, "from_year": standing.spent,
-            "years_left": model.horizon, "role": standing.role, "tenure": standing.tenure,
+            "years_left": model.horizon, "role": standing.role,
+            "role_label": rec.prediction.roles.get(standing.role, standing.role),
+            "tenure": standing.tenure,
             "pay": standing.pay, **verdict, "sentence": said}
     if as_json:
         _print_json(data)

@@ -80,8 +80,9 @@ def print_review(data: Mapping[str, Any]) -> None:
 
 
 def print_redecide(data: Mapping[str, Any], currency: str) -> None:
+    years = f"{data['tenure']} year{'' if data['tenure'] == 1 else 's'}"
     table = Table(title=f"from year {data['from_year']}: {data['years_left']} years left, "
-                  f"{escape(data['role'])} for {data['tenure']} years at "
+                  f"{escape(data['role_label'])} for {years} at "
                   f"{money(data['pay'], currency)}", title_justify="left")
     table.add_column("option")
     table.add_column("value", justify="right")
