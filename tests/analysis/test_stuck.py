@@ -70,7 +70,15 @@ def test_option_value_says_how_many_draws_it_strands() -> None:
     report = option_value(model, ("scientist", "senior"), samples=200).to_dict()
     assert report["options"]["phd"]["stranded"] == {"student": 1.0}
     assert report["sentences"][0].startswith(
-        "Without scientist / senior, phd leaves draws with no way out to the horizon "
-        "(100.0% in `student`)")
+        "Without scientist / senior, 100.0% of the draws of phd end the horizon in "
+        "`student`, left with no move out")
     kept = option_value(model, ("senior",), samples=200).to_dict()
     assert kept["options"]["phd"]["stranded"] == {"scientist": pytest.approx(1.0)}
+
+
+def test_the_stranded_sentence_names_every_role() -> None:
+    from crossroads.analysis.stuck import stranded_sentence
+
+    assert stranded_sentence("PhD", {"student": 0.5, "postdoc": 0.25}, ("prof",)) == (
+        "Without prof, the draws of PhD end the horizon in roles `student` (50.0%) and "
+        "`postdoc` (25.0%), left with no move out: the figure values those years at its pay.")

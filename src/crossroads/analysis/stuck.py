@@ -63,9 +63,14 @@ def stuck_sentences(model: Model, shares: dict[str, dict[str, float]]) -> list[s
 
 def stranded_sentence(label: str, roles: dict[str, float], without: tuple[str, ...]) -> str:
     """What ``option-value`` says of the draws ``--without`` leaves with no way out."""
-    where = ", ".join(f"{_pct(share)} in `{rid}`" for rid, share in roles.items())
-    return (f"Without {' / '.join(without)}, {label} leaves draws with no way out to the "
-            f"horizon ({where}): the figure counts those years at that role's pay.")
+    head = f"Without {' / '.join(without)}"
+    if len(roles) == 1:
+        ((rid, share),) = roles.items()
+        where = f"{_pct(share)} of the draws of {label} end the horizon in `{rid}`"
+    else:
+        where = (f"the draws of {label} end the horizon in roles "
+                 + " and ".join(f"`{rid}` ({_pct(share)})" for rid, share in roles.items()))
+    return f"{head}, {where}, left with no move out: the figure values those years at its pay."
 
 
 def _pct(share: float) -> str:
