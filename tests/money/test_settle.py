@@ -195,3 +195,18 @@ def test_previous_is_carried_into_the_new_roles_currency() -> None:
     """, extra="fx: {INR: 0.012, SGD: 0.70 to 0.80}\n"))
     assert np.allclose(out.cash[0, :, 0], 48_000.0)
     assert np.allclose(out.cash[0, :, 1:], 72_000.0)   # 1.5 times the same pay, any rate
+
+
+def test_each_currency_is_deflated_by_its_own_inflation() -> None:
+    _, out = outcomes_of(decision_text("""
+        blr: {currency: INR, roles: {r: {cash: 40L, raise: 5%}}}
+        sg: {currency: SGD, roles: {r: {cash: 100k}}}
+    """, extra="currency: INR\ninflation: {INR: 5%, SGD: 2%}\nfx: {SGD: 62}\n"))
+    assert np.allclose(out.cash[0, 0], 4_000_000.0)                    # flat: raise = inflation
+    assert np.allclose(out.cash[1, 0], [6.2e6, 6.2e6 / 1.02, 6.2e6 / 1.02**2])
+
+
+def test_per_currency_inflation_must_cover_every_currency_in_use() -> None:
+    with pytest.raises(DecisionError, match="inflation gives INR but pay is also in SGD"):
+        crossroads.load(decision_text("a: {currency: SGD, roles: {r: {cash: 1}}}",
+                                      extra="currency: INR\ninflation: {INR: 5%}\n"))

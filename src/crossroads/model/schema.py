@@ -305,8 +305,9 @@ class Decision(_Strict):
     options: dict[str, Option] = Field(min_length=1)
     skills: Skills = Field(default_factory=Skills)
     research: Research = Field(default_factory=Research)
-    inflation: Estimate | None = Field(None, description="Yearly inflation taken out of "
-                                       "nominal pay: money is in today's money.")
+    inflation: Estimate | dict[str, Estimate] | None = Field(
+        None, description="Yearly inflation taken out of nominal pay (money is in today's "
+        "money): one estimate, or one per currency such as {INR: 5%, SGD: 2.5%}.")
     raises: Literal["nominal", "real"] = Field(
         "nominal", description="Whether raises and amounts include inflation.")
     tax: TaxField = None

@@ -95,13 +95,21 @@ class _Book:
     def __init__(self, spec: MoneySpec, draws: Draws, discount: float, horizon: int) -> None:
         self.spec, self.draws, self.horizon = spec, draws, horizon
         self.discount = discount
-        self.inflation = (by_year(draws.evaluate(spec.inflation))
-                          if spec.inflation is not None and not spec.real else None)
-        self.deflator = deflator(self.inflation, horizon)
+        self.inflation = {} if spec.real else {
+            cur: by_year(draws.evaluate(f)) for cur, f in spec.inflation.items()}
+        self.deflators = {cur: deflator(i, horizon) for cur, i in self.inflation.items()}
         self.rates = {cur: by_year(draws.evaluate(f)) for cur, f in spec.fx.items()}
 
     def value(self, f: Field | None) -> FloatArray | None:
         return None if f is None else by_year(self.draws.evaluate(f))
+
+    def inflation_of(self, currency: str) -> FloatArray:
+        """The currency's inflation (its own, or the one for all), 0 when none is given."""
+        return self.inflation.get(currency, self.inflation.get("*", np.asarray(0.0)))
+
+    def deflator(self, currency: str) -> FloatArray:
+        """Year t's today's-money factor for amounts in ``currency``, (horizon, 1|n)."""
+        return self.deflators.get(currency, self.deflators.get("*", np.ones((self.horizon, 1))))
 
     def rate(self, currency: str) -> FloatArray:
         """The decision's currency per unit of ``currency`` (1 for its own)."""
@@ -110,19 +118,19 @@ class _Book:
     def option(self, money: OptionMoney, walked: _Walked, net: FloatArray,
                pre: FloatArray) -> FloatArray:
         """Fill ``net`` and ``pre`` (horizon, n); return the last year's net pay (n,)."""
-        pay = walked.pay * self.deflator
-        equity = walked.equity * self.deflator
         last = np.zeros(walked.cash.shape[1])
         for k, role in enumerate(money.roles):
             here = walked.roles == k
             if not here.any():
                 continue
-            got, before = self.role(role, pay, equity)
+            deflate = self.deflator(role.currency)   # each currency by its own inflation
+            pay = walked.pay * deflate
+            got, before = self.role(role, pay, walked.equity * deflate)
             np.copyto(net, got, where=here)
             np.copyto(pre, before, where=here)
             if self.spec.terminal_years is not None:
                 np.copyto(last, self.net_pay(role, pay[-1]), where=here[-1])
-        flows = walked.flows * self.deflator * self.rate(money.currency)
+        flows = walked.flows * self.deflator(money.currency) * self.rate(money.currency)
         net += flows
         pre += flows
         return last
@@ -174,13 +182,13 @@ class _Book:
         """Each draw's value past the horizon, in today's money, discounted to year 0."""
         h, r = self.horizon, self.discount
         out = np.zeros(last_role.shape)
-        if self.spec.terminal_years is not None:
-            growth = _like(self.value(self.spec.terminal_growth), last_pay)
-            inflation = _like(np.asarray(0.0 if self.inflation is None else self.inflation),
-                              last_pay)
-            out = terminal_value(last_pay, h, r, self.spec.terminal_years, growth, inflation)
         for k, role in enumerate(money.roles):
-            if role.terminal is not None:
+            if self.spec.terminal_years is not None and role.terminal is None:
+                growth = _like(self.value(self.spec.terminal_growth), last_pay)
+                inflation = _like(self.inflation_of(role.currency), last_pay)
+                out = np.where(last_role == k, terminal_value(
+                    last_pay, h, r, self.spec.terminal_years, growth, inflation), out)
+            elif role.terminal is not None:
                 own = (_like(self.value(role.terminal), last_pay)
                        * _like(self.rate(role.currency), last_pay) * (1.0 + r) ** -h)
                 out = np.where(last_role == k, own, out)

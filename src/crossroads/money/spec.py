@@ -54,7 +54,7 @@ class MoneySpec:
     """Everything that turns walked cash into after-tax money of today in one currency."""
 
     currency: str
-    inflation: Field | None
+    inflation: Mapping[str, Field]       # by currency; "*" for every currency
     inflation_text: str | None
     real: bool                           # raises and amounts are already in today's money
     fx: Mapping[str, Field]              # one unit of a currency, in the decision's
@@ -83,7 +83,7 @@ class MoneySpec:
     @property
     def active(self) -> bool:
         """False when the walked cash is already the money reported (every old file)."""
-        return (self.inflation is not None and not self.real) or self.taxed or bool(self.fx) \
+        return (bool(self.inflation) and not self.real) or self.taxed or bool(self.fx) \
             or self.has_terminal \
             or any(r.share is not None for o in self.options for r in o.roles)
 
@@ -121,18 +121,36 @@ def compile_money(c: _Compiler) -> MoneySpec:
                 if role.terminal is not None else None,
             ))
         options.append(OptionMoney(o_cur, tuple(roles)))
+    inflation = _inflation(c, {o.currency for o in options}
+                           | {r.currency for o in options for r in o.roles})
     fx, text, source = _fx(c, used)
     term = d.terminal
     return MoneySpec(
-        currency=d.currency,
-        inflation=c.field(d.inflation, ("inflation",), "money.inflation")
-        if d.inflation is not None else None,
-        inflation_text=str(d.inflation) if d.inflation is not None else None,
+        currency=d.currency, inflation=inflation,
+        inflation_text=None if d.inflation is None else
+        str(d.inflation) if not isinstance(d.inflation, dict) else
+        ", ".join(f"{k} {v}" for k, v in d.inflation.items()),
         real=d.raises == "real", fx=fx, fx_text=text, fx_source=source,
         options=tuple(options), terminal_years=term.years if term else None,
         terminal_growth=c.field(term.growth, ("terminal", "growth"), "money.terminal.growth")
         if term else None,
     )
+
+
+def _inflation(c: _Compiler, paid_in: set[str]) -> dict[str, Field]:
+    """One inflation for every currency, or one per currency (each currency in use)."""
+    given = c.decision.inflation
+    if given is None:
+        return {}
+    if not isinstance(given, dict):
+        return {"*": c.field(given, ("inflation",), "money.inflation")}
+    missing = sorted(paid_in - set(given))
+    if missing:
+        c.error(("inflation",), f"inflation gives {', '.join(given)} but pay is also in "
+                f"{', '.join(missing)}", "give every currency in use its inflation, or one "
+                "rate for all: `inflation: 3%`")
+    return {cur: c.field(v, ("inflation", cur), f"money.inflation.{cur}")
+            for cur, v in given.items()}
 
 
 def _fx(c: _Compiler, used: Mapping[str, Path]
