@@ -6,12 +6,22 @@ import os
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 
 from crossroads.model.errors import DecisionError
+from crossroads.web.versions import version_of
 from tests.web.conftest import BROKEN, SMALL, csrf_token, post_json
 
 pytestmark = pytest.mark.anyio
+
+
+def base_of(folder: Path, path: str) -> str | None:
+    """The version an editor that opened ``path`` now would send (None: no such file)."""
+    try:
+        return version_of((folder / path).read_bytes())
+    except (OSError, ValueError):
+        return None
 
 
 async def test_validate_returns_line_and_column_of_each_problem(
@@ -46,7 +56,8 @@ async def test_save_writes_a_valid_file_atomically(client: httpx.AsyncClient,
     token = await csrf_token(client)
     text = SMALL.replace("Stay or move?", "Stay, move or wait?")
     response = await post_json(client, "/api/save",
-                               {"folder": 0, "path": "small.yaml", "text": text}, token)
+                               {"folder": 0, "path": "small.yaml", "text": text,
+                                "base": base_of(folder, "small.yaml")}, token)
     assert response.status_code == 200, response.text
     assert response.json()["url"] == "/d/0/small.yaml"
     assert (folder / "small.yaml").read_text() == text
@@ -59,7 +70,8 @@ async def test_save_creates_a_new_file_inside_the_folder(client: httpx.AsyncClie
                                                          folder: Path) -> None:
     token = await csrf_token(client)
     response = await post_json(client, "/api/save",
-                               {"folder": 0, "path": "new.yml", "text": SMALL}, token)
+                               {"folder": 0, "path": "new.yml", "text": SMALL,
+                                "base": base_of(folder, "new.yml")}, token)
     assert response.status_code == 200
     assert (folder / "new.yml").read_text() == SMALL
 
@@ -68,7 +80,8 @@ async def test_save_refuses_invalid_text(client: httpx.AsyncClient, folder: Path
     token = await csrf_token(client)
     before = (folder / "small.yaml").read_text()
     response = await post_json(client, "/api/save",
-                               {"folder": 0, "path": "small.yaml", "text": BROKEN}, token)
+                               {"folder": 0, "path": "small.yaml", "text": BROKEN,
+                                "base": base_of(folder, "small.yaml")}, token)
     assert response.status_code == 422
     assert response.json()["problems"][0]["line"] == 4
     assert (folder / "small.yaml").read_text() == before
@@ -83,7 +96,8 @@ async def test_save_refuses_paths_outside_the_folders(client: httpx.AsyncClient,
     (folder / "link").symlink_to(tmp_path)  # a symlink pointing out of the folder
     token = await csrf_token(client)
     response = await post_json(client, "/api/save",
-                               {"folder": 0, "path": path, "text": SMALL}, token)
+                               {"folder": 0, "path": path, "text": SMALL,
+                                "base": base_of(folder, path)}, token)
     assert response.status_code == 403, response.text
     assert not (tmp_path / "outside.yaml").exists() and not (tmp_path / "escape.yaml").exists()
 
@@ -102,7 +116,8 @@ async def test_save_refuses_a_folder_or_an_impossible_name_and_harms_nothing(
     token = await csrf_token(client)
     text = SMALL.replace("Stay or move?", "Overwritten?")
     response = await post_json(client, "/api/save",
-                               {"folder": 0, "path": path, "text": text}, token)
+                               {"folder": 0, "path": path, "text": text,
+                                "base": base_of(folder, path)}, token)
     if message is None:
         assert response.status_code == 200
         assert (folder / path).read_text() == text
@@ -118,14 +133,16 @@ async def test_save_refuses_a_folder_or_an_impossible_name_and_harms_nothing(
 async def test_save_refuses_an_unknown_folder(client: httpx.AsyncClient) -> None:
     token = await csrf_token(client)
     response = await post_json(client, "/api/save",
-                               {"folder": 3, "path": "x.yaml", "text": SMALL}, token)
+                               {"folder": 3, "path": "x.yaml", "text": SMALL, "base": None},
+                               token)
     assert response.status_code == 403
 
 
 async def test_save_keeps_the_file_mode(client: httpx.AsyncClient, folder: Path) -> None:
     os.chmod(folder / "small.yaml", 0o600)
     token = await csrf_token(client)
-    await post_json(client, "/api/save", {"folder": 0, "path": "small.yaml", "text": SMALL},
+    await post_json(client, "/api/save", {"folder": 0, "path": "small.yaml", "text": SMALL,
+                                "base": base_of(folder, "small.yaml")},
                     token)
     assert (folder / "small.yaml").stat().st_mode & 0o777 == 0o600
 
@@ -212,22 +229,58 @@ options:
 """
 
 
-@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy says so as it overflows
-async def test_whatif_refuses_a_pin_whose_run_overflows(client: httpx.AsyncClient,
-                                                        folder: Path) -> None:
+async def test_whatif_refuses_a_pin_outside_the_params_range_naming_it(
+        client: httpx.AsyncClient, folder: Path) -> None:
     (folder / "compounding.yaml").write_text(COMPOUNDING)
     token = await csrf_token(client)
-    response = await post_json(client, "/api/whatif/0/compounding.yaml",
-                               {"overrides": {"growth": 1e12}}, token)  # 100k * 1e12 ** 39: inf
-    assert response.status_code == 422, response.text
-    body = response.json()
-    if "problems" in body:  # the core refuses such cash itself when it runs
-        assert "not a finite number" in body["problems"][0]["message"]
-    else:  # the worker finds NaN or infinities in the result
-        assert "overflow" in body["error"] and "growth = 1e+12" in body["error"]
+    for value in (1e12, -5.0):  # the issue: a multiplier of 1e15 or -5 showed "$3.82e+14M"
+        response = await post_json(client, "/api/whatif/0/compounding.yaml",
+                                   {"overrides": {"growth": value}}, token)
+        assert response.status_code == 422, response.text
+        body = response.json()
+        assert body["param"] == "growth"
+        assert body["error"].startswith("growth: pin it between 0.0195 and 0.123")
     fine = await post_json(client, "/api/whatif/0/compounding.yaml",
                            {"overrides": {"growth": 0.1}}, token)
     assert fine.status_code == 200
+
+
+def test_pin_range_is_the_central_998_per_mille() -> None:
+    from scipy import stats
+
+    from crossroads import load
+    from crossroads.web.whatif import pin_range
+
+    dist = load(COMPOUNDING).params["growth"].expr.as_dist()
+    lo, hi = pin_range(dist)
+    # "3% to 8%" is a normal-scale 90% interval: check against the fitted quantiles
+    assert float(dist.cdf(np.array([lo]))[0]) == pytest.approx(0.001, rel=1e-6)
+    assert float(dist.cdf(np.array([hi]))[0]) == pytest.approx(0.999, rel=1e-6)
+    assert stats.norm.ppf(0.999) > stats.norm.ppf(0.95)
+
+
+async def test_whatif_failing_only_when_pinned_names_the_param_never_the_servers_path(
+        client: httpx.AsyncClient, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Within the pin range an overflow is rare, but the core may still refuse a pinned run
+    # (the issue: "the file has problems" and the server's full path for an overflow).
+    from crossroads import api
+
+    real = api.run
+
+    def fails_when_pinned(model: object, **kw: object) -> object:
+        if kw.get("overrides"):
+            raise DecisionError(str(folder / "small.yaml"), 9, 15,
+                                "this estimate is not a finite number in 100% of draws")
+        return real(model, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("crossroads.api.run", fails_when_pinned)
+    token = await csrf_token(client)
+    response = await _whatif(client, token, multiple=0.7)
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["param"] == "multiple"
+    assert body["error"].startswith("the run fails with multiple = 0.7 pinned: this estimate")
+    assert str(folder) not in response.text and "the file has problems" not in response.text
 
 
 async def test_whatif_never_answers_with_nan(client: httpx.AsyncClient,
@@ -273,3 +326,62 @@ async def test_whatif_on_a_broken_file_returns_its_problems(client: httpx.AsyncC
     response = await post_json(client, "/api/whatif/0/broken.yaml", {"overrides": {}}, token)
     assert response.status_code == 422
     assert response.json()["problems"][0]["line"] == 4
+
+
+# ------------------------------------------------------------- no lost work ------------
+
+async def test_a_stale_save_is_refused_with_the_current_text(client: httpx.AsyncClient,
+                                                             folder: Path) -> None:
+    token = await csrf_token(client)
+    opened = base_of(folder, "small.yaml")  # two tabs open the file
+    mine = SMALL.replace("Stay or move?", "Tab one")
+    theirs = SMALL.replace("Stay or move?", "Tab two")
+    first = await post_json(client, "/api/save", {"folder": 0, "path": "small.yaml",
+                                                  "text": mine, "base": opened}, token)
+    assert first.status_code == 200 and first.json()["version"] == version_of(mine)
+    second = await post_json(client, "/api/save", {"folder": 0, "path": "small.yaml",
+                                                   "text": theirs, "base": opened}, token)
+    assert second.status_code == 409
+    body = second.json()
+    assert body["conflict"] is True and body["current"] == mine
+    assert body["version"] == version_of(mine) and "changed since you opened it" in body["error"]
+    assert (folder / "small.yaml").read_text() == mine  # nothing lost
+    # "Overwrite": a conscious choice, sent with the version the page has just shown
+    again = await post_json(client, "/api/save", {"folder": 0, "path": "small.yaml",
+                                                  "text": theirs, "base": body["version"]},
+                            token)
+    assert again.status_code == 200 and (folder / "small.yaml").read_text() == theirs
+
+
+async def test_a_new_file_is_not_saved_over_one_created_meanwhile(
+        client: httpx.AsyncClient, folder: Path) -> None:
+    token = await csrf_token(client)
+    (folder / "fresh.yaml").write_text(SMALL)  # someone else created it first
+    response = await post_json(client, "/api/save", {"folder": 0, "path": "fresh.yaml",
+                                                     "text": BROKEN.replace("10k to ", "1"),
+                                                     "base": None}, token)
+    assert response.status_code in (409, 422)
+    assert (folder / "fresh.yaml").read_text() == SMALL
+    deleted = await post_json(client, "/api/save", {"folder": 0, "path": "gone.yaml",
+                                                    "text": SMALL, "base": "0" * 16}, token)
+    assert deleted.status_code == 409 and "deleted" in deleted.json()["error"]
+    assert not (folder / "gone.yaml").exists()
+
+
+async def test_concurrent_saves_from_one_version_let_exactly_one_through(
+        client: httpx.AsyncClient, folder: Path) -> None:
+    """Twelve tabs save different texts at once, all from the same version: one wins,
+    eleven get 409, and the file holds the winner's text whole."""
+    import asyncio
+
+    token = await csrf_token(client)
+    opened = base_of(folder, "small.yaml")
+    texts = [SMALL.replace("Stay or move?", f"Tab {i}") for i in range(12)]
+    answers = await asyncio.gather(*(
+        post_json(client, "/api/save", {"folder": 0, "path": "small.yaml", "text": t,
+                                        "base": opened}, token) for t in texts))
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [200] + [409] * 11, codes
+    [winner] = [t for t, a in zip(texts, answers, strict=True) if a.status_code == 200]
+    assert (folder / "small.yaml").read_text() == winner
+    assert all(a.json()["current"] == winner for a in answers if a.status_code == 409)

@@ -132,7 +132,8 @@ async def test_a_decision_error_in_a_worker_process_is_answered_and_keeps_the_po
         bad = await post_json(client, "/api/whatif/0/corr.yaml", {"overrides": {}}, token)
         assert bad.status_code == 422, bad.text
         assert "correlation" in bad.json()["problems"][0]["message"]
-        report = await client.get("/report/0/corr.yaml?samples=500")
+        report = await client.post("/report/0/corr.yaml",
+                                   data={"csrf_token": token, "samples": "500"})
         assert report.status_code == 422 and "correlation" in report.text
         assert str(folder) not in report.text  # corr.yaml:LINE:COL, not the server's path
         good = await post_json(client, "/api/whatif/0/small.yaml", {"overrides": {}}, token)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
@@ -29,8 +31,11 @@ async def _add(client: httpx.AsyncClient, form: dict[str, str]) -> httpx.Respons
 async def test_add_shows_in_the_table_and_the_store(client: httpx.AsyncClient,
                                                    settings: Settings) -> None:
     response = await _add(client, ANA)
-    assert response.status_code == 303 and response.headers["location"] == "/research"
     [(cid, conv)] = _log(settings).items()
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/research?added={cid}#c{cid}"
+    confirmed = (await client.get(response.headers["location"])).text
+    assert f"Added conversation #{cid} with ana." in confirmed
     assert (conv.person, conv.years, conv.market, conv.stage) == ("ana", 12, "SG", "series-b")
     assert dict(conv.estimates) == {"p_em": "30% to 50%", "half_life_ml": "3 to 6"}
     assert dict(conv.stances) == {"em_track_open": "agree"}
@@ -49,10 +54,47 @@ async def test_edit_replaces_the_conversation(client: httpx.AsyncClient,
     assert 'value="ana"' in form and "p_em = 30% to 50%" in form
     token = await csrf_token(client, f"/research/{cid}/edit")
     response = await client.post(f"/research/{cid}", data={
-        **ANA, "years": "15", "estimates": "p_em = 40%", "csrf_token": token})
+        **ANA, "years": "15", "estimates": "p_em = 40%", "csrf_token": token,
+        "version": _version(form)})
     assert response.status_code == 303
+    assert response.headers["location"] == f"/research?saved={cid}#c{cid}"
     conv = _log(settings)[cid]
     assert conv.years == 15 and dict(conv.estimates) == {"p_em": "40%"}
+    assert f"Saved conversation #{cid} with ana." in (await client.get("/research?saved="
+                                                                        f"{cid}")).text
+
+
+def _version(form_html: str) -> str:
+    found = re.search(r'name="version" value="([0-9a-f]{16})"', form_html)
+    assert found, form_html[:400]
+    return found.group(1)
+
+
+async def test_a_stale_edit_is_refused_with_both_versions_and_can_overwrite(
+        client: httpx.AsyncClient, settings: Settings) -> None:
+    # Two tabs open the same conversation; the first saves; the second must not wipe it out.
+    await _add(client, ANA)
+    [cid] = _log(settings)
+    token = await csrf_token(client, "/research")
+    tab_a = _version((await client.get(f"/research/{cid}/edit")).text)
+    tab_b = tab_a
+    first = await client.post(f"/research/{cid}", data={
+        **ANA, "years": "15", "csrf_token": token, "version": tab_a})
+    assert first.status_code == 303
+    second = await client.post(f"/research/{cid}", data={
+        **ANA, "years": "20", "notes": "tab b", "csrf_token": token, "version": tab_b})
+    assert second.status_code == 409
+    assert _log(settings)[cid].years == 15  # the first save stands
+    page = second.text
+    assert 'id="conflict"' in page and "Overwrite with mine" in page
+    assert f'href="/research/{cid}/edit"' in page  # discard mine, load theirs
+    assert '<td class="pre">20</td><td class="pre">15</td>' in page  # yours | in the log
+    assert 'value="20"' in page and "tab b" in page  # what tab b typed is kept
+    overwrite = await client.post(f"/research/{cid}", data={
+        **ANA, "years": "20", "notes": "tab b", "csrf_token": token,
+        "version": _version(page)})  # the conscious choice: the version just shown
+    assert overwrite.status_code == 303
+    assert _log(settings)[cid].years == 20
 
 
 async def test_bad_fields_come_back_with_the_message(client: httpx.AsyncClient,
@@ -75,6 +117,7 @@ async def test_delete_removes_it(client: httpx.AsyncClient, settings: Settings) 
     response = await client.post(f"/research/{cid}/delete", data={"csrf_token": token})
     assert response.status_code == 303
     assert _log(settings) == {}
+    assert f"Deleted conversation #{cid}." in (await client.get(response.headers["location"])).text
     missing = await client.post(f"/research/{cid}/delete", data={"csrf_token": token})
     assert missing.status_code == 404
     assert (await client.get(f"/research/{cid}/edit")).status_code == 404

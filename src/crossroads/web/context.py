@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from crossroads.web.catalog import Catalog
 from crossroads.web.models import MODELS, ModelCache
 from crossroads.web.pool import SimPool
+from crossroads.web.reports import Reports
 from crossroads.web.settings import Settings
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class WebContext:
     catalog: Catalog = field(init=False)
     models: ModelCache = field(default=MODELS)
     results: ResultCache = field(default_factory=ResultCache)
+    reports: Reports = field(default_factory=Reports)
     research_version: int = 0
     _engine: Engine | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -77,10 +79,14 @@ class WebContext:
     def database_exists(self) -> bool:
         """False when the research log is a SQLite file that was never created."""
         from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
 
         from crossroads.store import resolve_url
 
-        url = make_url(resolve_url(self.settings.db))
+        try:
+            url = make_url(resolve_url(self.settings.db))
+        except (ArgumentError, ValueError):  # opening it says why, password masked
+            return True
         if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
             return True
         return Path(url.database).expanduser().exists()
@@ -91,7 +97,8 @@ class WebContext:
             self.research_version += 1
 
     def close(self) -> None:
-        """Release the database engine."""
+        """Stop the report processes; release the database engine."""
+        self.reports.close()
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None

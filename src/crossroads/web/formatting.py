@@ -47,14 +47,19 @@ def num(x: float | None, digits: int = 3) -> str:
     return f"{x:.{digits}g}"
 
 
-def param(x: float, kind: str = "number") -> str:
-    """A slider value: a share as a percentage, anything else as :func:`num`.
+def param(x: float, kind: str = "number", currency: str = "USD") -> str:
+    """A slider value in its unit: a share as a percentage, a multiple as ``3.5×``, money
+    as money, anything else as :func:`num` (the page's script formats the same way).
 
-    >>> param(0.3, "percent"), param(3.5)
-    ('30%', '3.5')
+    >>> param(0.3, "percent"), param(3.5), param(3.456, "multiple"), param(95e3, "money")
+    ('30%', '3.5', '3.46×', '$95k')
     """
     if kind == "percent":
         return f"{100 * x:.3g}%"
+    if kind == "multiple":
+        return f"{x:.3g}×"
+    if kind == "money":
+        return money(x, currency)
     return num(x)
 
 

@@ -72,10 +72,15 @@ MODELS = ModelCache()
 
 
 def problems_of(exc: DecisionError) -> list[dict[str, Any]]:
-    """Every problem of an error as JSON-ready dicts, in file order."""
+    """Every problem of an error as JSON-ready dicts, in file order.
+
+    ``text`` is ``LINE:COL: message (hint)`` without the file's path: the page names the
+    file as it is served, and a page never shows where the server keeps it.
+    """
     ordered = sorted(exc.problems, key=lambda p: (p.line, p.column))
     return [{"line": p.line, "column": p.column, "message": p.message, "hint": p.hint,
-             "text": p.format()} for p in ordered]
+             "text": f"{p.line}:{p.column}: {p.message}" + (f" ({p.hint})" if p.hint else "")}
+            for p in ordered]
 
 
 def validate_text(text: str, *, db: str | None = None) -> tuple[Model | None, list[dict[str, Any]]]:

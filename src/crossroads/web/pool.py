@@ -5,7 +5,11 @@ sliders) must not start fifty simulations at once nor queue without limit. :clas
 owns a ``concurrent.futures`` executor with ``workers`` workers (processes by default, so
 two simulations really use two cores; threads for in-process tests) and admits at most
 ``queue`` jobs at a time, running or waiting. Beyond that it raises :class:`Busy`, which
-the routes turn into ``503 Service Unavailable`` with ``Retry-After``.
+the routes turn into ``503 Service Unavailable`` with ``Retry-After``: the queued jobs times
+the measured time of a recent job, shared among the workers.
+
+What-ifs have these workers to themselves: reports run in their own processes
+(:mod:`crossroads.web.reports`), so a slider never waits behind a report.
 
 Jobs are plain functions of picklable arguments. A worker compiles the decision file
 itself (compiled models do not pickle) and keeps it in its own :class:`ModelCache`.
@@ -139,28 +143,34 @@ class ReportJob:
     samples: int | None = None
 
 
-def run_report(job: ReportJob) -> dict[str, Any]:
+def run_report(job: ReportJob, on_progress: Callable[[str, float], None] | None = None
+               ) -> dict[str, Any]:
     """``{"html": the self-contained report}`` of a decision file, or ``{"problems": ...}``.
 
     A ``samples`` the memory budget refuses gives ``{"too_many": the largest count that
     fits}`` (the file is fine; the request asked too much). Like :func:`run_whatif`,
-    nothing raises out of the job.
+    nothing raises out of the job. ``on_progress(stage, fraction)`` hears how far it is.
     """
     try:
-        return _report(job)
+        return _report(job, on_progress)
     except DecisionError as exc:
         return {"problems": problems_of(exc)}
     except Exception as exc:
         return {"problems": internal_problems(exc, "report on")}
 
 
-def _report(job: ReportJob) -> dict[str, Any]:
+def _report(job: ReportJob, on_progress: Callable[[str, float], None] | None
+            ) -> dict[str, Any]:
+    import inspect
+
     from crossroads.report import render_report
     from crossroads.report.bundle import build_bundle
 
     model = MODELS.get(Path(job.path), db=job.db, version=job.research_version)
+    hear = ({"on_progress": on_progress} if on_progress is not None
+            and "on_progress" in inspect.signature(build_bundle).parameters else {})
     try:
-        bundle = build_bundle(model, samples=job.samples)
+        bundle = build_bundle(model, samples=job.samples, **hear)
     except DecisionError as exc:
         most = re.search(r"at most ([\d,]+) samples", exc.hint or "")
         # The budget points at the file's `samples:`; with ?samples= the request is at fault.
@@ -186,6 +196,13 @@ def _join_or_terminate(processes: list[Any], grace: float) -> None:
             process.join(5)
 
 
+def _timed(fn: Callable[..., T], *args: Any) -> tuple[float, T]:
+    """Run ``fn(*args)`` in a worker and return (its wall time in seconds, its answer)."""
+    start = time.perf_counter()
+    out = fn(*args)
+    return time.perf_counter() - start, out
+
+
 def _warm() -> None:
     import crossroads.api  # noqa: F401  # import numpy, scipy and the core before a user waits
 
@@ -199,6 +216,7 @@ class SimPool:
         self.kind = kind
         self.pending = 0
         self.peak = 0
+        self.job_seconds = 1.0  # until a job has been timed: a what-if is about a second
         self._executor: Executor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -261,21 +279,23 @@ class SimPool:
         if self.pending >= self.limit:
             raise Busy(self.retry_after())
         try:
-            future: Future[T] = executor.submit(fn, *args)
+            future: Future[tuple[float, T]] = executor.submit(_timed, fn, *args)
         except BrokenExecutor:  # broke while idle: nobody has replaced it yet
             executor = self._replace(executor)
-            future = executor.submit(fn, *args)
+            future = executor.submit(_timed, fn, *args)
         self.pending += 1
         self.peak = max(self.peak, self.pending)
         future.add_done_callback(self._release)
         try:
             # If the client goes away, wrap_future cancels a job that has not started yet.
-            return await asyncio.wrap_future(future)
+            took, out = await asyncio.wrap_future(future)
         except BrokenExecutor:
             if self._executor is None:  # aclose() stopped the workers on purpose
                 raise
             self._replace(executor)
             raise WorkerLost() from None
+        self.job_seconds = 0.7 * self.job_seconds + 0.3 * took
+        return out
 
     def _release(self, _future: Future[Any]) -> None:
         loop = self._loop
@@ -290,5 +310,15 @@ class SimPool:
         self.pending -= 1
 
     def retry_after(self) -> int:
-        """Seconds until a place is likely free: a second of work per queued job per worker."""
-        return max(1, round(self.pending / self.workers))
+        """Seconds until the queue has likely cleared, from the pool's real state.
+
+        The jobs running or waiting, times the measured time of a job (an exponential
+        average of the last few: a what-if of the file at hand, not a guess), shared among
+        the workers; at least one second. 64 queued what-ifs of 0.4 s on 2 workers: 13 s.
+
+        >>> pool = SimPool(workers=2, queue=64)
+        >>> pool.pending, pool.job_seconds = 64, 0.4
+        >>> pool.retry_after()
+        13
+        """
+        return max(1, math.ceil(self.pending * self.job_seconds / self.workers))

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from crossroads.web.catalog import DecisionFile
+from crossroads.web.formatting import num
 from crossroads.web.models import stamp
 from crossroads.web.pool import WhatIfJob, run_whatif
 
@@ -19,11 +20,41 @@ if TYPE_CHECKING:
     from crossroads.model.compile import Model
     from crossroads.web.context import WebContext
 
-__all__ = ["BadOverrides", "check_overrides", "compute"]
+__all__ = ["PIN_LEVEL", "BadOverrides", "check_overrides", "compute", "pin_range"]
 
 
 class BadOverrides(ValueError):
-    """A pinned value names no param of the model, is not a finite number, or is impossible."""
+    """A pinned value names no param of the model, is not a finite number, or is impossible.
+
+    ``param`` names the culprit (the page marks its slider).
+    """
+
+    def __init__(self, message: str, param: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param
+
+
+PIN_LEVEL = 0.998
+"""A param may be pinned anywhere in the central 99.8% of its distribution (its 0.1st to
+99.9th percentile): the sliders span the 90% you wrote, typed values may go further, but a
+value the file calls a one-in-a-thousand extreme is a different decision, not a what-if.
+Probabilities are the exception: any value from 0 to 1 (never, always) is a fair question."""
+
+
+def pin_range(dist: Any) -> tuple[float, float] | None:
+    """The values a param drawn from ``dist`` may be pinned at; None when unbounded/fixed.
+
+    >>> from crossroads.estimate.dists import Uniform
+    >>> pin_range(Uniform(2.0, 4.0))
+    (2.002, 3.998)
+    """
+    try:
+        lo, hi = (float(x) for x in dist.interval(PIN_LEVEL))
+    except (AttributeError, TypeError, ValueError):
+        return None
+    if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
+        return None
+    return lo, hi
 
 
 MAX_PIN = 1e15
@@ -44,17 +75,26 @@ def check_overrides(model: Model, overrides: Mapping[str, float]) -> dict[str, f
     """
     unknown = sorted(set(overrides) - set(model.params))
     if unknown:
-        raise BadOverrides(f"no such param: {', '.join(unknown)}")
+        raise BadOverrides(f"no such param: {', '.join(unknown)}", unknown[0])
     out = {}
     for name, value in overrides.items():
         number = float(value)
         if not math.isfinite(number) or abs(number) > MAX_PIN:
             raise BadOverrides(f"{name}: expected a finite number up to {MAX_PIN:g} in size, "
-                               f"got {value!r}")
+                               f"got {value!r}", name)
         dist = model.params[name].expr.as_dist()
         if dist is not None and dist.kind in PROBABILITY_KINDS and not 0.0 <= number <= 1.0:
             raise BadOverrides(f"{name} is a probability: pin it between 0 and 1 "
-                               f"(0% to 100%), not {number:g}")
+                               f"(0% to 100%), not {number:g}", name)
+        # A probability may go to its ends (what if the step never happens?); other params
+        # stay inside what the file makes plausible.
+        bounds = (pin_range(dist) if dist is not None and dist.kind not in PROBABILITY_KINDS
+                  else None)
+        if bounds is not None and not bounds[0] <= number <= bounds[1]:
+            raise BadOverrides(
+                f"{name}: pin it between {num(bounds[0])} and {num(bounds[1])} (the 0.1st to "
+                f"99.9th percentile of its estimate in the file), not {num(number)}; to go "
+                "further, change its estimate in the file", name)
         out[name] = number
     return out
 

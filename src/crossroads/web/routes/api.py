@@ -13,9 +13,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from crossroads.model.errors import DecisionError
-from crossroads.web.catalog import OutsideFolders, atomic_write
+from crossroads.web.catalog import OutsideFolders
 from crossroads.web.context import Ctx
+from crossroads.web.dashboard import option_deltas, scenario_table
+from crossroads.web.formatting import num
 from crossroads.web.models import problems_of, stamp, validate_text
+from crossroads.web.versions import Conflict, save_if_unchanged
 from crossroads.web.whatif import BadOverrides, check_overrides, compute
 
 router = APIRouter(prefix="/api")
@@ -31,17 +34,35 @@ class ValidateIn(BaseModel):
 
 
 class SaveIn(BaseModel):
-    """Where to save (folder number and path inside it) and what."""
+    """Where to save (folder number and path inside it), what, and the version it edited.
+
+    ``base`` is the version the editor loaded (``null`` for a file that should not exist
+    yet); a save whose base is no longer the file's version is refused with 409.
+    """
 
     folder: int
     path: str = Field(min_length=1, max_length=1000)
     text: str
+    base: str | None = Field(max_length=64)
 
 
 class WhatIfIn(BaseModel):
     """Params pinned by the sliders: name -> value."""
 
     overrides: dict[str, FiniteFloat] = Field(default_factory=dict, max_length=200)
+
+
+class ScenarioIn(BaseModel):
+    """A named set of pins."""
+
+    name: str = Field(min_length=1, max_length=60)
+    overrides: dict[str, FiniteFloat] = Field(default_factory=dict, max_length=200)
+
+
+class CompareIn(BaseModel):
+    """Scenarios to compare side by side (up to six)."""
+
+    scenarios: list[ScenarioIn] = Field(min_length=1, max_length=6)
 
 
 def _summary(model: Any) -> dict[str, Any]:
@@ -69,9 +90,16 @@ async def save(body: SaveIn, ctx: Ctx) -> Response:
         return JSONResponse({"ok": False, "error": "not saved: the file has problems",
                              "problems": problems}, 422)
     text = body.text if body.text.endswith("\n") else body.text + "\n"
-    await run_in_threadpool(atomic_write, file.path, text)
+    saved = await run_in_threadpool(save_if_unchanged, file.path, text, body.base)
+    if isinstance(saved, Conflict):
+        return JSONResponse({"ok": False, "conflict": True, "current": saved.current,
+                             "version": saved.version, "error": (
+                                 "not saved: the file was deleted since you opened it"
+                                 if saved.current is None else
+                                 "not saved: the file changed since you opened it (another "
+                                 "tab or person saved it)")}, 409)
     return JSONResponse({"ok": True, "key": file.key, "url": file.url("d"),
-                         "summary": _summary(model)})
+                         "version": saved, "summary": _summary(model)})
 
 
 @router.post("/whatif/{folder}/{rel:path}", name="whatif")
@@ -90,18 +118,53 @@ async def whatif(folder: int, rel: str, body: WhatIfIn,
         return JSONResponse({"error": "the file has problems", "problems": problems_of(exc)},
                             422)
     except BadOverrides as exc:
-        return JSONResponse({"error": str(exc)}, 422)
+        return JSONResponse({"error": str(exc), "param": exc.param}, 422)
     out = await compute(ctx, file, overrides)
+    fails_unpinned = "result" not in (await compute(ctx, file, {}) if overrides else out)
+    if "problems" in out and not fails_unpinned:  # it is the pinned values that fail
+        first = out["problems"][0]
+        pinned = ", ".join(f"{name} = {num(value)}" for name, value in overrides.items())
+        return JSONResponse({"error": f"the run fails with {pinned} pinned: "
+                             f"{first['message']}; pin values nearer the ranges in the file",
+                             "param": next(iter(overrides))}, 422)
     if "problems" in out:
         return JSONResponse({"error": "the file has problems", "problems": out["problems"]},
                             422)
     if "error" in out:
-        return JSONResponse({"error": out["error"]}, 422)
+        return JSONResponse({"error": out["error"], "param": next(iter(overrides), None)},
+                            422)
+    base = out if not overrides else await compute(ctx, file, {})
     timing = (f'queue;dur={out["queue_ms"]:.1f}, run;dur={out["run_ms"]:.1f}, '
               f'cpu;dur={out["cpu_ms"]:.1f}')
     payload = {k: out[k] for k in ("rows", "charts", "run_ms", "cpu_ms", "queue_ms",
                                    "total_ms", "cached", "samples", "overrides")}
     payload["verdict"] = out["result"]["verdict"]
+    payload["deltas"] = option_deltas(out["result"], base.get("result"))
     payload["result"] = out["result"]
     payload["stamp"] = list(stamp(file.path))
     return JSONResponse(payload, headers={"Server-Timing": timing})
+
+
+@router.post("/compare/{folder}/{rel:path}", name="compare")
+async def compare(folder: int, rel: str, body: CompareIn, ctx: Ctx) -> Response:
+    """Scenarios side by side: each set of pins run (or taken from the cache) in turn."""
+    file = ctx.catalog.resolve(folder, rel)
+    try:
+        model = await run_in_threadpool(ctx.models.get, file.path, db=ctx.settings.db,
+                                        version=ctx.research_version)
+        pins = [(s.name, check_overrides(model, s.overrides)) for s in body.scenarios]
+    except DecisionError as exc:
+        return JSONResponse({"error": "the file has problems", "problems": problems_of(exc)},
+                            422)
+    except BadOverrides as exc:
+        return JSONResponse({"error": str(exc), "param": exc.param}, 422)
+    base = await compute(ctx, file, {})
+    runs = []
+    for name, overrides in pins:
+        out = await compute(ctx, file, overrides)
+        if "result" not in out or "result" not in base:
+            return JSONResponse({"error": f"scenario {name!r} could not run: "
+                                 f"{out.get('error') or 'the file has problems'}"}, 422)
+        shown = ", ".join(f"{k} = {num(v)}" for k, v in overrides.items()) or "nothing"
+        runs.append((name, shown, out["result"]))
+    return JSONResponse(scenario_table(base["result"], runs))

@@ -7,6 +7,7 @@ form accepts exactly what `crossroads research add` accepts.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -33,6 +34,7 @@ from crossroads.store import (
     update_conversation,
 )
 from crossroads.web.context import Ctx, WebContext
+from crossroads.web.versions import version_of
 
 router = APIRouter(prefix="/research")
 
@@ -72,8 +74,18 @@ async def research_page(request: Request, ctx: Ctx) -> Response:
     markets = [*cov.markets, *(["?"] if any(m == "?" for m, _ in grid) else [])]
     stages = [*cov.stages, *(["?"] if any(s == "?" for _, s in grid) else [])]
     context = {"log": log, "coverage": cov, "grid": grid, "markets": markets,
-               "stages": stages}
+               "stages": stages, "notice": _notice(request, log)}
     return ctx.templates.TemplateResponse(request, "research.html", context)
+
+
+def _notice(request: Request, log: Mapping[int, Conversation]) -> str | None:
+    """The confirmation after a save: what was added, saved or deleted."""
+    for key, verb in (("added", "Added"), ("saved", "Saved"), ("deleted", "Deleted")):
+        raw = request.query_params.get(key, "")
+        if raw.isdigit() and len(raw) < 19:
+            who = log.get(int(raw))
+            return f"{verb} conversation #{raw}" + (f" with {who.person}." if who else ".")
+    return None
 
 
 def _lines(pairs: Mapping[str, str]) -> str:
@@ -82,21 +94,31 @@ def _lines(pairs: Mapping[str, str]) -> str:
 
 def _form_values(conv: Conversation | None) -> dict[str, str]:
     if conv is None:
-        return {k: "" for k in (*TEXT_FIELDS, "estimates", "stances")}
+        return {k: "" for k in (*TEXT_FIELDS, "estimates", "stances", "version")}
     data = conv.to_dict()
     values = {k: "" if data[k] is None else str(data[k]) for k in TEXT_FIELDS}
-    values.update(estimates=_lines(conv.estimates), stances=_lines(conv.stances))
+    values.update(estimates=_lines(conv.estimates), stances=_lines(conv.stances),
+                  version=conversation_version(conv))
     return values
 
 
+def conversation_version(conv: Conversation) -> str:
+    """The version of a logged conversation: a hash of its JSON (see web/versions.py)."""
+    return version_of(json.dumps(conv.to_dict(), sort_keys=True)) or ""
+
+
 def _form(request: Request, ctx: WebContext, values: dict[str, str], *,
-          conversation_id: int | None, error: FieldError | None = None) -> Response:
+          conversation_id: int | None, error: FieldError | None = None,
+          conflict: Conversation | None = None) -> Response:
     context = {"values": values, "conversation_id": conversation_id, "stages": KNOWN_STAGES,
-               "stance_names": STANCES, "error": error,
+               "stance_names": STANCES, "error": error, "conflict": None,
                "action": "/research" if conversation_id is None
                else f"/research/{conversation_id}"}
-    return ctx.templates.TemplateResponse(request, "research_form.html", context,
-                                          422 if error else 200)
+    if conflict is not None:
+        context["conflict"] = _form_values(conflict)
+        values["version"] = conversation_version(conflict)  # "overwrite" resends with it
+    status = 409 if conflict is not None else 422 if error else 200
+    return ctx.templates.TemplateResponse(request, "research_form.html", context, status)
 
 
 @router.get("/new", name="research_new")
@@ -141,7 +163,8 @@ def parse_pairs(field: str, text: str) -> dict[str, str]:
 
 async def _submitted(request: Request) -> tuple[dict[str, str], Conversation | FieldError]:
     form = await request.form()
-    values = {k: str(form.get(k, "")) for k in (*TEXT_FIELDS, "estimates", "stances")}
+    values = {k: str(form.get(k, ""))
+              for k in (*TEXT_FIELDS, "estimates", "stances", "version")}
     raw: dict[str, object] = {k: values[k].strip() or None for k in TEXT_FIELDS}
     raw["notes"] = values["notes"]
     try:
@@ -158,27 +181,43 @@ async def add(request: Request, ctx: Ctx) -> Response:
     values, conv = await _submitted(request)
     if isinstance(conv, FieldError):
         return _form(request, ctx, values, conversation_id=None, error=conv)
-    await run_in_threadpool(_write, ctx, lambda conn: add_conversation(conn, conv))
-    return RedirectResponse("/research", 303)
+    added: list[int] = []
+    await run_in_threadpool(_write, ctx, lambda conn: added.append(add_conversation(conn, conv)))
+    return RedirectResponse(f"/research?added={added[0]}#c{added[0]}", 303)
 
 
 @router.post("/{conversation_id}", name="research_update")
 async def update(request: Request, conversation_id: ConversationId,
                  ctx: Ctx) -> Response:
-    """Replace a conversation with the form's values; back to the log."""
+    """Replace a conversation with the form's values; back to the log.
+
+    Only when the log still holds the version the form was filled from: otherwise someone
+    (another tab) changed it meanwhile, and the form comes back (409) with both versions.
+    """
     values, conv = await _submitted(request)
     if isinstance(conv, FieldError):
         return _form(request, ctx, values, conversation_id=conversation_id, error=conv)
-    await run_in_threadpool(
-        _write, ctx, lambda conn: update_conversation(conn, conversation_id, conv))
-    return RedirectResponse("/research", 303)
+    stale: list[Conversation] = []
+
+    def replace(conn: Any) -> None:
+        current = get_conversation(conn, conversation_id)
+        if conversation_version(current) != values["version"]:
+            stale.append(current)
+            return
+        update_conversation(conn, conversation_id, conv)
+
+    await run_in_threadpool(_write, ctx, replace)
+    if stale:
+        return _form(request, ctx, values, conversation_id=conversation_id,
+                     conflict=stale[0])
+    return RedirectResponse(f"/research?saved={conversation_id}#c{conversation_id}", 303)
 
 
 @router.post("/{conversation_id}/delete", name="research_delete")
 async def delete(conversation_id: ConversationId, ctx: Ctx) -> Response:
     """Delete a conversation; back to the log."""
     await run_in_threadpool(_write, ctx, lambda conn: delete_conversation(conn, conversation_id))
-    return RedirectResponse("/research", 303)
+    return RedirectResponse(f"/research?deleted={conversation_id}", 303)
 
 
 def _write(ctx: WebContext, action: Any) -> None:

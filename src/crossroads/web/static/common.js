@@ -38,6 +38,7 @@
   }
 
   window.crossroads = {postJSON: postJSON, pageData: pageData, csrf: csrf, el: el,
+                       /* No mode bar: its eight buttons per chart sat in the Tab order. */
                        plotConfig: {displaylogo: false, responsive: true,
-                                    modeBarButtonsToRemove: ["select2d", "lasso2d"]}};
+                                    displayModeBar: false}};
 })();

@@ -11,11 +11,55 @@
   var status = document.getElementById("status");
   var unpin = document.getElementById("unpin");
 
+  /* A slider value in its unit, as formatting.param does on the server. */
+  function money(v) {
+    var a = Math.abs(v), body;
+    if (a >= 1e6) { body = (a / 1e6).toPrecision(3).replace(/\.?0+$/, "") + "M"; }
+    else if (a >= 1e3) { body = (a / 1e3).toPrecision(3).replace(/\.?0+$/, "") + "k"; }
+    else { body = String(Math.round(a)); }
+    var sign = v < 0 ? "-" : "";
+    return page.currency === "USD" ? sign + "$" + body : sign + body + " " + page.currency;
+  }
+
   function fmt(value, kind) {
     var v = Number(value);
     if (kind === "percent") { return (100 * v).toPrecision(3).replace(/\.?0+$/, "") + "%"; }
+    if (kind === "multiple") { return v.toPrecision(3).replace(/\.?0+$/, "") + "\u00d7"; }
+    if (kind === "money") { return money(v); }
     if (Math.abs(v) >= 1000) { return Math.round(v).toLocaleString("en-US"); }
     return v.toPrecision(3).replace(/\.?0+$/, "");
+  }
+  cr.fmtParam = fmt;
+
+  /* Move the sketch's marker to the pinned value (hidden when unpinned). */
+  function mark(input, pinnedValue) {
+    var line = document.getElementById("m-" + input.name);
+    if (!line) { return; }
+    var svg = line.ownerSVGElement;
+    if (pinnedValue === null) { line.setAttribute("visibility", "hidden"); return; }
+    var x0 = Number(svg.getAttribute("data-x0")), x1 = Number(svg.getAttribute("data-x1"));
+    var x = Math.min(Math.max((pinnedValue - x0) / (x1 - x0), 0), 1) * 120;
+    line.setAttribute("x1", x.toFixed(1));
+    line.setAttribute("x2", x.toFixed(1));
+    line.setAttribute("visibility", "visible");
+  }
+
+  /* Chart marks at 3:1 or more against white (WCAG 1.4.11): the palette's orange, sky blue
+     and pink are darker here; axis titles get the room they need (automargin). */
+  var DARKER = {"#E69F00": "#B36B00", "#56B4E9": "#2E86C1", "#CC79A7": "#B5568E"};
+  function legible(figure) {
+    var text = JSON.stringify(figure);
+    Object.keys(DARKER).forEach(function (c) {
+      text = text.split(c).join(DARKER[c]).split(c.toLowerCase()).join(DARKER[c]);
+    });
+    var out = JSON.parse(text);
+    var layout = out.layout || (out.layout = {});
+    Object.keys(layout).forEach(function (k) {
+      if (/^[xy]axis\d*$/.test(k)) { layout[k].automargin = true; }
+    });
+    if (!layout.xaxis) { layout.xaxis = {automargin: true}; }
+    if (!layout.yaxis) { layout.yaxis = {automargin: true}; }
+    return out;
   }
 
   function drawCharts(charts) {
@@ -33,24 +77,32 @@
         box.appendChild(section);
       }
       document.getElementById(id + "-reading").textContent = chart.reading;
-      window.Plotly.react(div, chart.figure.data, chart.figure.layout, cr.plotConfig);
+      var figure = legible(chart.figure);
+      window.Plotly.react(div, figure.data, figure.layout, cr.plotConfig);
     });
   }
 
-  function updateTable(rows) {
+  function updateTable(rows, deltas) {
+    var any = false;
     rows.forEach(function (row) {
-      var tr = document.querySelector('tr[data-option="' + CSS.escape(row.id) + '"]');
-      if (!tr) { return; }
-      tr.querySelectorAll("td[data-k]").forEach(function (td) {
-        var text = row[td.getAttribute("data-k")];
-        if (text !== undefined && td.textContent !== text) {
-          td.textContent = text;
+      var cells = document.querySelectorAll(
+        'tr[data-option="' + CSS.escape(row.id) + '"] td[data-k]');
+      var change = (deltas || {})[row.id] || {};
+      cells.forEach(function (td) {
+        var key = td.getAttribute("data-k");
+        var text = row[key];
+        var value = td.querySelector(".v"), delta = td.querySelector(".delta");
+        if (text !== undefined && value.textContent !== text) {
+          value.textContent = text;
           td.classList.remove("changed");
           void td.offsetWidth;  /* restart the highlight animation */
           td.classList.add("changed");
         }
+        delta.textContent = change[key] || "";
+        any = any || Boolean(change[key]);
       });
     });
+    document.getElementById("delta-legend").hidden = !any;
   }
 
   /* A verdict line, with `backticked` names as code (built as nodes: no innerHTML). */
@@ -71,7 +123,7 @@
     var names = Object.keys(pinned);
     var what = names.length ? "pinned: " + names.map(function (n) {
       var input = document.getElementById("s-" + n);
-      return n + " = " + fmt(pinned[n], input.getAttribute("data-kind"));
+      return n + " = " + fmt(pinned[n], input ? input.getAttribute("data-kind") : "number");
     }).join(", ") : "nothing pinned";
     var took = data.cached ? "from cache" :
       "computed in " + Math.round(data.run_ms) + " ms" +
@@ -99,13 +151,19 @@
         setTimeout(run, wait * 1000);
         return;
       }
+      document.querySelectorAll(".slider.refused").forEach(function (div) {
+        div.classList.remove("refused");
+      });
       if (!res.ok) {
         status.textContent = "could not recompute: " + (res.data.error || res.status);
+        var bad = res.data.param && document.querySelector(
+          '.slider[data-name="' + CSS.escape(res.data.param) + '"]');
+        if (bad) { bad.classList.add("refused"); }
         setBusy(false);
         return;
       }
       runs += 1;
-      updateTable(res.data.rows);
+      updateTable(res.data.rows, res.data.deltas);
       updateVerdict(res.data.verdict);
       drawCharts(res.data.charts);
       status.textContent = describe(res.data);
@@ -123,29 +181,52 @@
     timer = setTimeout(run, delay);
   }
 
-  document.querySelectorAll(".slider input[type=range]").forEach(function (input) {
+  /* Show a slider pinned at `value` (a number) or unpinned (null), without running. */
+  function show(input, value) {
     var output = document.getElementById("o-" + input.name);
-    input.addEventListener("input", function () {
-      pinned[input.name] = Number(input.value);
-      output.textContent = fmt(input.value, input.getAttribute("data-kind"));
+    var kind = input.getAttribute("data-kind");
+    if (value === null) {
+      delete pinned[input.name];
+      input.value = input.defaultValue;
+      output.textContent = "uncertain";
+      output.classList.remove("pinned");
+      input.setAttribute("aria-valuetext", "not pinned (mean " + fmt(input.defaultValue, kind) + ")");
+    } else {
+      pinned[input.name] = value;
+      input.value = String(value);
+      output.textContent = fmt(value, kind);
       output.classList.add("pinned");
-      unpin.disabled = false;
+      input.setAttribute("aria-valuetext", "pinned at " + fmt(value, kind));
+    }
+    mark(input, value);
+    unpin.disabled = Object.keys(pinned).length === 0;
+    document.dispatchEvent(new CustomEvent("crossroads:pins", {detail: pinned}));
+  }
+
+  document.querySelectorAll(".slider input[type=range]").forEach(function (input) {
+    input.addEventListener("input", function () {
+      show(input, Number(input.value));
       schedule(350);
     });
     input.addEventListener("change", function () { schedule(0); });
   });
 
   unpin.addEventListener("click", function () {
-    pinned = {};
     document.querySelectorAll(".slider input[type=range]").forEach(function (input) {
-      input.value = input.defaultValue;
-      var output = document.getElementById("o-" + input.name);
-      output.textContent = "uncertain";
-      output.classList.remove("pinned");
+      show(input, null);
     });
-    unpin.disabled = true;
     schedule(0);
   });
+
+  /* Pin exactly `pins` (name -> value; the scenarios' "Load"), then recompute. */
+  cr.applyPins = function (pins) {
+    document.querySelectorAll(".slider input[type=range]").forEach(function (input) {
+      show(input, Object.prototype.hasOwnProperty.call(pins, input.name) ?
+        Number(pins[input.name]) : null);
+    });
+    schedule(0);
+  };
+  cr.pinned = function () { return JSON.parse(JSON.stringify(pinned)); };
 
   var more = document.getElementById("more");
   if (more) {

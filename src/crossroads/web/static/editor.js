@@ -110,24 +110,68 @@
     });
   }
 
+  var conflict = document.getElementById("conflict");
+  var theirs = null;  /* the text on disk when a save was refused as stale */
+
+  function showConflict(data) {
+    theirs = data;
+    document.getElementById("conflict-mine").textContent = text.value;
+    document.getElementById("conflict-theirs").textContent =
+      data.current === null ? "(the file was deleted)" : data.current;
+    conflict.hidden = false;
+    document.body.setAttribute("data-conflict", "1");
+    document.getElementById("conflict-title").focus();
+  }
+
+  function hideConflict() {
+    conflict.hidden = true;
+    theirs = null;
+    document.body.removeAttribute("data-conflict");
+  }
+
   function save() {
     saveButton.disabled = true;
     state.textContent = "saving…";
-    cr.postJSON(page.save, {folder: page.folder, path: page.path, text: text.value})
+    cr.postJSON(page.save, {folder: page.folder, path: page.path, text: text.value,
+                            base: page.version})
       .then(function (res) {
         saveButton.disabled = false;
         if (res.ok) {
           dirty = false;
+          page.version = res.data.version;
           problems = [];
+          hideConflict();
           render();
-          state.textContent = "saved";
-          document.body.setAttribute("data-saved", "1");
+          state.textContent = "Saved at " + new Date().toLocaleTimeString() + ".";
+          document.body.setAttribute("data-saved", String(Number(document.body.getAttribute("data-saved") || 0) + 1));
+          return;
+        }
+        if (res.status === 409) {
+          state.textContent = "not saved: " + res.data.error;
+          showConflict(res.data);
           return;
         }
         if (res.data.problems) { problems = res.data.problems; render(); }
         state.textContent = "not saved: " + (res.data.error || res.status);
       });
   }
+
+  document.getElementById("overwrite").addEventListener("click", function () {
+    if (!theirs) { return; }
+    page.version = theirs.version;  /* a conscious choice: overwrite the version just shown */
+    save();
+  });
+  document.getElementById("take-theirs").addEventListener("click", function () {
+    if (!theirs) { return; }
+    if (theirs.current !== null) { text.value = theirs.current; }
+    page.version = theirs.version;
+    dirty = false;
+    hideConflict();
+    state.textContent = "Loaded the version on disk; your changes were discarded.";
+    renderGutter(true);
+    validate();
+    text.focus();
+  });
 
   text.addEventListener("input", function () {
     dirty = true;
@@ -136,16 +180,25 @@
     timer = setTimeout(validate, 300);
   });
   text.addEventListener("scroll", syncScroll);
+  /* Tab indents (YAML wants spaces), but never traps focus: after Esc, Tab and Shift+Tab
+     move focus as on any other field. */
+  var escaped = false;
   text.addEventListener("keydown", function (event) {
     if ((event.ctrlKey || event.metaKey) && event.key === "s") {
       event.preventDefault();
       save();
-    } else if (event.key === "Tab" && !event.shiftKey) {
-      event.preventDefault();  /* YAML wants spaces */
+    } else if (event.key === "Escape") {
+      escaped = true;
+      state.textContent = "Tab now leaves the editor.";
+    } else if (event.key === "Tab" && !event.shiftKey && !escaped) {
+      event.preventDefault();
       text.setRangeText("  ", text.selectionStart, text.selectionEnd, "end");
       text.dispatchEvent(new Event("input"));
+    } else if (event.key !== "Shift") {
+      escaped = false;
     }
   });
+  text.addEventListener("blur", function () { escaped = false; });
   saveButton.addEventListener("click", save);
   window.addEventListener("beforeunload", function (event) {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
