@@ -10,6 +10,8 @@ import pytest
 
 import crossroads
 from crossroads.analyses import smaa
+from crossroads.model.errors import DecisionError
+from tests.conftest import decision_text
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
@@ -37,3 +39,23 @@ def test_the_money_scale_says_where_it_came_from() -> None:
     scale = smaa(model, samples=5_000).to_dict()["money_scale"]
     assert scale["from"] == "5th-95th percentiles of NPV over every option"
     assert scale["lo"] < scale["hi"]
+
+
+def test_a_declared_money_scale_is_used_as_written() -> None:
+    # money on [200, 1200]: a = 0.4, b = 0.1; fun a = 0, b = 1. a first iff
+    # 0.4 w > 0.1 w + (1 - w), i.e. w > 1 / 1.3: P = 1 - 1 / 1.3 = 0.2308
+    text = decision_text("""
+    a: {roles: {r: {cash: 200, criteria: {fun: 0}}}}
+    b: {roles: {r: {cash: 100, criteria: {fun: 10}}}}
+    """, extra="criteria:\n  fun: {}\nweights:\n  money_scale: [200, 1.2k]\n")
+    data = smaa(crossroads.load(text), samples=20_000).to_dict()
+    assert data["money_scale"] == {"lo": 200.0, "hi": 1200.0, "from": "declared"}
+    assert data["rank_acceptability"]["a"][0] == pytest.approx(1 - 1 / 1.3, abs=0.01)
+
+
+def test_a_money_scale_that_does_not_increase_is_a_located_error() -> None:
+    text = decision_text("a: {roles: {r: {cash: 1}}}\n",
+                         extra="weights:\n  money_scale: [900, 300]\n")
+    with pytest.raises(DecisionError, match=r"money_scale must be \[low, high\]") as err:
+        crossroads.load(text)
+    assert err.value.line == 7

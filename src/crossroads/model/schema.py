@@ -71,6 +71,22 @@ class Weights(_Strict):
     intervals: dict[str, tuple[float, float]] | None = Field(
         None, description="Bounds on a criterion's weight, as fractions or percentages."
     )
+    money_scale: tuple[float, float] | None = Field(
+        None, description="The NPVs SMAA counts as 0 and 1 for money; default: the 5th to "
+        "95th percentiles of NPV over the options in contention.")
+
+    @field_validator("money_scale", mode="before")
+    @classmethod
+    def _money_text(cls, v: Any) -> Any:
+        return [_as_number(x) if isinstance(x, str) else x for x in v] if isinstance(
+            v, list) else v
+
+    @field_validator("money_scale")
+    @classmethod
+    def _scale_increases(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
+        if v is not None and not v[0] < v[1]:
+            raise ValueError(f"money_scale must be [low, high] with low < high, got {list(v)}")
+        return v
 
     @field_validator("intervals", mode="before")
     @classmethod
