@@ -15,7 +15,7 @@ from crossroads.model import schema
 SRC = Path(crossroads.__file__).resolve().parent
 DOCS = SRC.parents[1] / "docs"
 
-PURE = ["model", "estimate", "simulate", "analysis", "sample.py", "run.py", "verdict.py",
+PURE = ["model", "estimate", "simulate", "analysis", "journal", "sample.py", "run.py", "verdict.py",
         "evidence/research.py"]
 IO_MODULES = {"rich", "typer", "fastapi", "sqlalchemy", "uvicorn", "httpx", "jinja2",
               "crossroads.cli", "crossroads.web", "crossroads.store", "crossroads.api"}

@@ -126,7 +126,7 @@ def brier(forecasts: Iterable[tuple[Mapping[str, float], str]]) -> float | None:
     return math.fsum(scores) / len(scores) if scores else None
 
 
-def pit_histogram(pits: Sequence[float], bins: int = PIT_BINS) -> dict[str, list[float]]:
+def pit_histogram(pits: Sequence[float], bins: int = PIT_BINS) -> dict[str, Any]:
     """Counts of PIT values in ``bins`` equal bins of 0..1 (1.0 falls in the last).
 
     >>> pit_histogram([0.05, 0.5, 1.0], bins=2)["counts"]

@@ -37,7 +37,7 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     first = math.floor(lo / step) * step
-    return [first + k * step for k in range(int(math.ceil((hi - first) / step)) + 1)]
+    return [float(first + k * step) for k in range(int(math.ceil((hi - first) / step)) + 1)]
 
 
 def _short(x: float) -> str:

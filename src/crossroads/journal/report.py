@@ -32,7 +32,7 @@ def report_rows(data: Mapping[str, Any]) -> list[tuple[str, ...]]:
     ...      "p_role": 0.5254}]}]})
     [('1', 'A', '2', '$47k', '32.6', 'eng', '53%')]
     """
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for e in data["entries"]:
         for c in e["checkins"]:
             rows.append((
