@@ -116,3 +116,19 @@ def test_the_worked_example_of_docs_money_md() -> None:
         assert round(o["npv"]["mean"]) == shown[0]
         assert round(o["npv_pre_tax"]["mean"]) == shown[1]
     assert round(stay["terminal"]["mean"]) == 295_436
+
+
+def test_the_bangalore_or_singapore_example(examples) -> None:
+    model = crossroads.load(examples / "bangalore-or-singapore.yaml")
+    money = crossroads.run(model, samples=2000).to_dict()["money"]
+    assert money["tax"] == {"bangalore": "IN", "singapore": "SG"}
+    assert money["fx"]["rates"] == {"SGD": {"rate": "56 to 66", "source": "yours"}}
+    assert money["inflation"] == "INR 4% to 6%, SGD 1.5% to 3%"
+    senior = model.money.options[1].roles[0]
+    assert senior.currency == "SGD" and senior.tax is not None and senior.tax.label == "SG"
+
+
+@pytest.mark.parametrize("name", ["why-i-quit-data-science", "two-offers", "grad-school"])
+def test_the_other_examples_use_no_money_keys_and_are_untouched(examples, name: str) -> None:
+    spec = crossroads.load(examples / f"{name}.yaml").money
+    assert spec is not None and not spec.active
