@@ -182,3 +182,14 @@ def test_cash_alone_is_said_only_beyond_its_sampling_error() -> None:
     """, extra="params:\n  x: uniform(0, 1)\n  y: uniform(0, 1)\n"
          + PRICED.format(worth=10))
     assert not said(tied, "On cash alone")
+
+
+def test_the_price_sentence_quotes_the_number_prices_gives(examples) -> None:
+    from crossroads.analyses import prices
+
+    model = crossroads.load(examples / "why-i-quit-data-science.yaml")
+    r = crossroads.run(model, samples=20_000)
+    (s,) = said(r, "would lead only if a point-year of")
+    pairs = prices(model, samples=20_000).to_dict()["criteria"]
+    quoted = {money(c["pairs"]["sabbatical"]["break_even_worth"]) for c in pairs.values()}
+    assert any(f"worth at least {q};" in s for q in quoted)
