@@ -179,3 +179,15 @@ def test_the_report_has_a_journal_section_when_one_exists(
     html = out.read_text(encoding="utf-8")
     assert "What happened since" in html
     assert "your pay in year 0 was at the 50th percentile of what you predicted" in html
+
+
+def test_redecide_uses_the_recorded_text_when_the_file_is_gone(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "det.yaml"
+    path.write_text(DETERMINISTIC.replace("MULTIPLE", "1.5"))
+    ok(db, "record", str(path), "--chose", "stay")
+    ok(db, "checkin", "1", "--year", "1", "--role", "a", "--cash", "100k")
+    path.unlink()
+    out = json.loads(ok(db, "redecide", "1", "--json").stdout)
+    assert out["source"].endswith("(as recorded)") and out["switch"] is False
+    missing = run(db, "redecide", "1", "--file", str(path))
+    assert missing.exit_code == 1 and "cannot read the file" in missing.output

@@ -94,3 +94,11 @@ def test_ordinals_and_the_ends() -> None:
     assert pay_sentence(2, 0.2) == "your pay in year 2 was at the 1st percentile of what you " \
         "predicted"
     assert pay_sentence(2, 0.0) == "your pay in year 2 was below every future you predicted"
+
+
+def test_a_second_checkin_of_a_year_corrects_the_first() -> None:
+    entry = Entry(1, "2024-01-15", PRED, (Checkin(0, cash=250.0, role="c"),
+                                          Checkin(0, cash=25.0, role="b")))
+    out = review([entry])
+    assert [(r["cash"], r["role"]) for r in out["entries"][0]["checkins"]] == [(25.0, "b")]
+    assert out["calibration"]["pit"] == [0.375] and out["calibration"]["brier_checkins"] == 1

@@ -25,8 +25,8 @@ import numpy as np
 
 from crossroads.journal.predict import Prediction, YearPrediction
 
-__all__ = ["Checkin", "Entry", "assess", "brier", "check_checkin", "percentile_of",
-           "pit_histogram", "review"]
+__all__ = ["Checkin", "Entry", "assess", "brier", "check_checkin", "latest_per_year",
+           "percentile_of", "pit_histogram", "review"]
 
 #: Bins of the PIT histogram: tenths of 0..1.
 PIT_BINS = 10
@@ -158,6 +158,19 @@ def assess(checkin: Checkin, year: YearPrediction, levels: Sequence[float],
     return out
 
 
+def latest_per_year(checkins: Iterable[Checkin]) -> list[Checkin]:
+    """One check-in per year, the last recorded (a correction replaces a mistake), in
+    year order.
+
+    >>> [c.cash for c in latest_per_year([Checkin(2, 5.0), Checkin(0, 1.0), Checkin(2, 6.0)])]
+    [1.0, 6.0]
+    """
+    last: dict[int, Checkin] = {}
+    for c in checkins:
+        last[c.year] = c
+    return [last[year] for year in sorted(last)]
+
+
 def review(entries: Sequence[Entry]) -> dict[str, Any]:
     """Every check-in against its prediction, and the calibration over all of them.
 
@@ -170,7 +183,7 @@ def review(entries: Sequence[Entry]) -> dict[str, Any]:
     rows, pits, forecasts, sentences = [], [], [], []
     for entry in entries:
         pred, checks, reached = entry.prediction, [], {entry.prediction.start}
-        for c in sorted(entry.checkins, key=lambda c: c.year):
+        for c in latest_per_year(entry.checkins):
             if c.role is not None:
                 reached.add(c.role)
             row = assess(c, pred.years[c.year], pred.levels, set(reached))
