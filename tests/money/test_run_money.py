@@ -132,3 +132,13 @@ def test_the_bangalore_or_singapore_example(examples) -> None:
 def test_the_other_examples_use_no_money_keys_and_are_untouched(examples, name: str) -> None:
     spec = crossroads.load(examples / f"{name}.yaml").money
     assert spec is not None and not spec.active
+
+
+def test_the_report_says_what_the_money_is() -> None:
+    from crossroads.report import sections
+
+    run = crossroads.run(crossroads.load(decision_text(BODY, extra="tax: US\n")),
+                         samples=200).to_dict()
+    lede = sections._worth(run).lede
+    assert lede.endswith("Money here is today's USD, after tax (SG, US), no inflation assumed "
+                         "(no `inflation:`), converted at SGD 0.744713 (reference).")

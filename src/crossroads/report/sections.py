@@ -123,8 +123,15 @@ def _worth(run: Mapping[str, Any]) -> Section:
         "each year discounted) plus, for each criterion you priced, its worth times its "
         "discounted yearly score. The first chart is a histogram over the simulated futures: "
         "a wide shape is an uncertain path. The second shows medians with 90% ranges; the "
-        "distance between an option's cash and its value is what you said you value.",
+        "distance between an option's cash and its value is what you said you value."
+        + _money_line(run),
         _some(ch.value_chart(run), ch.npv_chart(run)))
+
+
+def _money_line(run: Mapping[str, Any]) -> str:
+    """What the money is, as `run` says it: tax, inflation, currency (docs/money.md)."""
+    money = run.get("money")
+    return f" Money here is {money['sentence']}." if money else ""
 
 
 def _cash(run: Mapping[str, Any]) -> Section:
