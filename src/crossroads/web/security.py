@@ -34,7 +34,7 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from crossroads.web.settings import LOOPBACK_NAMES, Settings
+from crossroads.web.settings import LOOPBACK_NAMES, Settings, is_loopback
 
 __all__ = [
     "CSP",
@@ -172,7 +172,9 @@ class Guard:
             return
         host = request.header("host") or ""
         name = urlsplit(f"//{host}").hostname or ""
-        if name.lower() not in self.hosts and f"[{name.lower()}]" not in self.hosts:
+        # any loopback address literal (127.0.0.0/8, ::1) is this machine; names stay listed
+        if (not is_loopback(name) and name.lower() not in self.hosts
+                and f"[{name.lower()}]" not in self.hosts):
             raise Refused(400, f"unexpected Host header {host!r}: without a token crossroads "
                                "only answers requests addressed to 127.0.0.1 or localhost")
 
