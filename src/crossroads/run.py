@@ -25,7 +25,7 @@ from crossroads.analysis.stuck import StuckCounts, stuck_sentences
 from crossroads.engine.budget import SCREEN_DRAWS, run_kept_bytes, score_dtype
 from crossroads.model.compile import Model
 from crossroads.money.describe import describe_money
-from crossroads.sample import CHUNK, StreamPool, Streams, draw
+from crossroads.sample import CHUNK, Draws, StreamPool, Streams, draw
 from crossroads.simulate.paths import Outcomes, simulate
 
 
@@ -56,6 +56,7 @@ class _Accumulator:
         self.break_even = np.zeros((o, h + 1), np.int64)
         self.cumulative: list[FloatArray] = []
         self.params: dict[str, list[FloatArray]] = {}
+        self.inline: dict[str, list[FloatArray]] = {}  # inline ranges' Phi(z), for the screen
         self.stuck = StuckCounts(model)  # draws left in a role by failed one-shot chances
         # E[points] and E[worth x points] per criterion and option: the verdict's prices
         self.point_sums = {c: np.zeros(o) for c in model.criteria}
@@ -173,6 +174,7 @@ def run_model(model: Model, n: int, seed: int, *,
                            keep_cumulative=acc.filled < SCREEN_DRAWS)
         check_finite(model, reduced)
         acc.add(reduced, outcomes.params)
+        _add_inline(acc, draws)
         acc.add_points(reduced, outcomes.worth)
         acc.stuck.add(outcomes.stuck)
         if on_chunk is not None:
@@ -277,6 +279,7 @@ class RunResult:
         views = {v: dict(zip(model.option_ids, _stats(x, acc.view_sums[v] / n), strict=True))
                  for v, x in acc.views.items()}
         screen, shares = _screen(acc)
+        screen = _screen_inline(acc, screen)
         result = cls(model.title, n, seed, model.horizon, model.currency,
                      model.options[base].id, model.option_ids, options, (), views,
                      screen, weighted=_quick_smaa(model, acc, seed),
@@ -428,6 +431,47 @@ def _fans(parts: list[FloatArray]) -> list[dict[str, list[float]]]:
     q = s.percentile(by_year, (5, 50, 95), overwrite_input=True)
     return [{k: [float(v) for v in q[j, i]] for j, k in enumerate(("p5", "p50", "p95"))}
             for i in range(q.shape[1])]
+
+
+def _add_inline(acc: _Accumulator, draws: Draws) -> None:
+    """Keep each inline range's uniform score Phi(z) for the first :data:`INLINE_DRAWS`
+    draws: its value is a monotone function of z, so Phi(z) is its exact rank."""
+    start = acc.filled - draws.n  # acc.add has counted this chunk
+    if start >= INLINE_DRAWS or len(acc.model.options) < 2:
+        return
+    from scipy.special import ndtr
+
+    from crossroads.model.inline import inert_inputs, inline_inputs
+
+    inert = inert_inputs(acc.model)
+    for name, inline in inline_inputs(acc.model).items():
+        if name not in inert:
+            z = draws.streams.normal(inline.key, (draws.n,))
+            acc.inline.setdefault(name, []).append(ndtr(z[:INLINE_DRAWS - start]))
+
+
+#: Draws on which the screen ranks inline ranges (the params use SCREEN_DRAWS).
+INLINE_DRAWS = 20_000
+
+
+def _screen_inline(acc: _Accumulator, screen: dict[str, float]) -> dict[str, float]:
+    """The screen with each inline range (``a.job.cash``) beside the params: Spearman's
+    correlation with the leaders' gap, as the correlation of the range's exact rank
+    Phi(z) with the gap's rank, on the first :data:`INLINE_DRAWS` draws."""
+    if not acc.inline:
+        return screen
+    m = min(INLINE_DRAWS, acc.n)
+    top = np.argsort(acc.mean("value"))[::-1][:2]
+    gap = acc.value[top[0], :m].astype(np.float64) - acc.value[top[1], :m]
+    if not np.ptp(gap) > 0:
+        return screen
+    gap_rank = _rank(gap) - (m + 1) / 2
+    out = dict(screen)
+    for name, parts in acc.inline.items():
+        u = np.concatenate(parts)[:m]
+        if np.ptp(u) > 0:
+            out[name] = float(np.corrcoef(u, gap_rank)[0, 1])
+    return dict(sorted(out.items(), key=lambda kv: -abs(kv[1])))
 
 
 def _screen(acc: _Accumulator) -> tuple[dict[str, float], dict[str, float]]:
