@@ -71,3 +71,13 @@ def test_years_views_and_one_offs_move_with_the_start() -> None:
 def test_what_cannot_be_redecided(standing: Standing, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         rewrite(SMALL, standing)
+
+
+def test_the_first_year_left_is_paid_a_years_raise_on_the_checkin() -> None:
+    text = DETERMINISTIC.replace("MULTIPLE", "1").replace(
+        "a: {cash: 100k, next:", "a: {cash: 100k, raise: 10%, next:")
+    here = Standing("stay", "a", tenure=0, pay=100_000.0, spent=2)
+    model = load(rewrite(text, here))
+    result = run(model).to_dict()
+    # 110k, 121k, 133.1k, each discounted at 10% a year: 110k three times
+    assert result["options"]["stay"]["npv"]["mean"] == pytest.approx(3 * 110_000)

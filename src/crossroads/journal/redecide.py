@@ -6,9 +6,10 @@ After a check-in in year T (role R, pay X), ``S = T + 1`` years of the horizon a
 * ``horizon`` becomes ``horizon - S``; views and one-off cash flows move ``S`` years
   earlier (those already past are dropped); every expression's ``year`` reads
   ``(year + S)``, so a yearly field keeps its calendar;
-* the chosen option becomes the baseline and starts in role R, paid X in the first year
-  left; each of R's ``after:`` moves waits ``tenure`` years less (a move whose time has
-  come fires at the end of the first year left, with its chance);
+* the chosen option becomes the baseline and starts in role R, paid X grown by R's
+  ``raise`` in the first year left (X is taken as R's base pay: R's bonus and equity come
+  on top as the file says); each of R's ``after:`` moves waits ``tenure`` years less (a
+  move whose time has come fires at the end of the first year left, with its chance);
 * in every other option, ``previous`` in its starting role's cash and grant is X: a
   switch now starts from the pay you have.
 
@@ -108,7 +109,9 @@ def _start_from(option: Any, pay: float) -> None:
 def _stand_in(option: Any, standing: Standing) -> None:
     option["start"] = standing.role
     role = option["roles"][standing.role]
-    role["cash"] = f"{standing.pay:.10g}"
+    pay = f"{standing.pay:.10g}"
+    # the check-in's pay was year T's; the first year left is paid it plus a year's raise
+    role["cash"] = f"{pay} * (1 + ({_text(role['raise'])}))" if "raise" in role else pay
     for move in role.get("next") or []:
         if "after" in move and standing.tenure:
             move["after"] = f"({_text(move['after'])}) - {standing.tenure}"
