@@ -192,3 +192,18 @@ def test_check_prints_what_options_share(tmp_path: Path) -> None:
     assert "params `g` and `h` are correlated (Spearman 0.5)" in out
     assert "role `b.r` is same_as `a.r`" in out
     assert "everything else written in an option is drawn for it alone" in out
+
+
+def test_the_worked_example_of_same_as_in_decision_file_md() -> None:
+    """docs/decision-file.md: one quantile of both raises gives P(b best) = 0.83, by
+    quadrature over the shared standard normal."""
+    text = TWO_RAISES.replace("b: {roles: {job: {", "b: {roles: {job: {same_as: a.job, ")
+    a = compile_estimate("2% to 6%").as_dist()
+    b = compile_estimate("0% to 12%").as_dist()
+    assert a is not None and b is not None
+    z = np.linspace(-8.0, 8.0, 160_001)
+    wins = b.ppf(stats.norm.cdf(z)) > a.ppf(stats.norm.cdf(z))
+    exact = float(integrate.trapezoid(stats.norm.pdf(z) * wins, z))
+    result = crossroads.run(crossroads.load(text), samples=100_000).to_dict()
+    assert result["options"]["b"]["p_best"] == pytest.approx(exact, abs=0.01)
+    assert exact == pytest.approx(0.83, abs=0.005)
