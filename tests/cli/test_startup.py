@@ -55,7 +55,8 @@ def test_load_imports_neither_scipy_optimize_nor_scipy_stats() -> None:
 
 def test_a_file_without_normal_or_beta_functions_needs_no_scipy() -> None:
     text = ("decision: go?\nparams: {pay: 100k to 120k}\n"
-            "options: {stay: {roles: {r: {cash: pay, raise: 1.02 to 1.04}}}}")
+            "options: {stay: {roles: {r: {cash: pay, raise: 2% to 4%, "
+            "criteria: {fun: 3 to 5}}}}}\ncriteria: {fun: {worth: 1k}}")
     modules = _modules_after(f"import crossroads; crossroads.load({text!r})")
     assert not any(m == "scipy" or m.startswith("scipy.") for m in modules)
 

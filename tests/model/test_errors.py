@@ -35,7 +35,7 @@ def problem(text: str) -> DecisionError:
 
 CASES = [
     # (what, text, line, column, words in the message)
-    ("yaml syntax", "decision: [unclosed\noptions: {}\n", 2, 8, "YAML"),
+    ("yaml syntax", "decision: [unclosed\noptions: {}\n", 1, 11, "never closed"),
     ("empty file", "", 1, 1, "empty"),
     ("comments only", "# nothing\n", 1, 1, "empty"),
     ("unknown key", GOOD.replace("horizon: 5", "horizn: 5"), 2, 1, "unknown key `horizn`"),
@@ -112,6 +112,9 @@ RAILS = [
     ("a bare raise through a param", GOOD.replace("multiple: 3 to 4", "multiple: 3 to 4\n"
                                                   "  rise: 3 to 5")
      + "", 6, 9, "`rise: 3 to 5` is 300% to 500% a year (did you mean 3% to 5%?)"),
+    ("a raise written as a multiplier", _role("        raise: 1.02 to 1.04"), 15, 16,
+     "`raise: 1.02 to 1.04` is 102% to 104% a year (did you mean 2% to 4%?; a raise is the "
+     "growth, not the multiplier)"),
     ("a bare bonus above 1", _role("        bonus: 20"), 15, 16,
      "`bonus: 20` is 2000% of the base cash (did you mean 20%?; 150% would be one and a "
      "half times the base cash)"),

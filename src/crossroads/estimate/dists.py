@@ -186,7 +186,7 @@ class FlooredNormal(Dist):
 
     >>> d = FlooredNormal(4000.0, 2431.83)
     >>> [float(x) for x in d.ppf(np.array([0.01, 0.5]))], round(d.mean(), 1)
-    ([0.0, 4000.0], 4050.7)
+    ([0.0, 4000.0], 4050.8)
     """
 
     mu: float

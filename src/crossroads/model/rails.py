@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crossroads.estimate.dists import Constant, Dist
+from crossroads.estimate.dists import Z95, Constant, Dist
 from crossroads.estimate.expr import Compiled, ExprError, compile_estimate
 from crossroads.estimate.lexer import as_percent, number_tokens
 from crossroads.model.errors import DecisionError
@@ -87,8 +87,19 @@ def _rate(per: str) -> _Rule:
         hundred = as_percent(text, scale=100.0)
         extra = "; 150% would be one and a half times the base cash" if per.endswith(
             "base cash") else ""
+        if per == " a year" and all(1.0 < v < 2.0 for v in bare):  # 1.03: a multiplier
+            meant, extra = _growth(text), "; a raise is the growth, not the multiplier"
         return Problem(f"`{key}: {text}` is {hundred}{per}", f"did you mean {meant}?{extra}")
     return rule
+
+
+def _growth(text: str) -> str:
+    """``1.02 to 1.04`` written as the growth it multiplies by: ``2% to 4%``."""
+    out, last = [], 0
+    for t in number_tokens(text):
+        out += [text[last:t.start], f"{round((t.value - 1.0) * 100.0, 10):g}%"]
+        last = t.end
+    return "".join(out) + text[last:]
 
 
 def _share(key: str, text: str, compiled: Compiled, _: tuple[float, float]) -> Problem | None:
@@ -180,6 +191,9 @@ def _ends(compiled: Compiled) -> tuple[float, float] | None:
     if hasattr(dist, "lo") and hasattr(dist, "hi"):
         return float(dist.lo), float(dist.hi)
     if compiled.random_nodes and compiled.random_nodes[0].call == "to":
+        if dist.base == "normal":  # the fitted families: no SciPy at load (test_startup)
+            lo, hi = dist.from_normal(np.array([-Z95, Z95]))
+            return float(lo), float(hi)
         return dist.interval(0.9)
     return None
 
