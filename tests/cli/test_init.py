@@ -237,6 +237,9 @@ RAILED = [
     ("rate", "3% to 8%", None),
     ("rate", "250%", None),                 # a percent sign means it
     ("jump", "20 to 40", "`pay rise: 20 to 40` is 2000% to 4000% (did you mean 20% to 40%?)"),
+    ("jump", "1.2 to 1.4", "`pay rise: 1.2 to 1.4` is 120% to 140% (did you mean 20% to 40%?; "
+     "a raise is the growth, not the multiplier)"),
+    ("rate", "1.03", "`raise: 1.03` is 103% a year (did you mean 3%?; a raise is the growth"),
     ("years", "0", "`after: 0` must be a positive number of years"),
     ("years", "-2 to 3", "`after: -2 to 3` reaches below 0 years"),
     ("years", "2 to 4", None),

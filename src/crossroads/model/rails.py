@@ -87,7 +87,8 @@ def _rate(per: str) -> _Rule:
         hundred = as_percent(text, scale=100.0)
         extra = "; 150% would be one and a half times the base cash" if per.endswith(
             "base cash") else ""
-        if per == " a year" and all(1.0 < v <= 1.25 for v in bare):  # 1.03: a multiplier
+        top = {" a year": 1.25, "": 1.5}.get(per)  # `1.03`, `1.2 to 1.4`: a multiplier
+        if top is not None and all(1.0 < v <= top for v in bare):
             meant, extra = _growth(text), "; a raise is the growth, not the multiplier"
         return Problem(f"`{key}: {text}` is {hundred}{per}", f"did you mean {meant}?{extra}")
     return rule
