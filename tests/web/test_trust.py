@@ -141,3 +141,14 @@ async def test_the_dashboard_explains_each_slider(client: httpx.AsyncClient,
     assert "my manager&#39;s guess after two reviews" in page
     assert '<code>p_promo</code>: 30% to 60%' in page and ">Beta<" not in page
     assert 'aria-valuetext="not pinned (mean ' in page and '<svg class="sketch"' in page
+
+
+async def test_an_unclosed_bracket_is_marked_where_it_opens(client: httpx.AsyncClient) -> None:
+    # the issue: an unclosed `[` on line 1 was marked at line 9 of the founding case
+    token = await csrf_token(client)
+    text = SMALL.replace("horizon: 4", "horizon: [4")
+    body = (await post_json(client, "/api/validate", {"text": text}, token)).json()
+    first = body["problems"][0]
+    assert (first["line"], first["column"]) == (2, 10)
+    assert first["message"].startswith("YAML: this `[` is never closed")
+    assert first["hint"] == "close it with `]`"

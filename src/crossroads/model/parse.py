@@ -129,6 +129,7 @@ def _load_yaml(text: str, source: str) -> Any:
                             "here",
                             "delete it; a control character is often pasted by accident") from None
     except MarkedYAMLError as exc:
+        _unclosed(exc, source)
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if _at(text, line, column) == "\t":  # ruamel: "cannot start any token"
@@ -145,6 +146,29 @@ def _load_yaml(text: str, source: str) -> Any:
         raise DecisionError(source, 1, 1, "the file is empty",
                             "start with `decision:` and `options:` (see examples/)")
     return node, yaml.constructor
+
+
+_OPENERS = {"while parsing a flow sequence": ("[", "close it with `]`"),
+            "while parsing a flow mapping": ("{", "close it with `}`"),
+            "while scanning a quoted scalar": ("quote", "end the text with the same quote")}
+
+
+def _unclosed(exc: MarkedYAMLError, source: str) -> None:
+    """An unclosed ``[``, ``{`` or quote is placed where it opens, not where YAML gave up.
+
+    YAML notices a missing ``]`` only at the next line that cannot continue the list, which
+    may be many lines below (an unclosed ``[`` on line 1 was marked at line 9).
+    """
+    opener = _OPENERS.get(str(exc.context or ""))
+    start, found = exc.context_mark, exc.problem_mark
+    if opener is None or start is None or found is None or start.line == found.line:
+        return
+    what, hint = opener
+    shown = "this quote" if what == "quote" else f"this `{what}`"
+    raise DecisionError(source, start.line + 1, start.column + 1,
+                        f"YAML: {shown} is never closed (YAML gave up at line "
+                        f"{found.line + 1}, column {found.column + 1}: "
+                        f"{_squash(exc.problem or 'invalid YAML')})", hint) from None
 
 
 #: Flow brackets counted before composing: ruamel's C composer recurses once per level and
