@@ -144,6 +144,10 @@ def _inflation(c: _Compiler, paid_in: set[str]) -> dict[str, Field]:
         return {}
     if not isinstance(given, dict):
         return {"*": c.field(given, ("inflation",), "money.inflation")}
+    for cur in given:
+        if cur not in paid_in:
+            c.error(("inflation", cur), f"no pay is in `{cur}`",
+                    f"currencies in use: {', '.join(sorted(paid_in))}", key=True)
     missing = sorted(paid_in - set(given))
     if missing:
         c.error(("inflation",), f"inflation gives {', '.join(given)} but pay is also in "
