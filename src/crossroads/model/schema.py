@@ -212,7 +212,7 @@ class Role(_Strict):
         "(default: the role's own name).")
     same_as: str | None = Field(
         None, description="`<option>.<role>` at the same employer: this role's uncertain "
-        "terms, moves and liquidity event are drawn from that role's random numbers.")
+        "terms, moves and company's fate are drawn from that role's random numbers.")
     cash: Estimate = Field(0, description="Annual base cash when the role starts.")
     raise_: Estimate = Field(0, alias="raise", description="Yearly growth while in the role.")
     bonus: Estimate = Field(0, description="Yearly bonus as a share of base cash.")

@@ -59,7 +59,7 @@ def shared_lines(model: Model) -> list[str]:
             if role.keyed_by != (option.id, role.id):
                 lines.append(f"role `{option.id}.{role.id}` is same_as "
                              f"`{role.keyed_by[0]}.{role.keyed_by[1]}`: its inline estimates, "
-                             "moves and liquidity event are that role's draws")
+                             "moves and company's fate are that role's draws")
     return lines
 
 
