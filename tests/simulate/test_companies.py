@@ -231,3 +231,21 @@ def test_a_negative_worth_is_refused_with_the_direction_hint(worth: str) -> None
         crossroads.load(text)
     assert "a point less of `stress`" in str(got.value)
     assert got.value.line == 7
+
+
+def test_a_same_as_role_shares_its_companys_fate() -> None:
+    """`same_as` shares a role's numbers, and with them its company's fate (one employer)."""
+    body = """
+    a:
+      companies: {s: {exit: 50%, multiple: 2}}
+      roles: {r: {company: s, cash: 0, equity: {grant: 400, vest_years: 4}}}
+    b:
+      companies: {t: {exit: 50%, multiple: 2}}
+      roles: {r: {company: t, same_as: a.r, cash: 0, equity: {grant: 400, vest_years: 4}}}
+    c:
+      companies: {s: {exit: 50%, multiple: 2}}
+      roles: {r: {company: s, cash: 0, equity: {grant: 400, vest_years: 4}}}
+    """
+    _, out = outcomes_of(decision_text(body, horizon=6), n=2000)
+    assert np.array_equal(out.equity[0], out.equity[1])
+    assert not np.array_equal(out.equity[0], out.equity[2])  # another option: its own fate
