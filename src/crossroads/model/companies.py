@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from crossroads.model.errors import did_you_mean
-from crossroads.model.schema import Company, Option
+from crossroads.model.schema import Company, Estimate, Option
 
 if TYPE_CHECKING:
     from crossroads.model.compile import Field, OptionSpec, RoleSpec, _Compiler
@@ -67,7 +67,7 @@ def compile_companies(c: _Compiler, oid: str, opt: Option
                     or "give its roles `company: " + name + "`", key=True)
     specs = []
     for name in order:
-        key = option_key(*_key_owner(c, oid, opt, name), )
+        key = option_key(*_key_owner(c, oid, opt, name))
         declared = opt.companies.get(name)
         spec = (CompanySpec(name, key) if declared is None else
                 _compile_company(c, oid, name, declared, key, role_ids, names))
@@ -99,9 +99,8 @@ def _compile_company(c: _Compiler, oid: str, name: str, co: Company, key: str,
                      role_ids: list[str], names: list[str]) -> CompanySpec:
     path: Path = ("options", oid, "companies", name)
 
-    def f(field: str, value: object, probability: bool = False) -> Field:
-        return c.field(value, (*path, field), f"{key}.{field}",  # type: ignore[arg-type]
-                       probability=probability)
+    def f(field: str, value: Estimate, probability: bool = False) -> Field:
+        return c.field(value, (*path, field), f"{key}.{field}", probability=probability)
 
     on_failure = -1
     if co.on_failure is not None:
