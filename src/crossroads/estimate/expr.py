@@ -33,10 +33,10 @@ from crossroads.estimate import dists as D
 from crossroads.estimate.lexer import (
     MAX_LENGTH,
     ExprError,
-    as_percent,
     digit_groups,
-    number_tokens,
+    one_sided_suffix,
     parse,
+    percent_hint,
 )
 from crossroads.model.limits import LimitError, check_comparisons, check_mixture, mixture_size
 
@@ -282,7 +282,7 @@ def _compile(text: str, probability: bool, known_names: frozenset[str] | None) -
     ir = comp.walk(tree.body)
     if probability and isinstance(ir, _Const) and not 0.0 <= ir.value <= 1.0:
         raise ExprError("probability must be between 0% and 100%, "
-                        f"got {ir.value * 100:g}%", 0, _percent_hint(text))
+                        f"got {ir.value * 100:g}%", 0, percent_hint(text))
     return Compiled(text, frozenset(comp.names), tuple(comp.random), ir)
 
 
@@ -303,16 +303,6 @@ _REJECTED: dict[type[ast.AST], tuple[str, str | None]] = {
     ast.Dict: ("dicts are not allowed", None),
     ast.Set: ("sets are not allowed", None),
 }
-
-
-#: Letter suffixes and their values (estimate.lexer), for the `40 to 50k` check.
-_SUFFIX_UNITS = {"k": 1e3, "K": 1e3, "M": 1e6, "L": 1e5, "Cr": 1e7}
-
-
-def _percent_hint(text: str) -> str | None:
-    """``did you mean 60%?`` for a probability written as a bare number from 1 to 100."""
-    meant = as_percent(text.strip())
-    return f"did you mean {meant}?" if meant is not None else None
 
 
 class _Compiler:
@@ -497,26 +487,17 @@ class _Compiler:
         self._one_sided_suffix(node)
         if self.probability and not (0.0 <= lo <= 1.0 and 0.0 <= hi <= 1.0):
             raise self.fail("probability must be between 0% and 100%", node,
-                            _percent_hint(self.text))
+                            percent_hint(self.text))
         try:
             return D.fit_range(lo, hi, probability=self.probability)
         except ValueError as e:
             raise self.fail(str(e), node) from None
 
     def _one_sided_suffix(self, node: ast.BoolOp) -> None:
-        """Refuse ``40 to 50k``: a bare lower bound under a suffixed upper one, which the
-        suffix would still leave in order, is nearly always the suffix forgotten once (a
-        90% interval from 40 to 50,000 is one no one means). ``0 to 50k`` is fine."""
-        tokens = {t.start: t for t in number_tokens(self.text)}
-        lo, hi = (tokens.get(self.off(v)) for v in node.values)
-        if lo is None or hi is None or lo.unit or hi.unit not in _SUFFIX_UNITS:
-            return
-        scale = _SUFFIX_UNITS[hi.unit]
-        if 0.0 < lo.value <= hi.value / scale:
-            written = self.text[lo.start:hi.end]
-            meant = f"{self.text[lo.start:lo.end]}{hi.unit} to {self.text[hi.start:hi.end]}"
-            raise ExprError(f"`{written}` is {lo.value:g} to {hi.value:,.0f}", lo.start,
-                            f"did you mean {meant}? A suffix scales only its own number")
+        """Refuse ``40 to 50k`` (see :func:`crossroads.estimate.lexer.one_sided_suffix`)."""
+        problem = one_sided_suffix(self.text, *(self.off(v) for v in node.values))
+        if problem is not None:
+            raise ExprError(*problem)
 
     def number(self, node: ast.AST, what: str) -> float:
         """Walk ``node`` and require a plain number (no names, nothing random)."""

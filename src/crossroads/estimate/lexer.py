@@ -23,7 +23,7 @@ import warnings
 from typing import NamedTuple
 
 __all__ = ["MAX_LENGTH", "ExprError", "NumberToken", "as_percent", "digit_groups",
-           "number_tokens", "parse", "rewrite"]
+           "number_tokens", "one_sided_suffix", "parse", "percent_hint", "rewrite"]
 
 MAX_LENGTH = 10_000
 """Longest accepted estimate text, in characters."""
@@ -33,6 +33,7 @@ _NUMBER = re.compile(
     rf"(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})(?:[eE][+-]?{_DIGITS})?")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SUFFIXES = {"Cr": 1e7, "k": 1e3, "K": 1e3, "M": 1e6, "L": 1e5}
+_LETTERS = tuple(_SUFFIXES)  # in the order they are tried: `Cr` first
 #: Indian number words, written after the number with or without a space (``40 lakh``).
 #: In a range the word of the upper bound also scales a bare lower bound: people say
 #: "40 to 50 lakh" for 40 lakh to 50 lakh (a letter suffix, ``40 to 50L``, does not).
@@ -99,7 +100,7 @@ def _unit(text: str, end: int) -> tuple[str, float, int]:
     if word:
         name = word.group(1).lower().rstrip("s")
         return name, _WORD_VALUES[name], word.end()
-    for suffix in ("Cr", "k", "K", "M", "L"):
+    for suffix in _LETTERS:  # `Cr` before the one-letter suffixes
         if text.startswith(suffix, end):
             return suffix, _SUFFIXES[suffix], end + len(suffix)
     ranged = _RANGE_WORD.match(text, end)  # `40 to 50 lakh`: the word scales 40 too
@@ -191,6 +192,38 @@ def as_percent(text: str, scale: float | None = None) -> str | None:
         out += [text[last:t.start], number, "%"]
         last = t.end
     return "".join(out) + text[last:]
+
+
+def percent_hint(text: str) -> str | None:
+    """``did you mean 60%?`` for a probability written as bare numbers (``60``).
+
+    >>> percent_hint("30 to 50"), percent_hint("0.6")
+    ('did you mean 30% to 50%?', 'did you mean 0.6%?')
+    """
+    meant = as_percent(text.strip())
+    return f"did you mean {meant}?" if meant is not None else None
+
+
+def one_sided_suffix(text: str, lo_at: int, hi_at: int) -> tuple[str, int, str] | None:
+    """``40 to 50k``: a bare lower bound under a suffixed upper one that the suffix would
+    still leave in order. Nearly always the suffix forgotten once (a 90% interval from 40
+    to 50,000 is one no one means), so the compiler refuses it: (message, offset, hint).
+    ``0 to 50k`` and ``500 to 1k`` are fine. ``lo_at`` and ``hi_at`` are the bounds' offsets.
+
+    >>> one_sided_suffix("40 to 50L", 0, 6)[0]
+    '`40 to 50L` is 40 to 5,000,000'
+    >>> one_sided_suffix("500 to 1k", 0, 7) is None
+    True
+    """
+    tokens = {t.start: t for t in number_tokens(text)}
+    lo, hi = tokens.get(lo_at), tokens.get(hi_at)
+    if lo is None or hi is None or lo.unit or hi.unit not in _LETTERS:
+        return None
+    if not 0.0 < lo.value <= hi.value / _SUFFIXES[hi.unit]:
+        return None
+    meant = f"{text[lo.start:lo.end]}{hi.unit} to {text[hi.start:hi.end]}"
+    return (f"`{text[lo.start:hi.end]}` is {lo.value:g} to {hi.value:,.0f}", lo.start,
+            f"did you mean {meant}? A suffix scales only its own number")
 
 
 #: Digits grouped by commas, the Western way (180,000) or the Indian way (1,80,000).
