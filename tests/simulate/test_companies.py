@@ -249,3 +249,23 @@ def test_a_same_as_role_shares_its_companys_fate() -> None:
     _, out = outcomes_of(decision_text(body, horizon=6), n=2000)
     assert np.array_equal(out.equity[0], out.equity[1])
     assert not np.array_equal(out.equity[0], out.equity[2])  # another option: its own fate
+
+
+def test_the_founding_case_startups_fail_or_exit_and_head_of_ml_keeps_the_grant() -> None:
+    from tests.conftest import EXAMPLES
+
+    model = crossroads.load(EXAMPLES / "why-i-quit-data-science.yaml")
+    out = simulate(model, draw(model, 20_000, Streams(model.seed)))
+    ids = [r.id for r in model.options[0].roles]
+    lead, head, gap = ids.index("lead"), ids.index("head_of_ml"), ids.index("between_jobs")
+    roles, equity = out.roles[0], out.equity[0]
+    paid_in_spell = np.zeros(out.n, dtype=bool)
+    for t in range(model.horizon):
+        at_startup = np.isin(roles[:, t], (lead, head))
+        paid_in_spell = np.where(at_startup, paid_in_spell | (equity[:, t] > 0), False)
+        if t + 1 < model.horizon:
+            failed = at_startup & (roles[:, t + 1] == gap)
+            assert not np.any(failed & paid_in_spell)  # an employment that paid never fails
+    # the lead's grant pays on after the promotion (Head of ML has no grant of its own)
+    assert np.any((roles == head) & (equity > 0))
+    assert model.options[0].roles[head].equity is None
