@@ -249,6 +249,9 @@ RAILED = [
     ("amount", "-10k to 50k", "`cash: -10k to 50k` is below 0 in 13.6% of draws"),
     ("amount", "-5k", "`cash: -5k` is below 0: pay is what you receive"),
     ("amount", "0 to 50k", None),           # floored at 0
+    ("worth", "-5k to 5k", "`worth: -5k to 5k` can be below 0: a worth is the money one point "
+     "more is worth to you a year (give it as a positive amount"),
+    ("worth", "0 to 5k", None),
     ("amount", "40L to 50L", None),
     ("amount", "40 to 50 lakh", None),
     ("amount", "1.2Cr", None),

@@ -81,7 +81,7 @@ def _write(text: str, target: Path, *, force: bool) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, 0o600)  # it names the people interviewed: owner only
         if force:
             os.replace(tmp, target)
         else:
@@ -182,7 +182,7 @@ def _priorities(currency: str) -> tuple[tuple[Criterion, ...], int | None]:
     for name in names:
         worth = ask(f"  What is one point of {name} (on 0-10) worth to you a year, in "
                     f"{currency}? (e.g. 2k to 8k; Enter: rank it, do not price it)",
-                    check=_estimate(optional=True))
+                    check=_estimate(optional=True, kind="worth"))
         criteria.append(Criterion(name, Number(worth) if worth else None))
     return tuple(criteria), money_rank
 

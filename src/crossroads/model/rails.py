@@ -50,8 +50,10 @@ class Problem:
 #: The rails by name: a rate a year, a bonus (a share of base cash), a pay rise on a move,
 #: a share of pay (a tax rate, a retirement contribution), a share of the year, years
 #: before a move, a yearly chance, a criterion score, and pay (an amount that may not be
-#: negative: a warning in a file, asked again by `init`).
-KINDS = ("rate", "bonus", "jump", "pay", "share", "years", "per_year", "score", "amount")
+#: negative: a warning in a file, asked again by `init`) and a criterion's worth (`init`'s
+#: question; a file refuses a negative worth when it compiles).
+KINDS = ("rate", "bonus", "jump", "pay", "share", "years", "per_year", "score", "amount",
+         "worth")
 
 _Rule = Callable[[str, str, Compiled, tuple[float, float]], "Problem | None"]
 
@@ -167,6 +169,16 @@ def _amount(key: str, text: str, compiled: Compiled,
     return Problem(f"`{key}: {text}` is below 0 in {share:.1%} of draws", hint)
 
 
+def _worth(key: str, text: str, compiled: Compiled,
+           _: tuple[float, float]) -> Problem | None:
+    share = negative_share(compiled)
+    if not share:
+        return None
+    return Problem(f"`{key}: {text}` can be below 0: a worth is the money one point more is "
+                   "worth to you a year", "give it as a positive amount; a range that starts "
+                   "at 0 never goes below it, e.g. 0 to 5k")
+
+
 def negative_share(compiled: Compiled) -> float | None:
     """The probability that a number, range or distribution is below 0 (None: unknown).
 
@@ -203,7 +215,7 @@ _RULES: dict[str, _Rule] = {
     "rate": _rate(" a year"), "bonus": _rate(" of the base cash"), "jump": _rate(""),
     "pay": _rate(" of pay"),
     "share": _share, "years": _years, "per_year": _per_year, "score": _score,
-    "amount": _amount,
+    "amount": _amount, "worth": _worth,
 }
 
 
