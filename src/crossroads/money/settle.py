@@ -117,65 +117,73 @@ class _Book:
 
     def option(self, money: OptionMoney, walked: _Walked, net: FloatArray,
                pre: FloatArray) -> FloatArray:
-        """Fill ``net`` and ``pre`` (horizon, n); return the last year's net pay (n,)."""
+        """Fill ``net`` and ``pre`` (horizon, n); return the last year's net pay (n,).
+
+        Each role's years are gathered (a year and draw index per entry held), worked on
+        and scattered back: the work is one pass over the years whatever the roles.
+        """
+        h = walked.cash.shape[0]
         last = np.zeros(walked.cash.shape[1])
+        pay_all = walked.pay
         for k, role in enumerate(money.roles):
-            here = walked.roles == k
-            if not here.any():
+            at = _At(*np.nonzero(walked.roles == k))
+            if not at.t.size:
                 continue
             deflate = self.deflator(role.currency)   # each currency by its own inflation
-            pay = walked.pay * deflate
-            got, before = self.role(role, pay, walked.equity * deflate)
-            np.copyto(net, got, where=here)
-            np.copyto(pre, before, where=here)
-            if self.spec.terminal_years is not None:
-                np.copyto(last, self.net_pay(role, pay[-1]), where=here[-1])
+            pay = pay_all[at.t, at.d] * at.take(deflate)
+            got, before = self.role(role, pay, walked.equity[at.t, at.d] * at.take(deflate), at)
+            net[at.t, at.d], pre[at.t, at.d] = got, before
+            ends = np.flatnonzero(walked.roles[-1] == k)
+            if self.spec.terminal_years is not None and ends.size:
+                end = _At(np.full(ends.size, h - 1), ends)
+                last[ends] = self.net_pay(role, pay_all[-1, ends] * end.take(deflate), end)
         flows = walked.flows * self.deflator(money.currency) * self.rate(money.currency)
         net += flows
         pre += flows
         return last
 
-    def role(self, role: RoleMoney, pay: FloatArray, equity: FloatArray
+    def role(self, role: RoleMoney, pay: FloatArray, equity: FloatArray, at: _At
              ) -> tuple[FloatArray, FloatArray]:
-        """(after tax, before tax) in the decision's currency, as if every draw held it."""
-        rate = self.rate(role.currency)
-        before = (pay + equity + self.retirement(role, pay)) * rate
+        """(after tax, before tax) in the decision's currency of the entries ``at``."""
+        rate = at.take(self.rate(role.currency))
+        before = (pay + equity + self.retirement(role, pay, at)) * rate
         if role.tax is None:
             return before, before
         own_rate = self.value(role.tax.equity)
         if own_rate is None:
-            taxed = self.tax(role.tax, pay + equity, role.currency)
+            taxed = self.tax(role.tax, pay + equity, role.currency, at)
         else:
-            taxed = self.tax(role.tax, pay, role.currency) + own_rate * np.maximum(equity, 0.0)
+            taxed = (self.tax(role.tax, pay, role.currency, at)
+                     + at.take(own_rate) * np.maximum(equity, 0.0))
         return before - taxed * rate, before
 
-    def retirement(self, role: RoleMoney, pay: FloatArray) -> FloatArray:
+    def retirement(self, role: RoleMoney, pay: FloatArray, at: _At) -> FloatArray:
         """The employer's contribution: ``min(share x pay, cap)``, nothing on no pay."""
         if role.share is None:
             return np.zeros(pay.shape)
-        paid = np.maximum(pay, 0.0) * _like(self.value(role.share), pay)
+        paid = np.maximum(pay, 0.0) * at.take(self.value(role.share))
         cap = self.value(role.cap)
-        return paid if cap is None else np.minimum(paid, _like(cap, pay))
+        return paid if cap is None else np.minimum(paid, at.take(cap))
 
-    def net_pay(self, role: RoleMoney, pay: FloatArray) -> FloatArray:
-        """One year's pay (n,) after tax, with the retirement contribution, no equity."""
-        got = pay + self.retirement(role, pay)
+    def net_pay(self, role: RoleMoney, pay: FloatArray, at: _At) -> FloatArray:
+        """Pay after tax with the retirement contribution, without equity."""
+        got = pay + self.retirement(role, pay, at)
         if role.tax is not None:
-            got = got - self.tax(role.tax, pay, role.currency)
-        return np.asarray(got * _like(self.rate(role.currency), pay))
+            got = got - self.tax(role.tax, pay, role.currency, at)
+        return np.asarray(got * at.take(self.rate(role.currency)))
 
-    def tax(self, tax: TaxSpec, income: FloatArray, currency: str) -> FloatArray:
+    def tax(self, tax: TaxSpec, income: FloatArray, currency: str, at: _At) -> FloatArray:
         """Tax on yearly income in ``currency``; a table's thresholds are in its own."""
         positive = np.maximum(income, 0.0)
         if tax.table is not None:
             ratio = np.asarray(1.0)
             if tax.table.currency and tax.table.currency != currency:
-                ratio = _like(self.rate(currency) / self.rate(tax.table.currency), income)
+                ratio = at.take(self.rate(currency) / self.rate(tax.table.currency))
             due = tax_due(positive * ratio, tax.table) / ratio
         else:
-            due = positive * _like(self.value(tax.rate), income)
+            due = positive * at.take(self.value(tax.rate))
         state = self.value(tax.state)
-        return np.asarray(due if state is None else due + _like(state, income) * positive)
+        return np.asarray(due if state is None else due + at.take(state) * positive)
 
     def terminal(self, money: OptionMoney, last_role: np.ndarray,
                  last_pay: FloatArray) -> FloatArray:
@@ -193,6 +201,23 @@ class _Book:
                        * _like(self.rate(role.currency), last_pay) * (1.0 + r) ** -h)
                 out = np.where(last_role == k, own, out)
         return np.asarray(out)
+
+
+@dataclass(frozen=True)
+class _At:
+    """Entries of a (horizon, n) array: their years ``t`` and draws ``d``."""
+
+    t: np.ndarray
+    d: np.ndarray
+
+    def take(self, value: FloatArray | float | None) -> FloatArray:
+        """A value that broadcasts against (horizon, n), at these entries."""
+        v = np.asarray(value, dtype=np.float64)
+        if v.ndim == 0:
+            return v
+        if v.ndim == 1:
+            return v[self.d]
+        return v[self.t, self.d] if v.shape[1] > 1 else v[self.t, 0]
 
 
 def _like(value: FloatArray | None, target: FloatArray) -> FloatArray:

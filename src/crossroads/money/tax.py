@@ -85,12 +85,24 @@ def part_tax(gross: FloatArray, part: Part) -> FloatArray:
 
 
 def _brackets(x: FloatArray | float, brackets: tuple[tuple[float, float], ...]) -> FloatArray:
-    tax = np.zeros(np.shape(x))
-    tops = [b[0] for b in brackets[1:]] + [np.inf]
-    for (low, rate), top in zip(brackets, tops, strict=True):
-        if rate:
-            tax += rate * np.clip(np.asarray(x) - low, 0.0, top - low)
-    return tax
+    """Tax of a bracket schedule: piecewise linear, so one ``np.interp`` through the tax at
+    each bracket's start, and the top rate beyond the last start."""
+    starts, cumulative = _schedule(brackets)
+    xs = np.asarray(x, dtype=np.float64)
+    tax = np.interp(xs, starts, cumulative)
+    top_rate = brackets[-1][1]
+    if top_rate:
+        tax += top_rate * np.maximum(xs - starts[-1], 0.0)
+    return np.asarray(tax)
+
+
+@functools.lru_cache(maxsize=64)
+def _schedule(brackets: tuple[tuple[float, float], ...]) -> tuple[FloatArray, FloatArray]:
+    """Each bracket's start and the tax due at it."""
+    starts = np.array([b[0] for b in brackets], dtype=np.float64)
+    rates = np.array([b[1] for b in brackets], dtype=np.float64)
+    cumulative = np.concatenate(([0.0], np.cumsum(rates[:-1] * np.diff(starts))))
+    return starts, cumulative
 
 
 def _rebated(tax: FloatArray, taxable: FloatArray,
