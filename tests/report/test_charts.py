@@ -202,3 +202,12 @@ def test_voi_bars_set_the_scale_when_evpi_would_hide_them() -> None:
     big = charts.voi_chart({"evpi": 1000.0, "evppi": {"a": 500.0}}, RUN)
     assert big.figure["layout"]["xaxis"]["range"] == [0.0, pytest.approx(1050.0)]
     assert big.figure["layout"]["shapes"][0]["x0"] == 1000.0
+
+
+def test_voi_reading_separates_what_research_can_buy_from_luck() -> None:
+    voi = {"evpi": 19_000.0, "evpi_params": 4_000.0, "evppi": {"a": 3_000.0}}
+    reading = charts.voi_chart(voi, RUN).reading
+    assert reading.endswith("Of the $19k EVPI, learning every input at once would be worth "
+                            "$4k; the rest, $15k, is luck no research resolves.")
+    assert "luck no research" not in charts.voi_chart({"evpi": 19_000.0, "evppi": {"a": 1.0}},
+                                                      RUN).reading

@@ -424,8 +424,13 @@ def voi_chart(voi: Mapping[str, Any], run: Mapping[str, Any]) -> Chart | None:
         "text": "everything (EVPI)" if on_scale else
         f"everything (EVPI): {money(evpi, cur)}, off this scale"}]
     layout["margin"]["t"] = 56
-    return Chart("voi", "The value of finding out, per input", figure(data, layout),
-                 _voi_reading(evpi, evppi, cur))
+    reading = _voi_reading(evpi, evppi, cur)
+    research = voi.get("evpi_params")
+    if evpi > 0 and finite(research):
+        reading += (f" Of the {money(evpi, cur)} EVPI, learning every input at once would be "
+                    f"worth {money(research, cur)}; the rest, "
+                    f"{money(max(evpi - research, 0.0), cur)}, is luck no research resolves.")
+    return Chart("voi", "The value of finding out, per input", figure(data, layout), reading)
 
 
 #: The EVPI line is drawn when the largest bar is at least this share of it; otherwise the
