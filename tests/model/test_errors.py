@@ -169,6 +169,10 @@ RAILS = [
      "`180,000`: a comma does not group digits in an estimate (write 180000 or 180k)"),
     ("digits grouped the Indian way", GOOD.replace("40k", "40,00,000 to 50,00,000"), 4, 13,
      "`40,00,000`: a comma does not group digits in an estimate (write 4000000 or 40L)"),
+    ("grouped numbers in a flow mapping", GOOD.replace("cash: previous * 1.2",
+                                                       "{cash: 1,80,000 to 2,00,000}")
+     .replace("      head:\n        {", "      head: {"), 13, 37,
+     "`2,00,000`: inside `{...}` a comma ends the value (write 200000 or 2L)"),
     ("a grouped number in a flow mapping", GOOD.replace("cash: previous * 1.2",
                                                         "{cash: 180,000}")
      .replace("      head:\n        {", "      head: {"), 13, 24,

@@ -86,7 +86,13 @@ def parse_decision(text: str | bytes, source: str = "<string>") -> Located:
     node, construct = _load_yaml(text, source)
     positions: dict[Path, Position] = {}
     keys: dict[Path, Position] = {}
-    plain = _plain(node, (), positions, keys, construct, source)
+    try:
+        plain = _plain(node, (), positions, keys, construct, source)
+    except DecisionError as exc:  # `{cash: 1,80,000 to 2,00,000}` repeats the key `00`
+        grouped = _grouped_digits(text, exc.line, exc.column)
+        if grouped is None:
+            raise
+        raise DecisionError(source, exc.line, exc.column, *grouped) from None
     if not isinstance(plain, dict):
         line, column = positions.get((), (1, 1))
         raise DecisionError(source, line, column, "expected a mapping of keys such as "
