@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crossroads._types import FloatArray, IntArray
+from crossroads.words import pct
 
 if TYPE_CHECKING:
     from crossroads.model.compile import Model
@@ -316,8 +317,8 @@ def describe(result: SmaaResult, labels: Mapping[str, str] | None = None) -> tup
             lines.append(f"{name} is never first, whatever the weights")
             continue
         c = int(np.argmax(row - result.mean_weights))
-        tail = (f"(first for {share:.0%} of weightings; at those weights it wins in "
-                f"{result.confidence[i]:.0%} of simulated futures)")
+        tail = (f"(first for {pct(share)} of weightings; at those weights it wins in "
+                f"{pct(result.confidence[i])} of simulated futures)")
         if row[c] - result.mean_weights[c] < BALANCED:
             mix = ", ".join(f"{k} {w:.0%}" for k, w in zip(result.criteria, row, strict=True))
             lines.append(f"{name} wins with balanced weights ({mix}) {tail}")
