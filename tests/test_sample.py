@@ -104,3 +104,34 @@ def test_a_stream_pool_is_bounded() -> None:
     pool.get(model, seed=1, chunk=1, n=60)  # 120 > 100: the first is let go
     assert pool.get(model, seed=1, chunk=0, n=60) is not first
     assert pool.get(model, seed=1, chunk=0, n=1000) is not pool.get(model, 1, 0, 1000)
+
+
+@pytest.mark.parametrize("dist", [Beta(2.0, 5.0), Pert(1.0, 2.0, 9.0), LogNormal(0.0, 1.0)])
+def test_every_shape_is_the_inverse_cdf_of_its_keys_normals(dist: object) -> None:
+    """docs/estimates.md: drawn by inverse transform. A beta or PERT is its exact quantile
+    at Phi(z) of the key's normals (to 1e-9), so two fields sharing a key are comonotone."""
+    from crossroads.sample import sample_dist
+
+    streams = Streams(seed=4)
+    z = streams.normal("k#0", (20_000,))
+    got = sample_dist(dist, "k#0", streams, 20_000)  # type: ignore[arg-type]
+    exact = dist.ppf(stats.norm.cdf(z))  # type: ignore[attr-defined]
+    scale = max(1.0, float(np.abs(exact).max()))
+    np.testing.assert_allclose(got, exact, rtol=0, atol=1e-9 * scale)
+
+
+def test_a_probability_range_inline_and_as_a_param_is_drawn_the_same_way() -> None:
+    """The beta of `30% to 50%` inline is the one the same range gets as a param, drawn as
+    its exact quantile of the inline field's own normals (not NumPy's beta sampler)."""
+    text = ("decision: t\nhorizon: 2\nparams: {p: 30% to 50%}\noptions:\n"
+            "  a: {roles: {r: {cash: 1, next: [{to: s, after: 1, chance: 30% to 50%}]}, "
+            "s: {cash: 2}}}\n  b: {roles: {r: {cash: 1, next: [{to: s, after: 1, chance: p}]}, "
+            "s: {cash: 2}}}\n")
+    model = crossroads.load(text)
+    inline = model.options[0].roles[0].next[0].chance
+    beta = model.params["p"].expr.as_dist()
+    assert beta is not None and inline.expr.as_dist() == beta
+    streams = Streams(seed=1)
+    values = draw(model, 20_000, streams).evaluate(inline)
+    z = streams.normal(f"{inline.key}#0", (20_000,))
+    np.testing.assert_allclose(values, beta.ppf(stats.norm.cdf(z)), rtol=0, atol=1e-9)
