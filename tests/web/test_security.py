@@ -38,7 +38,8 @@ def test_public_host_without_token_is_refused(host: str) -> None:
 def test_cli_refuses_a_public_host_without_token(folder: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CROSSROADS_TOKEN", raising=False)
-    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", str(folder)])
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--no-token",
+                                      str(folder)])
     assert result.exit_code == 2
     assert "refusing to listen on 0.0.0.0 without a token" in result.output
 

@@ -5,9 +5,13 @@ One pure ASGI middleware, so no route can forget a check. In order:
 1. **Host header.** Without a token the app only answers requests addressed to a loopback
    name (``127.0.0.1``, ``localhost``, ``[::1]``): a web page cannot use DNS rebinding to
    read your salaries through your browser.
-2. **Token.** With ``--token``, every request carries it: ``Authorization: Bearer TOKEN``,
-   or ``?token=TOKEN`` once, which sets an HttpOnly, SameSite=Strict cookie holding a value
-   derived from the token (never the token itself) and redirects to the same URL without it.
+2. **Token.** With a token (`crossroads serve` makes one unless ``--no-token``), every
+   request carries it: ``Authorization: Bearer TOKEN``, or ``?token=TOKEN`` once, which
+   opens a login session and redirects to the same URL without it. The session's cookie
+   (HttpOnly, SameSite=Strict, ``Max-Age`` :data:`LOGIN_TTL`) holds a random id known only
+   to this process, not anything derived from the token, and expires. Wrong tokens are
+   slowed: past :data:`FREE_FAILURES` failures a minute, each waits twice as long as the
+   last (up to :data:`MAX_DELAY` seconds), so guessing is hopeless even for short tokens.
 3. **Body size.** Any request body is read here, counting the bytes as they stream in, and
    refused with 413 past ``max_body`` (the Content-Length header is checked first, but not
    trusted).
@@ -25,10 +29,14 @@ One pure ASGI middleware, so no route can forget a check. In order:
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
+import logging
+import re
 import secrets
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
@@ -42,6 +50,7 @@ __all__ = [
     "CSRF_HEADER",
     "SESSION_COOKIE",
     "Guard",
+    "RedactToken",
     "auth_cookie_name",
     "csrf_token_for",
 ]
@@ -56,6 +65,13 @@ SESSION_COOKIE = "crossroads_session"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Seconds a login session (the cookie ``?token=`` sets) lasts.
+LOGIN_TTL = 12 * 3600
+#: Login sessions kept at once; the oldest goes first.
+MAX_LOGINS = 1000
+#: Wrong tokens a minute answered at once; later ones wait 0.25 s, 0.5 s, 1 s ...
+FREE_FAILURES = 5
+MAX_DELAY = 10.0
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
@@ -98,16 +114,75 @@ def auth_cookie_name(port: int) -> str:
     return f"crossroads_auth_{port}"
 
 
-def _auth_value(token: str) -> str:
-    return hashlib.sha256(b"crossroads-auth:" + token.encode()).hexdigest()
-
-
 def _same(a: str | None, b: str) -> bool:
     return a is not None and hmac.compare_digest(a.encode(), b.encode())
 
 
-def _cookie(name: str, value: str) -> bytes:
-    return f"{name}={value}; Path=/; HttpOnly; SameSite=Strict".encode()
+def _cookie(name: str, value: str, max_age: int | None = None) -> bytes:
+    age = f"; Max-Age={max_age}" if max_age is not None else ""
+    return f"{name}={value}; Path=/; HttpOnly; SameSite=Strict{age}".encode()
+
+
+class Logins:
+    """Login sessions: random ids with an expiry, held in this process only.
+
+    A cookie is worth nothing once the server stops, and it never reveals the token
+    (the old cookie was a hash of it, valid forever, so a copied cookie was as good as
+    the token). Failed attempts are counted here to slow guessing.
+    """
+
+    def __init__(self, ttl: float = LOGIN_TTL, clock: Any = time.monotonic) -> None:
+        self.ttl, self.clock = ttl, clock
+        self.ids: dict[str, float] = {}
+        self.failures: list[float] = []
+
+    def open(self) -> str:
+        if len(self.ids) >= MAX_LOGINS:
+            self.ids.pop(next(iter(self.ids)))
+        login = secrets.token_urlsafe(32)
+        self.ids[login] = self.clock() + self.ttl
+        return login
+
+    def valid(self, login: str | None) -> bool:
+        if not login:
+            return False
+        expires = self.ids.get(login)
+        if expires is None:
+            return False
+        if expires < self.clock():
+            del self.ids[login]
+            return False
+        return True
+
+    def delay(self) -> float:
+        """Record a failure; the seconds to wait before answering it."""
+        now = self.clock()
+        self.failures = [t for t in self.failures if t > now - 60][-100:] + [now]
+        extra = len(self.failures) - FREE_FAILURES
+        return 0.0 if extra <= 0 else min(0.25 * 2 ** (extra - 1), MAX_DELAY)
+
+
+_TOKEN_IN_TEXT = re.compile(r"([?&]token=)[^&\s\"']*")
+
+
+def redact(text: str) -> str:
+    """Hide the value of any ``token=`` query parameter.
+
+    >>> redact("GET /d/0/a.yaml?token=abc123&x=1")
+    'GET /d/0/a.yaml?token=[hidden]&x=1'
+    """
+    return _TOKEN_IN_TEXT.sub(r"\1[hidden]", text)
+
+
+class RedactToken(logging.Filter):
+    """A logging filter for uvicorn's access log: the ``?token=`` of a link never lands
+    in a log (``crossroads serve`` installs it)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        record.msg = redact(str(record.msg))
+        return True
 
 
 class _Request:
@@ -143,7 +218,7 @@ class Guard:
         self.settings = settings
         self.secret = secret
         self.auth_cookie = auth_cookie_name(settings.port)
-        self.auth_value = _auth_value(settings.token) if settings.token else ""
+        self.logins = Logins()
         self.hosts = {h.lower() for h in (*LOOPBACK_NAMES, *settings.extra_hosts)}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -157,7 +232,7 @@ class Guard:
         try:
             self._check_host(request)
             self._check_fetch_site(request)
-            via = self._check_token(request, cookies)
+            via = await self._authenticate(request, cookies)
             body = await self._read_body(request, receive)
             session = self._session(request, cookies)
             if request.method not in SAFE_METHODS:
@@ -165,7 +240,16 @@ class Guard:
         except Refused as refusal:
             await self._refuse(request, send, refusal, cookies)
             return
-        await self.app(scope, _replay(body, receive), _with_headers(send, request, cookies))
+        started: list[bool] = []
+        try:
+            await self.app(scope, _replay(body, receive),
+                           _with_headers(send, request, cookies, started))
+        except Exception:
+            # Starlette's error middleware sits outside the guard: answer the 500 here so
+            # it carries the security headers, then let the error reach the log.
+            if not started:
+                await self._refuse(request, send, Refused(500, "internal server error"), [])
+            raise
 
     def _check_host(self, request: _Request) -> None:
         if not self.settings.checks_host_header:
@@ -190,6 +274,17 @@ class Guard:
                 and request.header("sec-fetch-mode") != "navigate"):
             raise Refused(403, "cross-site request refused")
 
+    async def _authenticate(self, request: _Request, cookies: list[bytes]) -> str:
+        """:meth:`_check_token`, with wrong tokens slowed down (see the module docstring)."""
+        try:
+            return self._check_token(request, cookies)
+        except Refused as refusal:
+            tried = (request.header("authorization") or request.query.get("token")
+                     or request.cookies.get(self.auth_cookie))
+            if refusal.status == 401 and tried:
+                await asyncio.sleep(self.logins.delay())
+            raise
+
     def _check_token(self, request: _Request, cookies: list[bytes]) -> str:
         """Return how the request authenticated: header, cookie, query or none needed."""
         if not self.settings.token:
@@ -199,11 +294,11 @@ class Guard:
         scheme, _, value = auth.partition(" ")
         if scheme.lower() == "bearer" and _same(value.strip(), token):
             return "header"
-        if _same(request.cookies.get(self.auth_cookie), self.auth_value):
+        if self.logins.valid(request.cookies.get(self.auth_cookie)):
             return "cookie"
         given = request.query.get("token", [None])[-1]
         if _same(given, token):
-            cookies.append(_cookie(self.auth_cookie, self.auth_value))
+            cookies.append(_cookie(self.auth_cookie, self.logins.open(), LOGIN_TTL))
             if request.method in ("GET", "HEAD"):
                 raise Refused(303, "authenticated; redirecting", (
                     (b"location", _without_token(request).encode()),
@@ -303,12 +398,14 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-def _with_headers(send: Send, request: _Request, cookies: list[bytes]) -> Send:
+def _with_headers(send: Send, request: _Request, cookies: list[bytes],
+                  started: list[bool]) -> Send:
     """Add the security headers and any new cookies to the app's response."""
     static = request.path.startswith("/static/")
 
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
+            started.append(True)
             headers = list(message.get("headers", []))
             present = {k.lower() for k, _ in headers}
             headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
