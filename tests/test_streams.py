@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -94,7 +95,7 @@ def test_reordering_moves_that_cannot_fire_together_changes_nothing() -> None:
     assert first == second
 
 
-def _renamed(data: dict, suffix: str) -> dict:
+def _renamed(data: dict[str, Any], suffix: str) -> dict[str, Any]:
     """The decision with every option and role id renamed, and every reference to them.
 
     Inside an option, any string that is exactly one of its role ids (``to:``, ``start:``,
@@ -137,8 +138,8 @@ def test_renaming_every_id_changes_nothing_beyond_sampling_error(name: str) -> N
         p0 = (before.value.argmax(axis=0) == i).mean()
         p1 = (after.value.argmax(axis=0) == i).mean()
         assert p1 == pytest.approx(p0, abs=0.01)
-    se = [_evpi_se(v) for v in (before.value, after.value)]
-    assert evpi(after.value) == pytest.approx(evpi(before.value), abs=4 * np.hypot(*se))
+    se = float(np.hypot(_evpi_se(before.value), _evpi_se(after.value)))
+    assert evpi(after.value) == pytest.approx(evpi(before.value), abs=4 * se)
 
 
 def _evpi_se(values: np.ndarray) -> float:

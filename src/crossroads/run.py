@@ -369,7 +369,7 @@ def _p_best_expected(acc: _Accumulator) -> FloatArray:
 
     m = min(RUN_DRAWS, acc.n)
     params = {k: np.concatenate(parts)[:m] for k, parts in acc.params.items()}
-    return p_best_expected(acc.value[:, :m], params)
+    return p_best_expected(acc.value[:, :m].astype(np.float64), params)
 
 
 def _edges(value: np.ndarray, bins: int = 40) -> FloatArray:
