@@ -77,8 +77,9 @@ def _tax_shorthand(v: Any) -> Any:
     return v
 
 
-#: A `tax:` as written at the decision, an option or a role.
-TaxField = Annotated[Tax | None, BeforeValidator(_tax_shorthand)]
+#: A `tax:` as written at the decision, an option or a role. The scalars are listed for
+#: editors (JSON Schema); the validator has made every value a Tax before they are tried.
+TaxField = Annotated[Tax | str | float | None, BeforeValidator(_tax_shorthand)]
 
 
 class Retirement(_Strict):
@@ -94,7 +95,8 @@ def _retirement_shorthand(v: Any) -> Any:
     return v
 
 
-RetirementField = Annotated[Retirement | None, BeforeValidator(_retirement_shorthand)]
+RetirementField = Annotated[Retirement | str | float | None,
+                            BeforeValidator(_retirement_shorthand)]
 
 
 class Terminal(_Strict):

@@ -216,8 +216,8 @@ class _At:
         if v.ndim == 0:
             return v
         if v.ndim == 1:
-            return v[self.d]
-        return v[self.t, self.d] if v.shape[1] > 1 else v[self.t, 0]
+            return np.asarray(v[self.d])
+        return np.asarray(v[self.t, self.d] if v.shape[1] > 1 else v[self.t, 0])
 
 
 def _like(value: FloatArray | None, target: FloatArray) -> FloatArray:

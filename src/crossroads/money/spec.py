@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from crossroads.estimate.expr import compile_estimate
-from crossroads.model.money_schema import Tax
+from crossroads.model.money_schema import Retirement, Tax
 from crossroads.money.fx import reference_rate
 from crossroads.money.tax import Part, Table, shipped
 
@@ -111,6 +111,7 @@ def compile_money(c: _Compiler) -> MoneySpec:
             if tax is not None and tax.table is not None and tax.table.currency:
                 used.setdefault(tax.table.currency, (*base, "tax"))  # its thresholds' currency
             ret = role.retirement
+            assert ret is None or isinstance(ret, Retirement)  # made one by the validator
             roles.append(RoleMoney(
                 currency=role.currency or o_cur, tax=tax,
                 share=c.field(ret.share, (*base, "retirement", "share"),
@@ -187,7 +188,8 @@ def _fx(c: _Compiler, used: Mapping[str, Path]
     return fx, text, source
 
 
-def _tax(c: _Compiler, tax: Tax, path: Path, key: str) -> TaxSpec:
+def _tax(c: _Compiler, tax: Tax | str | float, path: Path, key: str) -> TaxSpec:
+    assert isinstance(tax, Tax)  # the schema's validator made every `tax:` a Tax
     def f(name: str) -> Field | None:
         value = getattr(tax, name)
         return c.field(value, (*path, name), f"{key}.{name}") if value is not None else None

@@ -24,6 +24,7 @@ import functools
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
@@ -141,10 +142,10 @@ def shipped(code: str) -> Table:
     return table_from(tomllib.loads(text))
 
 
-def table_from(data: dict[str, object]) -> Table:
+def table_from(data: dict[str, Any]) -> Table:
     """A Table from a parsed TOML file (or any mapping of the same shape)."""
     parts = []
-    for raw in data["part"]:  # type: ignore[union-attr]
+    for raw in data["part"]:
         taper, rebate = raw.get("taper"), raw.get("rebate")
         parts.append(Part(
             name=raw["name"], brackets=tuple((float(a), float(r)) for a, r in raw["brackets"]),
