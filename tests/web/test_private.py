@@ -220,3 +220,16 @@ def test_another_user_cannot_reach_the_app_without_the_token(folder: Path,
         out, err = server.communicate(timeout=30)
     log = out + err  # uvicorn's access log goes to standard output
     assert "?token=[hidden]" in log and token not in log
+
+
+@pytest.mark.parametrize("url", ["postgresql ://me:PW-s3cret@localhost/cr",
+                                 "postgresql://me:PW-s3cret@localhost:99999/cr"])
+async def test_the_web_pages_mask_a_bad_database_url(settings: Settings, url: str) -> None:
+    """Before: the password showed on /research, and a bad port made / answer 500."""
+    bad = Settings(**{**settings.__dict__, "db": url})
+    async with running(bad) as (_app, client):
+        home = await client.get("/")
+        research = await client.get("/research")
+    assert home.status_code == 200 and "PW-s3cret" not in home.text
+    assert research.status_code == 503 and "PW-s3cret" not in research.text
+    assert "***" in research.text

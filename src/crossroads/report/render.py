@@ -67,7 +67,7 @@ def write_report(bundle: dict[str, Any], path: str | os.PathLike[str]) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, 0o600)  # a report holds salaries: owner only, whatever the umask
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

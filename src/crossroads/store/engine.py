@@ -4,12 +4,20 @@ The URL comes from, in order: the ``--db`` option, the ``CROSSROADS_DB`` environ
 variable, then ``sqlite:///<user data dir>/crossroads.sqlite3``
 (``platformdirs.user_data_dir("crossroads")``). A bare file path is read as a SQLite file,
 and ``postgresql://`` / ``postgres://`` get the psycopg 3 driver
-(``postgresql+psycopg://``), the one crossroads installs.
+(``postgresql+psycopg://``), installed with the ``postgres`` extra
+(``pip install 'crossroads[postgres]'``).
+
+Private by default: a SQLite file is created 0600 in a folder created 0700 (whatever the
+umask; SQLite gives its -journal and -wal files the database file's mode), an existing one
+is set to 0600, and ``secure_delete`` overwrites deleted notes with zeros. A URL is only
+ever shown with its password masked (:func:`mask_url`), in every error.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,13 +28,38 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-__all__ = ["ENV_VAR", "StoreError", "default_url", "open_engine", "resolve_url", "transaction"]
+__all__ = ["ENV_VAR", "StoreError", "default_url", "mask_url", "open_engine", "resolve_url",
+           "transaction"]
 
 ENV_VAR = "CROSSROADS_DB"
 
 
 class StoreError(Exception):
-    """The database cannot be opened or used; the message says which and why."""
+    """The database cannot be opened or used; the message says which and why.
+
+    Any URL in the message is shown with its password masked, whoever built the message.
+    """
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(mask_url(message))
+
+
+_PASSWORD = re.compile(r"(?P<head>[A-Za-z][\w+.-]*\s*:\s*//[^\s/@:'\"]*:)[^\s'\"]*?(?=@)")
+_PASSWORD_PARAM = re.compile(r"(?i)(?P<head>\bpassword\s*=\s*)[^\s&;'\"]+")
+
+
+def mask_url(text: str) -> str:
+    """``text`` with the password of any database URL in it replaced by ``***``.
+
+    Works on text that is no valid URL too: a malformed URL is where the password leaked.
+
+    >>> mask_url("cannot open 'postgresql ://me:PW@db:5432/cr'")
+    "cannot open 'postgresql ://me:***@db:5432/cr'"
+    >>> mask_url("postgresql://me@db/cr?password=PW&x=1")
+    'postgresql://me@db/cr?password=***&x=1'
+    """
+    text = _PASSWORD.sub(r"\g<head>***", text)
+    return _PASSWORD_PARAM.sub(r"\g<head>***", text)
 
 
 def default_url() -> str:
@@ -64,20 +97,42 @@ def open_engine(db: str | None = None) -> Engine:
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "",
                                                                             ":memory:"):
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(parsed.database).expanduser())
+        parsed.port  # noqa: B018 - a port that is no number raises ValueError here
         engine = create_engine(parsed)
-    except (ArgumentError, ImportError, ValueError, OSError, SQLAlchemyError) as exc:
-        raise StoreError(f"cannot open database {_safe(url)}: {exc}") from None
+    except ImportError as exc:
+        hint = (" (install the postgres extra: pip install 'crossroads[postgres]')"
+                if "psycopg" in str(exc) else "")
+        raise StoreError(f"cannot open database {mask_url(url)}: {exc}{hint}") from None
+    except (ArgumentError, ValueError, OSError, SQLAlchemyError) as exc:
+        raise StoreError(f"cannot open database {mask_url(url)}: "
+                         f"{_one_line(str(exc))}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
+def _private_file(path: Path) -> None:
+    """Create the database file 0600 (its folder 0700 when crossroads makes it, or when it
+    is crossroads' own data folder) before SQLite opens it; tighten an existing one."""
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask
+    elif folder.resolve() == Path(platformdirs.user_data_dir("crossroads")).resolve():
+        os.chmod(folder, 0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    for name in (path, *(path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm"))):
+        if name.exists() and stat.S_IMODE(name.stat().st_mode) & 0o077:
+            os.chmod(name, 0o600)
+
+
 def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # stop pysqlite's own implicit BEGIN/COMMIT
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA secure_delete = ON")  # deleted notes are overwritten, not left
     cursor.close()
 
 
@@ -85,12 +140,9 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
-def _safe(url: str) -> str:
-    """The URL with any password hidden, for error messages."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return repr(url)
+def _one_line(text: str) -> str:
+    text = text.strip()
+    return text.splitlines()[0] if text else "unknown error"
 
 
 @contextmanager
@@ -107,13 +159,16 @@ def transaction(db: str | Engine | None = None) -> Iterator[Connection]:
     from crossroads.store.schema import migrate
 
     engine = db if isinstance(db, Engine) else open_engine(db)
+    where = engine.url.render_as_string(hide_password=True)
     try:
-        with engine.begin() as conn:
-            migrate(conn)
+        try:
+            with engine.begin() as conn:
+                migrate(conn)
+        except (ValueError, OSError) as exc:  # e.g. a port out of range, found on connecting
+            raise StoreError(f"database {where}: {_one_line(str(exc))}") from None
         with engine.begin() as conn:
             yield conn
     except SQLAlchemyError as exc:
-        where = _safe(str(engine.url))
         raise StoreError(f"database {where}: {_first_line(exc)}") from exc
     finally:
         if not isinstance(db, Engine):
