@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -33,6 +34,20 @@ def __getattr__(name: str) -> Any:
     made = Console(**_CONSOLES[name])
     globals()[name] = made
     return made
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """User text made safe for a terminal: control characters (escape sequences that could
+    recolour, retitle or rewrite the screen, bidi overrides) shown as ``?``; newlines and
+    tabs kept.
+
+    >>> printable("ana\\x1b]0;pwned\\x07 (\\x1b[31mred\\x1b[0m)")
+    'ana?]0;pwned? (?[31mred?[0m)'
+    """
+    return _CONTROL.sub("?", str(text))
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

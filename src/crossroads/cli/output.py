@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
 from rich.table import Table
 
-from crossroads.cli.common import console
+from crossroads.cli.common import console, printable
 from crossroads.words import money, pct, top_share
 
 if TYPE_CHECKING:
@@ -19,8 +20,9 @@ def run_table(result: RunResult) -> Table:
     what = result.money["sentence"] if result.money else f"today's {cur}"
     table = Table(caption="value and NPV: means; 90% range: the middle 90% of futures; "
                   "breaks even: against the baseline", caption_justify="left",
-                  title=f"{result.title}\n{result.horizon} years, {result.samples:,} draws, "
-                  f"seed {result.seed}; money in {what}", title_justify="left")
+                  title=f"{printable(result.title)}\n{result.horizon} years, "
+                  f"{result.samples:,} draws, seed {result.seed}; money in {what}",
+                  title_justify="left")
     table.add_column("option", max_width=24)
     table.add_column("value", justify="right", no_wrap=True)
     table.add_column("90% range", justify="right", no_wrap=True)
@@ -38,7 +40,8 @@ def run_table(result: RunResult) -> Table:
         extra = ([money(o["npv_pre_tax"]["mean"], cur)] if taxed else []) + (
             [money(o["terminal"]["mean"], cur)] if ends else [])
         table.add_row(
-            o["label"], money(v["mean"], cur), f"{money(v['p5'], cur)}–{money(v['p95'], cur)}",
+            printable(o["label"]), money(v["mean"], cur),
+            f"{money(v['p5'], cur)}–{money(v['p95'], cur)}",
             money(o["npv"]["mean"], cur), *extra, pct(o["p_best"]),
             _break_even_cell(oid, o, result.baseline, result.horizon),
         )
@@ -80,7 +83,7 @@ def criteria_tables(result: RunResult) -> list[Table]:
             table.add_column(_criterion_header(c, info.get(c)), justify="right",
                              overflow="fold", max_width=18)
         for o in result.options.values():
-            table.add_row(o["label"], *(_score(o["criteria"][c]["mean"], info.get(c))
+            table.add_row(printable(o["label"]), *(_score(o["criteria"][c]["mean"], info.get(c))
                                         for c in part))
         tables.append(table)
     return tables
@@ -109,7 +112,7 @@ def print_run(result: RunResult) -> None:
     for table in criteria_tables(result):
         console.print(table)
     console.print()
-    for sentence in result.verdict:
-        console.print(f"- {sentence}")
+    for sentence in result.verdict:  # labels are user text: no markup, no control codes
+        console.print(f"- {printable(sentence)}", markup=False)
     for note in result.notes:
-        console.print(f"  [dim]{note}[/dim]")
+        console.print(f"  [dim]{escape(printable(note))}[/dim]")

@@ -5,6 +5,13 @@
     crossroads research list | show ID | edit ID | delete ID
     crossroads research import people.csv | export people.json | coverage
 
+Notes can hold what people told you in confidence, so they need not go on the command
+line (where ``ps`` and the shell history show them): ``--note-file FILE`` reads them from a
+file, ``--note-file -`` from standard input, and ``--edit-note`` opens ``$EDITOR``.
+Text from the log is printed with control characters shown as ``?``, so an imported
+note cannot drive the terminal. Exports are written owner-only (0600), never through a
+symlink, and never over an existing file without ``--force``.
+
 Every command takes ``--db URL`` (default ``$CROSSROADS_DB``, else a SQLite file in the
 user data directory) and ``--json``. Errors print one line (``FILE:ROW:COLUMN: message``
 for import files) and exit 1; bad option syntax exits 2. The database and the core are
@@ -22,7 +29,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from crossroads.cli.common import console, err_console, fail
+from crossroads.cli.common import console, err_console, fail, printable
 
 if TYPE_CHECKING:
     from crossroads.evidence.research import Conversation, Coverage
@@ -52,7 +59,13 @@ RoleOpt = Annotated[str | None, typer.Option(
 DateOpt = Annotated[str | None, typer.Option(
     "--date", help="When you talked, YYYY-MM-DD [default: today].", show_default=False)]
 NoteOpt = Annotated[str | None, typer.Option(
-    "--note", help="Free notes.", show_default=False)]
+    "--note", help="Free notes (visible to other users in `ps`: prefer --note-file or "
+    "--edit-note).", show_default=False)]
+NoteFileOpt = Annotated[str | None, typer.Option(
+    "--note-file", help="Read the notes from this file ('-': standard input).",
+    show_default=False)]
+EditNoteOpt = Annotated[bool, typer.Option(
+    "--edit-note", help="Write the notes in $EDITOR (or $VISUAL).")]
 EstimateOpt = Annotated[list[str] | None, typer.Option(
     "--estimate", help="NAME=ESTIMATE in the estimate language, e.g. 'p_em=30% to 50%'. "
     "Repeat for more.", show_default=False)]
@@ -68,6 +81,45 @@ def _flag(field: str) -> str:
         kind, name = field.split(":", 1)
         return f"--{kind} {name}"
     return _FLAGS.get(field, f"--{field}")
+
+
+def _notes(note: str | None, note_file: str | None, edit_note: bool,
+           current: str = "") -> str | None:
+    """The notes from exactly one of --note, --note-file and --edit-note (None: none)."""
+    given = [n for n, v in (("--note", note is not None), ("--note-file", note_file),
+                            ("--edit-note", edit_note)) if v]
+    if len(given) > 1:
+        raise typer.BadParameter(f"give only one of {', '.join(given)}", param_hint=given[1])
+    if note_file is not None:
+        return _read(note_file)
+    if edit_note:
+        return _edit(current)
+    return note
+
+
+def _edit(current: str) -> str:
+    """Open $VISUAL or $EDITOR on a private temporary file holding ``current``."""
+    import os
+    import shlex
+    import subprocess
+    import tempfile
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    fd, tmp = tempfile.mkstemp(prefix="crossroads-note-", suffix=".txt")  # 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(current)
+        try:
+            done = subprocess.run([*shlex.split(editor), tmp], check=False)
+        except OSError as exc:
+            fail(f"--edit-note: cannot start the editor {editor!r}: {exc.strerror or exc}")
+        if done.returncode != 0:
+            fail(f"--edit-note: the editor exited with status {done.returncode}; "
+                 "nothing was saved")
+        with open(tmp, encoding="utf-8") as handle:
+            return handle.read().rstrip("\n")
+    finally:
+        os.unlink(tmp)
 
 
 def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
@@ -112,6 +164,7 @@ def add(
     years: Annotated[int, typer.Option("--years", help="Their years of experience.")],
     market: MarketOpt = None, stage: StageOpt = None, size: SizeOpt = None,
     role: RoleOpt = None, date: DateOpt = None, note: NoteOpt = None,
+    note_file: NoteFileOpt = None, edit_note: EditNoteOpt = False,
     estimate: EstimateOpt = None, stance: StanceOpt = None,
     as_json: JsonOpt = False, db: DbOpt = None,
 ) -> None:
@@ -119,6 +172,7 @@ def add(
     from crossroads.evidence.research import make_conversation
     from crossroads.store import add_conversation, transaction
 
+    note = _notes(note, note_file, edit_note)
     raw = {"person": person, "years": years, "market": market, "stage": stage,
            "size": size, "role": role, "date": date or dt.date.today().isoformat(),
            "notes": note or "", "estimates": _pairs(estimate, "--estimate"),
@@ -136,7 +190,8 @@ def add(
 def _summary(conv: Conversation) -> str:
     where = " ".join(x for x in (conv.market, conv.stage) if x)
     about = ", ".join(sorted(conv.estimates)) or "no estimates"
-    return f"{conv.person} ({conv.years} years{', ' + where if where else ''}): {about}"
+    return printable(f"{conv.person} ({conv.years} years{', ' + where if where else ''}): "
+                     f"{about}")
 
 
 @research_app.command("list")
@@ -172,6 +227,7 @@ def _load(db: str | None) -> dict[int, Conversation]:
 
 
 def _print_list(rows: Mapping[int, Conversation]) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     if not rows:
@@ -181,9 +237,10 @@ def _print_list(rows: Mapping[int, Conversation]) -> None:
     table = Table("id", "person", "years", "market", "stage", "role", "date", "estimates",
                   "stances")
     for i, c in rows.items():
-        table.add_row(str(i), c.person, str(c.years), c.market or "", c.stage or "",
-                      c.role or "", c.date.isoformat() if c.date else "",
-                      ", ".join(sorted(c.estimates)), str(len(c.stances)) if c.stances else "")
+        cells = (str(i), c.person, str(c.years), c.market or "", c.stage or "", c.role or "",
+                 c.date.isoformat() if c.date else "", ", ".join(sorted(c.estimates)),
+                 str(len(c.stances)) if c.stances else "")
+        table.add_row(*(escape(printable(x)) for x in cells))
     console.print(table)
 
 
@@ -201,26 +258,27 @@ def show(conversation_id: IdArg, as_json: JsonOpt = False, db: DbOpt = None) -> 
 
 
 def _print_conversation(conversation_id: int, conv: Conversation) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     from crossroads.evidence.research import FieldError, estimate_dist
 
     table = Table(show_header=False, box=None, title=f"conversation {conversation_id}")
-    for name, value in conv.to_dict().items():
-        if name not in ("estimates", "stances", "notes"):
-            table.add_row(name, "" if value is None else str(value))
+    rows = [(name, "" if value is None else str(value)) for name, value in conv.to_dict().items()
+            if name not in ("estimates", "stances", "notes")]
     for name, text in sorted(conv.estimates.items()):
         try:
             meaning = estimate_dist(text).describe()
         except FieldError as exc:  # the estimate language may have changed since
             meaning = exc.message
-        table.add_row(f"estimate {name}", f"{text}  ({meaning})")
-    for claim, stance in sorted(conv.stances.items()):
-        table.add_row(f"stance {claim}", stance)
+        rows.append((f"estimate {name}", f"{text}  ({meaning})"))
+    rows += [(f"stance {claim}", stance) for claim, stance in sorted(conv.stances.items())]
+    for name, value in rows:  # user text: no markup, no control codes
+        table.add_row(escape(printable(name)), escape(printable(value)))
     console.print(table)
     if conv.notes:
         console.print("notes:", markup=False)
-        console.print(conv.notes, markup=False, highlight=False)
+        console.print(printable(conv.notes), markup=False, highlight=False)
 
 
 @research_app.command("edit")
@@ -230,6 +288,7 @@ def edit(
     years: Annotated[int | None, typer.Option("--years", show_default=False)] = None,
     market: MarketOpt = None, stage: StageOpt = None, size: SizeOpt = None,
     role: RoleOpt = None, date: DateOpt = None, note: NoteOpt = None,
+    note_file: NoteFileOpt = None, edit_note: EditNoteOpt = False,
     estimate: EstimateOpt = None, stance: StanceOpt = None,
     drop_estimate: Annotated[list[str] | None, typer.Option(
         "--drop-estimate", help="Remove this param's estimate.", show_default=False)] = None,
@@ -242,10 +301,11 @@ def edit(
     from crossroads.store import get_conversation, transaction, update_conversation
 
     given = {"person": person, "years": years, "market": market, "stage": stage,
-             "size": size, "role": role, "date": date, "notes": note}
+             "size": size, "role": role, "date": date}
     new_est, new_sta = _pairs(estimate, "--estimate"), _pairs(stance, "--stance")
     with _errors(), transaction(db) as conn:
         old = get_conversation(conn, conversation_id)
+        given["notes"] = _notes(note, note_file, edit_note, old.notes)
         raw = {**old.to_dict(), **{k: v for k, v in given.items() if v is not None}}
         raw["estimates"] = _merge(old.estimates, new_est, drop_estimate, "--drop-estimate")
         raw["stances"] = _merge(old.stances, new_sta, drop_stance, "--drop-stance")
@@ -313,11 +373,26 @@ def import_(
         log = parse_conversations(text, kind, source="<stdin>" if file == "-" else file)
         with transaction(db) as conn:
             ids = import_conversations(conn, log)
+    _warn_formulas(text, kind, file)
     if as_json:
         _print_json({"imported": len(ids), "ids": ids})
     else:
         span = f" (ids {ids[0]}-{ids[-1]})" if ids else ""
         console.print(f"imported {len(ids)} conversations from {file}{span}", markup=False)
+
+
+def _warn_formulas(text: str, kind: str, file: str) -> None:
+    """Say which imported cells a spreadsheet would run as formulas (they are kept as text:
+    `export` writes them with a leading apostrophe)."""
+    from crossroads.evidence.exchange import formula_cells
+
+    cells = formula_cells(text) if kind == "csv" else []
+    if cells:
+        where = ", ".join(f"row {r} {c}" for r, c in cells[:5])
+        more = f" and {len(cells) - 5} more" if len(cells) > 5 else ""
+        err_console.print(f"warning: {file}: {len(cells)} cell(s) start like a spreadsheet "
+                          f"formula ({where}{more}); kept as text, and `export` escapes them",
+                          markup=False)
 
 
 def _read(file: str) -> str:
@@ -336,9 +411,10 @@ def export(
         help="Where to write [default: standard output].", show_default=False)] = None,
     fmt: FormatOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     db: DbOpt = None,
 ) -> None:
-    """Write the whole log as CSV or JSON (the same fields `import` reads)."""
+    """Write the whole log as CSV or JSON (the same fields `import` reads), owner-only."""
     from crossroads.evidence.exchange import format_conversations
 
     kind = _format(fmt, file or "", as_json)
@@ -346,12 +422,28 @@ def export(
     if file is None or file == "-":
         sys.stdout.write(text)
         return
+    _write_private(file, text, force=force)
+    err_console.print(f"exported to {file}", markup=False)
+
+
+def _write_private(file: str, text: str, *, force: bool) -> None:
+    """Create ``file`` 0600 (whatever the umask), never following a symlink, and replace
+    an existing file only with ``force``."""
+    import os
+
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    flags |= os.O_TRUNC if force else os.O_EXCL
+    if os.path.islink(file):
+        fail(f"{file}: is a symbolic link; crossroads does not write through one")
     try:
-        with open(file, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        fd = os.open(file, flags, 0o600)
+    except FileExistsError:
+        fail(f"{file} already exists: pass --force to overwrite it")
     except OSError as exc:
         fail(f"{file}: cannot write: {exc.strerror or exc}")
-    err_console.print(f"exported to {file}", markup=False)
+    os.fchmod(fd, 0o600)  # an existing file overwritten with --force becomes private too
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
 
 
 @research_app.command("coverage")

