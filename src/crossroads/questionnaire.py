@@ -278,8 +278,8 @@ def _research_command(p: Person) -> str:
     args += ["--years", str(p.years) if p.years is not None else "YEARS"]
     if p.market:
         args += ["--market", _line(p.market)]
-    if p.said:
-        args += ["--note", _line(p.said)]
+    if p.said:  # what they said stays off the command line (ps, shell history)
+        args += ["--edit-note"]
     return shlex.join(args)
 
 

@@ -185,7 +185,7 @@ def test_the_founding_answers_keep_reasons_and_mark_assumptions() -> None:
     assert "cash: previous * (1 + platform_em_jump)" in text
     assert "work_life_balance:" in text and 'label: "Work-life balance"' in text
     assert "order: [fun, money, work_life_balance]" in text
-    assert ("#   crossroads research add --person Asha --years 15 --market SG --note 'coin flip'"
+    assert ("#   crossroads research add --person Asha --years 15 --market SG --edit-note"
             in text)
     assert "--person Bo --years YEARS" in text
     for heading in ("Research", "People you talked to", "Markets you looked at",
