@@ -1,5 +1,6 @@
 # The one way to do each job, the same locally and in CI.
-# `make demo` and `make test` work on a fresh machine with nothing installed by hand.
+# `make demo` and `make test` work on a fresh machine with nothing installed by hand, and
+# install the exact versions pinned in constraints.txt (`make constraints` updates it).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -7,19 +8,21 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 EXAMPLE := examples/why-i-quit-data-science.yaml
+CONSTRAINTS := constraints.txt
+PIP_INSTALL := $(BIN)/pip install --quiet -c $(CONSTRAINTS)
 
-.PHONY: demo test lint bench clean venv
+.PHONY: demo test lint bench clean venv constraints
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(PIP_INSTALL) -e .
 	touch $@
 
-$(TSTAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(TSTAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(PIP_INSTALL) -e '.[test,postgres]'
 	touch $@ $(STAMP)
 
 venv: $(STAMP)
@@ -48,9 +51,17 @@ lint: $(TSTAMP)
 	$(BIN)/mypy
 
 bench: $(TSTAMP)
-	$(BIN)/pip install --quiet -e '.[bench]'
+	$(PIP_INSTALL) -e '.[bench]'
 	@$(BIN)/python -m compileall -q src > /dev/null
 	$(BIN)/python benchmarks/run.py
+
+# Upgrade .venv to the newest versions pyproject.toml allows, then pin exactly what is
+# installed. Run the tests after it, and commit constraints.txt with the change that needs it.
+constraints: | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade -e '.[test,postgres]'
+	{ sed -n '1,3p' $(CONSTRAINTS); $(BIN)/pip freeze --exclude-editable; } > $(CONSTRAINTS).new
+	mv $(CONSTRAINTS).new $(CONSTRAINTS)
+	touch $(STAMP) $(TSTAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts
