@@ -214,3 +214,32 @@ def test_per_currency_inflation_must_cover_every_currency_in_use() -> None:
     with pytest.raises(DecisionError, match="inflation gives INR but pay is also in SGD"):
         crossroads.load(decision_text("a: {currency: SGD, roles: {r: {cash: 1}}}",
                                       extra="currency: INR\ninflation: {INR: 5%}\n"))
+
+
+def test_a_flat_state_rate_adds_to_the_us_table() -> None:
+    _, out = outcomes_of(decision_text("a: {roles: {r: {cash: 80k, tax: {table: US, state: 5%}}}}"))
+    # Rev. Proc. 2024-40 schedule: 9,049 federal; FICA 4,960 + 1,160; 5% state on gross
+    assert out.cash[0, 0].tolist() == pytest.approx([80_000 - 9_049 - 4_960 - 1_160 - 4_000] * 3)
+
+
+def test_equity_without_its_own_rate_is_income_stacked_on_pay() -> None:
+    body = """
+        a:
+          companies: {r: {shares: public}}
+          roles:
+            r: {cash: 100, tax: {brackets: [[0, 0%], [100, 50%]]},
+                equity: {grant: 300, vest_years: 3}}
+    """
+    _, out = outcomes_of(decision_text(body))
+    assert out.pre_tax is not None
+    equity = out.pre_tax[0] - 100.0
+    assert equity.sum() > 0
+    assert np.allclose(out.cash[0], 100.0 + 0.5 * equity)   # all of it in the 50% bracket
+
+
+def test_real_raises_keep_terminal_growth_real() -> None:
+    _, out = outcomes_of(decision_text(
+        "a: {roles: {r: {cash: 100}}}", horizon=2,
+        extra="inflation: 10%\nraises: real\nterminal: {years: 2, growth: 10%}\n"))
+    assert out.terminal is not None
+    assert out.terminal[0, 0] == pytest.approx(100 * (1.1 + 1.1**2))
