@@ -243,3 +243,11 @@ def test_real_raises_keep_terminal_growth_real() -> None:
         extra="inflation: 10%\nraises: real\nterminal: {years: 2, growth: 10%}\n"))
     assert out.terminal is not None
     assert out.terminal[0, 0] == pytest.approx(100 * (1.1 + 1.1**2))
+
+
+def test_a_yearly_fx_rate_converts_each_year_at_its_own_rate() -> None:
+    _, out = outcomes_of(decision_text("a: {currency: SGD, roles: {r: {cash: 100}}}",
+                                       extra="fx: {SGD: each_year(0.70 to 0.80)}\n"))
+    rates = out.cash[0] / 100.0
+    assert np.ptp(rates[:, 0] - rates[:, 1]) > 0.01          # years differ within a draw
+    assert np.allclose(out.first_salary[0], 100.0 * rates[:, 0])

@@ -54,7 +54,8 @@ def settle(model: Model, draws: Draws, outcomes: Outcomes) -> Outcomes:
         if terminal is not None:
             terminal[i] = book.terminal(money, walked.roles[h - 1], last)
         start = money.roles[option.start]
-        first[i] = first[i] * book.rate(start.currency)
+        rate = book.rate(start.currency)
+        first[i] = first[i] * (rate[0] if rate.ndim == 2 else rate)   # year 0's rate
     return replace(outcomes, cash=np.moveaxis(net, 1, 2),
                    pre_tax=np.moveaxis(pre, 1, 2) if spec.taxed else None,
                    terminal=terminal, first_salary=first)
