@@ -84,7 +84,8 @@ def _rate(per: str) -> _Rule:
     def rule(key: str, text: str, compiled: Compiled, _: tuple[float, float]) -> Problem | None:
         meant = as_percent(text)
         bare = [t.value for t in number_tokens(text)]
-        if compiled.as_dist() is None or meant is None or max(bare) <= 1.0:
+        # 5 or 4 to 6: a percentage without its sign; 1e200 is no one's typo for a percent
+        if compiled.as_dist() is None or meant is None or not 1.0 < max(bare) <= 100.0:
             return None
         hundred = as_percent(text, scale=100.0)
         extra = "; 150% would be one and a half times the base cash" if per.endswith(
