@@ -31,23 +31,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from crossroads._types import FloatArray
-from crossroads.analysis.voi import (
-    Evppi,
-    _check_param,
-    _Dense,
-    _estimate,
-    _Fit,
-    _fit_group,
-    _fit_single,
-    _increments,
-    _penalised_fit,
-    _row_chunks,
-    evpi,
-)
+
+if TYPE_CHECKING:  # voi imports scipy.linalg (~0.25 s): `run` needs only NumPy here
+    from crossroads.analysis.voi import Evppi, _Fit
 
 #: Draws the regression on every param is fitted on: enough for a few hundred
 #: coefficients, few enough that a run's summary stays cheap.
@@ -56,6 +47,8 @@ FIT_DRAWS = 50_000
 RUN_DRAWS = 10_000
 #: Degree of each param's polynomial in its rank, in the run's additive fit (:func:`_legendre`).
 RANK_DEGREE = 3
+#: log10 of the ridge penalties the run's fit chooses from by GCV, relative to mean(s).
+_LOG_LAMBDAS = np.linspace(-9.0, 6.0, 61)
 
 
 @dataclass(frozen=True)
@@ -78,6 +71,16 @@ def expected_given_params(values: FloatArray, params: Mapping[str, FloatArray],
             do not vary are left out (they carry no information).
         rng: for the standard error of ``evpi_params``; None skips it.
     """
+    from crossroads.analysis.voi import (
+        Evppi,
+        _check_param,
+        _estimate,
+        _fit_group,
+        _fit_single,
+        _increments,
+        evpi,
+    )
+
     v = np.asarray(values, dtype=np.float64)
     m = min(v.shape[1], FIT_DRAWS)
     v = v[:, :m]
@@ -96,10 +99,10 @@ def expected_given_params(values: FloatArray, params: Mapping[str, FloatArray],
 def p_best_expected(values: FloatArray, params: Mapping[str, FloatArray]) -> FloatArray:
     """Each option's share of draws in which it has the highest E[V | params] (run's fit).
 
-    An additive penalised regression of the increments V_a - V_0 on shifted Legendre
-    polynomials (degree :data:`RANK_DEGREE`) of each param's rank, one GCV ridge penalty,
-    fitted on the first :data:`RUN_DRAWS` draws. Checked against a nested Monte Carlo in
-    the tests.
+    An additive ridge regression of the increments V_a - V_0 on shifted Legendre
+    polynomials (degree :data:`RANK_DEGREE`) of each param's rank, the penalty chosen per
+    option by GCV, fitted on the first :data:`RUN_DRAWS` draws with NumPy alone. Checked
+    against a nested Monte Carlo in the tests.
 
     >>> rng = np.random.default_rng(0)
     >>> theta = rng.normal(size=4000)
@@ -114,17 +117,39 @@ def p_best_expected(values: FloatArray, params: Mapping[str, FloatArray]) -> Flo
     xs = [x for x in xs if x.shape[0] == m and np.ptp(x) > 0]
     if v.shape[0] < 2 or not xs:
         return _best_share(v.mean(axis=1)[:, None])
-    basis = np.empty((m, 1 + RANK_DEGREE * len(xs)))
-    basis[:, 0] = 1.0
+    basis = np.empty((m, RANK_DEGREE * len(xs)))
     rank = np.empty(m)
     for j, x in enumerate(xs):
         rank[np.argsort(x, kind="stable")] = (np.arange(m) + 0.5) / m
-        at = 1 + RANK_DEGREE * j
-        basis[:, at:at + RANK_DEGREE] = _legendre(rank)
-    omega = np.eye(basis.shape[1])
-    omega[0, 0] = 0.0  # the intercept is not shrunk
-    fit = _penalised_fit(_Dense(basis), _increments(v), omega, "additive", None)
-    return _best_share(_fitted(fit))
+        basis[:, RANK_DEGREE * j:RANK_DEGREE * (j + 1)] = _legendre(rank)
+    basis -= basis.mean(axis=0)  # centred: the intercept is each increment's mean, unshrunk
+    d = (v[1:] - v[0]).T
+    mean = d.mean(axis=0)
+    fitted = _ridge_gcv(basis, d - mean) + mean
+    return _best_share(np.vstack([np.zeros(m), fitted.T]))
+
+
+def _ridge_gcv(x: FloatArray, y: FloatArray) -> FloatArray:
+    """Fitted values of a ridge regression of each column of ``y`` on ``x`` (both centred),
+    its penalty chosen per column by generalised cross-validation, n RSS / (n - edf)^2.
+
+    In the eigenbasis of X'X (X'X = V diag(s) V'), a penalty lambda shrinks coordinate j by
+    f_j = s_j / (s_j + lambda), so every penalty on the grid costs O(k).
+    """
+    n = x.shape[0]
+    s, vecs = np.linalg.eigh(x.T @ x)
+    s = np.clip(s, 0.0, None)
+    z = vecs.T @ (x.T @ y)                                      # (k, m)
+    keep = s > 1e-12 * max(float(s.max()), 1e-300)
+    u2 = np.where(keep[:, None], z**2 / np.where(keep, s, 1.0)[:, None], 0.0)  # (U'y)^2
+    lam = max(float(s.mean()), 1e-300) * 10.0 ** _LOG_LAMBDAS
+    f = np.where(keep, s, 0.0)[None, :] / (s[None, :] + lam[:, None])         # (L, k)
+    rss = (y**2).sum(axis=0)[None, :] - (2.0 * f - f**2) @ u2               # (L, m)
+    edf = f.sum(axis=1)
+    gcv = n * rss / np.clip(n - edf, 0.5, None)[:, None] ** 2
+    shrink = f[np.argmin(gcv, axis=0)].T                                     # (k, m)
+    beta = vecs @ (shrink * np.where(keep[:, None], z / np.where(keep, s, 1.0)[:, None], 0.0))
+    return np.asarray(x @ beta)
 
 
 def _legendre(r: FloatArray) -> FloatArray:
@@ -142,6 +167,8 @@ def _legendre(r: FloatArray) -> FloatArray:
 
 def _fitted(fit: _Fit) -> FloatArray:
     """E[V_a - V_0 | params] per option and draw, (n_options, n): row 0 is all zeros."""
+    from crossroads.analysis.voi import _row_chunks
+
     n = fit.basis.n
     out = np.zeros((fit.beta.shape[1] + 1, n))
     for rows in _row_chunks(n):

@@ -29,7 +29,6 @@ from itertools import combinations
 import numpy as np
 import numpy.typing as npt
 from scipy import linalg
-from scipy.interpolate import BSpline
 from scipy.special import eval_sh_legendre
 
 from crossroads._types import FloatArray
@@ -167,6 +166,8 @@ def _knots(xs: FloatArray, n_interior: int) -> FloatArray:
 
 def _curvature_penalty(t: FloatArray) -> FloatArray:
     """Omega_ij = integral B_i''(x) B_j''(x) dx, exact (Simpson on piecewise-linear B'')."""
+    from scipy.interpolate import BSpline  # imports scipy.optimize: only when fitting splines
+
     k = len(t) - 4
     d2 = BSpline(t, np.eye(k), 3).derivative(2)
     edges = np.unique(t)
