@@ -58,3 +58,20 @@ def test_tornado_and_sobol_swing_inline_ranges_and_list_the_inert_ones() -> None
     sobol = crossroads.sensitivity(model, "sobol", samples=2000).to_dict()
     assert set(sobol["indices"]) == {"a.job.cash", "a.b2.cash", "a.job.move->b2.after"}
     assert sobol["inert"] == ["a.job.criteria.fun"]
+
+
+def test_the_runs_screen_ranks_inline_ranges_beside_params() -> None:
+    """The screen's inline correlation uses Phi(z), the range's exact rank: it matches the
+    Spearman correlation of the drawn values with the gap."""
+    from scipy import stats
+
+    text = TEXT.replace("samples: 2000", "samples: 20000")
+    result = crossroads.run(crossroads.load(text)).to_dict()
+    screen = result["screen"]
+    assert list(screen)[0] == "a.job.cash"
+    assert "a.job.criteria.fun" not in screen             # inert: the value never reads it
+    got = collect(crossroads.load(text), 20_000)
+    gap = got.value[0] - got.value[1]
+    rho = stats.spearmanr(got.inline["a.job.cash"], gap).statistic
+    assert screen["a.job.cash"] == pytest.approx(rho, abs=0.01)
+    assert sum(o["p_best_expected"] for o in result["options"].values()) == pytest.approx(1.0)
