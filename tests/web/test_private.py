@@ -233,3 +233,48 @@ async def test_the_web_pages_mask_a_bad_database_url(settings: Settings, url: st
     assert home.status_code == 200 and "PW-s3cret" not in home.text
     assert research.status_code == 503 and "PW-s3cret" not in research.text
     assert "***" in research.text
+
+
+# ---------------------------------------------------- bounded work in the web app -------
+
+async def test_validation_runs_as_a_pool_job(client: httpx.AsyncClient,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from crossroads.web.checks import check_job
+    from tests.web.conftest import SMALL, csrf_token, post_json
+
+    token = await csrf_token(client)
+    ran: list[object] = []
+    pool = client._transport.app.state.ctx.pool  # type: ignore[attr-defined]
+    real = pool.run
+
+    async def spy(fn: object, *args: object) -> object:
+        ran.append(fn)
+        return await real(fn, *args)
+
+    monkeypatch.setattr(pool, "run", spy)
+    r = await post_json(client, "/api/validate", {"text": SMALL}, token)
+    assert r.status_code == 200 and r.json()["ok"] and ran == [check_job]
+
+
+def test_a_check_past_its_time_limit_is_stopped_and_answered() -> None:
+    from crossroads.web.checks import check_job
+    from tests.web.conftest import SMALL
+
+    out = check_job(SMALL, None, seconds=1e-4)  # pytest runs tests in the main thread
+    assert not out["ok"] and "took longer than" in out["problems"][0]["message"]
+    assert check_job(SMALL, None)["ok"]  # and the alarm is cleared afterwards
+    time.sleep(0.01)
+
+
+async def test_a_236_kb_validate_is_refused_at_the_size_limit(
+        client: httpx.AsyncClient) -> None:
+    """Before: 55 s, and the server kept 1.2 GB."""
+    from tests.web.conftest import csrf_token, post_json
+
+    params = "".join(f"  p{i}: 1 to 2\n" for i in range(6001))
+    corr = "".join(f"  - [p{i}, p{i + 1}, 0.1]\n" for i in range(6000))
+    text = f"decision: x\nparams:\n{params}correlations:\n{corr}"[:236_000]
+    token = await csrf_token(client)
+    r = await post_json(client, "/api/validate", {"text": text}, token)
+    assert r.status_code == 200 and not r.json()["ok"]
+    assert "MAX_FILE_BYTES" in r.json()["problems"][0]["message"]

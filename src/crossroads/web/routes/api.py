@@ -14,10 +14,11 @@ from pydantic import BaseModel, Field
 
 from crossroads.model.errors import DecisionError
 from crossroads.web.catalog import OutsideFolders
+from crossroads.web.checks import check_job
 from crossroads.web.context import Ctx
 from crossroads.web.dashboard import option_deltas, scenario_table
 from crossroads.web.formatting import num
-from crossroads.web.models import problems_of, stamp, validate_text
+from crossroads.web.models import problems_of, stamp
 from crossroads.web.versions import Conflict, save_if_unchanged
 from crossroads.web.whatif import BadOverrides, check_overrides, compute
 
@@ -65,17 +66,12 @@ class CompareIn(BaseModel):
     scenarios: list[ScenarioIn] = Field(min_length=1, max_length=6)
 
 
-def _summary(model: Any) -> dict[str, Any]:
-    return {"title": model.title, "options": len(model.options), "params": len(model.params),
-            "horizon": model.horizon}
-
-
 @router.post("/validate", name="validate")
 async def validate(body: ValidateIn, ctx: Ctx) -> dict[str, Any]:
-    """Problems of the text with their line and column; ``ok`` when there are none."""
-    model, problems = await run_in_threadpool(validate_text, body.text, db=ctx.settings.db)
-    return {"ok": model is not None, "problems": problems,
-            "summary": _summary(model) if model is not None else None}
+    """Problems of the text with their line and column; ``ok`` when there are none.
+
+    Checked by a pool worker within a time limit, never in the server (web/checks.py)."""
+    return await ctx.pool.run(check_job, body.text, ctx.settings.db)
 
 
 @router.post("/save", name="save")
@@ -85,10 +81,10 @@ async def save(body: SaveIn, ctx: Ctx) -> Response:
         file = ctx.catalog.resolve(body.folder, body.path, must_exist=False)
     except OutsideFolders as exc:
         return JSONResponse({"ok": False, "error": str(exc)}, 403)
-    model, problems = await run_in_threadpool(validate_text, body.text, db=ctx.settings.db)
-    if model is None:
+    checked = await ctx.pool.run(check_job, body.text, ctx.settings.db)
+    if not checked["ok"]:
         return JSONResponse({"ok": False, "error": "not saved: the file has problems",
-                             "problems": problems}, 422)
+                             "problems": checked["problems"]}, 422)
     text = body.text if body.text.endswith("\n") else body.text + "\n"
     saved = await run_in_threadpool(save_if_unchanged, file.path, text, body.base)
     if isinstance(saved, Conflict):
@@ -99,7 +95,7 @@ async def save(body: SaveIn, ctx: Ctx) -> Response:
                                  "not saved: the file changed since you opened it (another "
                                  "tab or person saved it)")}, 409)
     return JSONResponse({"ok": True, "key": file.key, "url": file.url("d"),
-                         "version": saved, "summary": _summary(model)})
+                         "version": saved, "summary": checked["summary"]})
 
 
 @router.post("/whatif/{folder}/{rel:path}", name="whatif")
