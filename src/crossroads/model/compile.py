@@ -36,13 +36,14 @@ Resolver = Callable[[RandomNode], Dist]
 def stream_key(option: str, role: str, field: str) -> str:
     """The stream key of a random input written inside a role: ``opt.<option>.role.<role>.<field>``.
 
-    Every inline estimate and every event (a move firing, a liquidity event) belongs to its
+    Every inline estimate and every event (a move firing, a company's fate) belongs to its
     option, so the key names the option: two options' same-named roles draw independent
     numbers, and renaming changes no number beyond its sampling error. A role with
     ``same_as: other.role`` passes the other role's (option, role) here, so the same
     employer's uncertain terms are shared, visibly. ``field`` is the field's name
-    (``cash``, ``raise``, ``criteria.enjoyment``, ``equity.event``) or a move's
-    (:func:`move_field`). Params keep ``params.<name>``: one quantity, one draw.
+    (``cash``, ``raise``, ``criteria.enjoyment``, ``equity.grant``) or a move's
+    (:func:`move_field`). Option-level inputs (cash flows, companies) use
+    :func:`option_key`; params keep ``params.<name>``: one quantity, one draw.
 
     >>> stream_key("ml_lead", "lead", "raise")
     'opt.ml_lead.role.lead.raise'
