@@ -191,3 +191,29 @@ def test_redecide_uses_the_recorded_text_when_the_file_is_gone(db: str, tmp_path
     assert out["source"].endswith("(as recorded)") and out["switch"] is False
     missing = run(db, "redecide", "1", "--file", str(path))
     assert missing.exit_code == 1 and "cannot read the file" in missing.output
+
+
+def test_export_is_private_and_never_overwrites_without_force(db: str, entry: int,
+                                                              tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    ok(db, "export", "-o", str(path))
+    assert path.stat().st_mode & 0o777 == 0o600
+    again = run(db, "export", "-o", str(path))
+    assert again.exit_code == 1 and "pass --force" in again.output
+    ok(db, "export", "-o", str(path), "--force")
+    link = tmp_path / "link.json"
+    link.symlink_to(tmp_path / "elsewhere.json")
+    refused = run(db, "export", "-o", str(link), "--force")
+    assert refused.exit_code == 1 and "symbolic link" in refused.output
+    assert not (tmp_path / "elsewhere.json").exists()
+
+
+def test_notes_from_a_file(db: str, entry: int, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("what the manager said\n")
+    ok(db, "checkin", str(entry), "--year", "0", "--note-file", str(notes))
+    kept = json.loads(ok(db, "export").stdout)["entries"][0]["checkins"]
+    assert kept[0]["note"] == "what the manager said\n" and kept[0]["cash"] is None
+    both = run(db, "checkin", str(entry), "--year", "0", "--note", "x", "--note-file",
+               str(notes))
+    assert both.exit_code == 2

@@ -41,7 +41,14 @@ DbOpt = Annotated[str | None, typer.Option(
     "crossroads.sqlite3 in the user data directory]", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 EntryArg = Annotated[int, typer.Argument(help="The entry's id (see `journal review`).")]
-NoteOpt = Annotated[str, typer.Option("--note", help="Free notes.")]
+NoteOpt = Annotated[str | None, typer.Option(
+    "--note", help="Free notes (seen in the process list and shell history: --note-file and "
+    "--edit-note are private).", show_default=False)]
+NoteFileOpt = Annotated[str | None, typer.Option(
+    "--note-file", help="Read the notes from this file ('-': standard input).",
+    show_default=False)]
+EditNoteOpt = Annotated[bool, typer.Option(
+    "--edit-note", help="Write the notes in $EDITOR (or $VISUAL).")]
 SamplesOpt = Annotated[int | None, typer.Option(
     help="Monte Carlo draws (default: the file's `samples`).", min=1, show_default=False)]
 SeedOpt = Annotated[int | None, typer.Option(
@@ -78,8 +85,9 @@ def _entry_id(entry: int) -> int:
 def record(
     file: Annotated[Path, typer.Argument(help="A decision file (YAML).", show_default=False)],
     chose: Annotated[str, typer.Option("--chose", help="The option you chose (its id).")],
-    note: NoteOpt = "", samples: SamplesOpt = None, seed: SeedOpt = None,
-    as_json: JsonOpt = False, db: DbOpt = None,
+    note: NoteOpt = None, note_file: NoteFileOpt = None, edit_note: EditNoteOpt = False,
+    samples: SamplesOpt = None, seed: SeedOpt = None, as_json: JsonOpt = False,
+    db: DbOpt = None,
 ) -> None:
     """Run the decision and keep the chosen option's predictions, year by year."""
     from crossroads.api import check_budget, with_references
@@ -88,6 +96,7 @@ def record(
     from crossroads.store import transaction
     from crossroads.store.journal import Record, add_entry
 
+    text = _note(note, note_file, edit_note)
     model = load_or_exit(file, db=db)
     if chose not in model.option_ids:
         fail(f"{file}: no option `{chose}`; the options are {', '.join(model.option_ids)}")
@@ -99,7 +108,7 @@ def record(
     raw = file.read_bytes()
     rec = Record(str(file), raw.decode("utf-8", "replace"), hashlib.sha256(raw).hexdigest(),
                  model.title, result.samples, result.seed, _version(), model.horizon,
-                 model.currency, pred, result.to_dict(), note)
+                 model.currency, pred, result.to_dict(), text)
     with _errors(), transaction(db) as conn:
         entry_id = add_entry(conn, rec)
     if as_json:
@@ -163,6 +172,15 @@ def _money(text: str | None) -> float | None:
     return x
 
 
+def _note(note: str | None, note_file: str | None, edit_note: bool) -> str:
+    """The notes from one of --note, --note-file, --edit-note (as `research add` takes them)."""
+    if note_file is None and not edit_note:
+        return note or ""
+    from crossroads.cli.research import _notes
+
+    return _notes(note, note_file, edit_note) or ""
+
+
 @journal_app.command("checkin")
 def checkin(
     entry: EntryArg,
@@ -178,7 +196,8 @@ def checkin(
     score: Annotated[list[str] | None, typer.Option(
         "--score", help="CRITERION=VALUE, e.g. enjoyment=8. Repeat for more.",
         show_default=False)] = None,
-    note: NoteOpt = "", as_json: JsonOpt = False, db: DbOpt = None,
+    note: NoteOpt = None, note_file: NoteFileOpt = None, edit_note: EditNoteOpt = False,
+    as_json: JsonOpt = False, db: DbOpt = None,
 ) -> None:
     """Record what happened in a year: pay, role, scores; see where it fell."""
     from crossroads.journal.calibrate import Checkin, assess, check_checkin
@@ -186,6 +205,7 @@ def checkin(
     from crossroads.store.journal import add_checkin, get_record
 
     amount, scores = _money(cash), _scores(score)
+    note = _note(note, note_file, edit_note)
     if amount is None and role is None and not scores and not note:
         raise typer.BadParameter("give at least one of --cash, --role, --score, --note",
                                  param_hint="--year")
@@ -312,8 +332,9 @@ def export(
     entries: Annotated[list[int] | None, typer.Argument(
         help="Entry ids [default: every entry].", show_default=False)] = None,
     output: Annotated[Path | None, typer.Option(
-        "-o", "--output", help="Write here instead of the standard output.",
-        show_default=False)] = None,
+        "-o", "--output", help="Write here (owner-only, 0600) instead of the standard "
+        "output.", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     db: DbOpt = None,
 ) -> None:
     """Write the journal (predictions, check-ins, the files) as one JSON document."""
@@ -323,13 +344,12 @@ def export(
     with _errors(), transaction(db) as conn:
         document = export_journal(conn, entries or None)
     text = json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
-    if output is None:
+    if output is None or str(output) == "-":
         sys.stdout.write(text)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"{output}: cannot write: {exc.strerror or exc}")
+    from crossroads.cli.research import _write_private  # 0600, no symlinks, --force
+
+    _write_private(str(output), text, force=force)
     console.print(f"wrote {len(document['entries'])} entries to {output}", markup=False)
 
 
