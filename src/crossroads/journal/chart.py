@@ -93,7 +93,8 @@ def fan_svg(pred: Prediction, checkins: Sequence[Mapping[str, Any]], currency: s
                      f'fill="{POINT}" stroke="#fff" stroke-width="1.5"><title>year {t}: '
                      f'{escape(_short(cash))} {escape(currency)}, percentile {label}</title>'
                      f'</circle><text x="{x(t) + 8:.1f}" y="{y(cash) - 6:.1f}" '
-                     f'font-size="11" fill="{POINT}">{label}</text>')
+                     f'font-size="11" fill="{POINT}" stroke="#fff" stroke-width="3" '
+                     f'paint-order="stroke">{label}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
