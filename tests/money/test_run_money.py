@@ -142,3 +142,22 @@ def test_the_report_says_what_the_money_is() -> None:
     lede = sections._worth(run).lede
     assert lede.endswith("Money here is today's USD, after tax (SG, US), no inflation assumed "
                          "(no `inflation:`), converted at SGD 0.744713 (reference).")
+
+
+def test_the_web_page_says_what_the_money_is(tmp_path) -> None:
+    import asyncio
+
+    from crossroads.web import Settings
+    from tests.web.conftest import running
+
+    folder = tmp_path / "decisions"
+    folder.mkdir()
+    (folder / "d.yaml").write_text(decision_text(BODY, extra="tax: US\n"))
+    settings = Settings(folders=(folder,), db=f"sqlite:///{tmp_path / 'log.sqlite3'}",
+                        pool="thread", whatif_samples=300)
+
+    async def page() -> str:
+        async with running(settings) as (_app, client):
+            return (await client.get("/d/0/d.yaml")).text
+
+    assert "Money in today&#39;s USD, after tax (SG, US)" in asyncio.run(page())
