@@ -571,6 +571,10 @@ class _Compiler:
     def _mixture(self, node: ast.Call) -> D.Dist:
         self._no_keywords("mixture", node, ("weights",))
         self._arity("mixture", node, -1, "distributions")
+        try:
+            check_mixture(len(node.args))  # before fitting 300 ranges only to refuse them
+        except LimitError as e:
+            raise self.fail(str(e), node, "a few components describe any belief") from None
         comps = [self._component(arg) for arg in node.args]
         try:
             check_mixture(sum(mixture_size(c) or 1 for c in comps))
