@@ -128,12 +128,6 @@ def test_the_bangalore_or_singapore_example(examples) -> None:
     assert senior.currency == "SGD" and senior.tax is not None and senior.tax.label == "SG"
 
 
-@pytest.mark.parametrize("name", ["why-i-quit-data-science", "two-offers", "grad-school"])
-def test_the_other_examples_use_no_money_keys_and_are_untouched(examples, name: str) -> None:
-    spec = crossroads.load(examples / f"{name}.yaml").money
-    assert spec is not None and not spec.active
-
-
 def test_the_report_says_what_the_money_is() -> None:
     from crossroads.report import sections
 

@@ -251,3 +251,16 @@ def test_a_yearly_fx_rate_converts_each_year_at_its_own_rate() -> None:
     rates = out.cash[0] / 100.0
     assert np.ptp(rates[:, 0] - rates[:, 1]) > 0.01          # years differ within a draw
     assert np.allclose(out.first_salary[0], 100.0 * rates[:, 0])
+
+
+def test_a_ppp_view_takes_your_rates_and_says_so() -> None:
+    text = decision_text("a: {currency: INR, roles: {r: {cash: 40L}}}",
+                         extra="fx_view: ppp\nfx: {INR: 0.05}\n")   # any factor
+    model, out = outcomes_of(text)
+    assert np.allclose(out.cash[0], 4e6 * 0.05)
+    money = crossroads.run(model, samples=100).to_dict()["money"]
+    assert money["fx"]["view"] == "ppp" and "converted at purchasing-power parities" in (
+        money["sentence"])
+    with pytest.raises(DecisionError, match="needs your own rate for INR"):
+        crossroads.load(decision_text("a: {currency: INR, roles: {r: {cash: 40L}}}",
+                                      extra="fx_view: ppp\n"))

@@ -330,6 +330,8 @@ class Decision(_Strict):
     fx: dict[str, Estimate] = Field(
         default_factory=dict, description="One unit of each other currency in the "
         "decision's currency.")
+    fx_view: Literal["market", "ppp"] = Field(
+        "market", description="`ppp` when your `fx` rates are purchasing-power parities.")
     terminal: Terminal | None = None
 
     @field_validator("discount", mode="before")

@@ -32,7 +32,7 @@ def describe_money(model: Model) -> dict[str, Any]:
         taxes[option.id] = " / ".join(labels)
     fx = None
     if spec.fx:
-        fx = {"view": "market",
+        fx = {"view": spec.fx_view,
               "rates": {c: {"rate": spec.fx_text[c], "source": spec.fx_source[c]}
                         for c in sorted(spec.fx)},
               "reference": describe_reference()
@@ -73,7 +73,8 @@ def _sentence(cur: str, inflation: str | None, real: bool, taxes: dict[str, str]
         infl = f"inflation {inflation} taken out of nominal raises"
     parts = [f"today's {cur}", tax, infl]
     if fx:
-        parts.append("converted at " + ", ".join(
+        ppp = " purchasing-power parities" if fx["view"] == "ppp" else ""
+        parts.append(f"converted at{ppp} " + ", ".join(
             f"{c} {r['rate']}" + (" (reference)" if r["source"] == "reference" else "")
             for c, r in fx["rates"].items()))
     if terminal:

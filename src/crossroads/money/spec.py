@@ -60,6 +60,7 @@ class MoneySpec:
     fx: Mapping[str, Field]              # one unit of a currency, in the decision's
     fx_text: Mapping[str, str]           # the rate as written, or the reference rate
     fx_source: Mapping[str, str]         # "yours" or the reference data's date
+    fx_view: str                         # "market" or "ppp" (the file's own PPP rates)
     options: tuple[OptionMoney, ...]
     terminal_years: int | None
     terminal_growth: Field | None
@@ -131,7 +132,7 @@ def compile_money(c: _Compiler) -> MoneySpec:
         inflation_text=None if d.inflation is None else
         str(d.inflation) if not isinstance(d.inflation, dict) else
         ", ".join(f"{k} {v}" for k, v in d.inflation.items()),
-        real=d.raises == "real", fx=fx, fx_text=text, fx_source=source,
+        real=d.raises == "real", fx=fx, fx_text=text, fx_source=source, fx_view=d.fx_view,
         options=tuple(options), terminal_years=term.years if term else None,
         terminal_growth=c.field(term.growth, ("terminal", "growth"), "money.terminal.growth")
         if term else None,
@@ -177,6 +178,11 @@ def _fx(c: _Compiler, used: Mapping[str, Path]
             text[cur], source[cur] = str(d.fx[cur]), "yours"
             continue
         rate = reference_rate(cur, d.currency)
+        if d.fx_view == "ppp":
+            c.error(path, f"`fx_view: ppp` needs your own rate for {cur}: crossroads ships "
+                    "no purchasing-power parities", f"give `fx: {{{cur}: <{d.currency} per "
+                    f"{cur} at PPP>}}` (World Bank, PPP conversion factor)")
+            continue
         if rate is None:
             c.error(path, f"no exchange rate from {cur} to {d.currency}",
                     f"give one: `fx: {{{cur}: <{d.currency} per {cur}>}}` at the top level")
