@@ -161,13 +161,15 @@ def test_same_as_shares_a_roles_numbers_visibly() -> None:
 
 
 @pytest.mark.parametrize(("same_as", "message"), [
-    ("b.r", "unknown option `b`"),
+    ("b.r", r"<string>:\d+:\d+: unknown option `b` in `same_as` \(other options: a, d\)"),
     ("a.q", "unknown role `q` in option `a`"),
     ("c.r", "a role can only share another option's role"),
+    ("d.r", "`d.r` is itself `same_as` `a.r`"),
 ])
 def test_same_as_that_names_nothing_is_a_located_error(same_as: str, message: str) -> None:
     text = decision_text(f"""
     a: {{roles: {{r: {{cash: 1}}}}}}
+    d: {{roles: {{r: {{same_as: a.r, cash: 1}}}}}}
     c: {{roles: {{r: {{same_as: {same_as}, cash: 1}}}}}}
     """)
     with pytest.raises(crossroads.DecisionError, match=message):

@@ -424,7 +424,9 @@ def _same_as(c: _Compiler, oid: str, rid: str, role: Role) -> tuple[str, str]:
     if other_oid not in options or other_oid == oid:
         problem = ("a role can only share another option's role" if other_oid == oid
                    else f"unknown option `{other_oid}` in `same_as`")
-        c.error(path, problem, did_you_mean(other_oid, options) if other_oid != oid else hint)
+        others = ", ".join(o for o in options if o != oid)
+        c.error(path, problem, hint if other_oid == oid else
+                did_you_mean(other_oid, options) or f"other options: {others}")
     elif other_rid not in options[other_oid].roles:
         c.error(path, f"unknown role `{other_rid}` in option `{other_oid}`",
                 did_you_mean(other_rid, options[other_oid].roles) or hint)
