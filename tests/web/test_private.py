@@ -278,3 +278,19 @@ async def test_a_236_kb_validate_is_refused_at_the_size_limit(
     r = await post_json(client, "/api/validate", {"text": text}, token)
     assert r.status_code == 200 and not r.json()["ok"]
     assert "MAX_FILE_BYTES" in r.json()["problems"][0]["message"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+async def test_a_new_decision_saved_from_the_editor_is_owner_only(
+        client: httpx.AsyncClient, folder: Path, umask: int) -> None:
+    from tests.web.conftest import SMALL, csrf_token, post_json
+
+    old = os.umask(umask)
+    try:
+        token = await csrf_token(client)
+        r = await post_json(client, "/api/save", {"folder": 0, "path": f"new{umask}.yaml",
+                                                  "text": SMALL, "base": None}, token)
+    finally:
+        os.umask(old)
+    assert r.status_code == 200, r.text
+    assert (folder / f"new{umask}.yaml").stat().st_mode & 0o777 == 0o600
