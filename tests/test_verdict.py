@@ -193,3 +193,44 @@ def test_the_price_sentence_quotes_the_number_prices_gives(examples) -> None:
     pairs = prices(model, samples=20_000).to_dict()["criteria"]
     quoted = {money(c["pairs"]["sabbatical"]["break_even_worth"]) for c in pairs.values()}
     assert any(f"worth at least {q};" in s for q in quoted)
+
+
+LOWER = "criteria:\n  stress: {{worth: {worth}, better: lower}}\n"
+
+
+def test_the_price_of_a_lower_is_better_criterion_is_per_point_year_less() -> None:
+    # a worth is money per point-year less of stress: value_a = 3 (100 - 4 W),
+    # value_b = 3 (90 - 2 W); a leads at W = 4 (the middle of 2 to 6), b from W = 5 on,
+    # where b's 6 point-years less of stress pay for its $30 less cash
+    r = run("""
+    a: {roles: {r: {cash: 100, criteria: {stress: 4}}}}
+    b: {roles: {r: {cash: 90, criteria: {stress: 2}}}}
+    """, extra=LOWER.format(worth="2 to 6"))
+    assert r.leader() == "a"
+    assert ("b would lead only if a point-year less of stress were worth at least $5; you "
+            "said $2 to $6.") in r.verdict
+    assert not said(r, "a point-year of stress")
+
+
+def test_a_leader_with_less_stress_and_more_cash_stays_ahead_at_any_worth() -> None:
+    # a has more cash and 2 point-years a year less stress: no worth of calm hands b the lead
+    r = run("""
+    a: {roles: {r: {cash: 100, criteria: {stress: 2}}}}
+    b: {roles: {r: {cash: 90, criteria: {stress: 4}}}}
+    """, extra=LOWER.format(worth="2 to 6"))
+    assert not said(r, "would lead only if")
+    assert "a would stay ahead of b even if stress were worth nothing." in r.verdict
+
+
+def test_weighing_names_an_unpriced_lower_is_better_criterion_in_its_better_direction() -> None:
+    # b trades $300 of cash for 30 point-years less of stress (flip $10) and 15 more of fun
+    # (flip $20): the nearest flip is stress's, said per point-year less of it
+    r = run("""
+    a: {roles: {r: {cash: 200, criteria: {fun: 0, stress: 10}}}}
+    b: {roles: {r: {cash: 100, criteria: {fun: 5, stress: 0}}}}
+    """, extra="criteria:\n  fun: {}\n  stress: {better: lower}\n")
+    assert r.weighted is not None and r.weighted["first"] == "b"
+    (s,) = said(r, "SMAA")
+    assert s.endswith("The difference is carried by `stress` and `fun`, which have no worth "
+                      "in the file: b would lead on value if a point-year less of stress were "
+                      "worth at least $10.")

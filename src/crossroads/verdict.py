@@ -12,7 +12,8 @@ appear with its number and one where it must not):
 1. the leader, its mean value, its 90% range and the sampling error of the mean;
 2. how often it is best, and the runner-up;
 3. what research can settle and what stays luck (when the run has ``p_best_expected``);
-4. the worth at which the runner-up would take over (the `prices` break-even);
+4. the worth at which the runner-up would take over (the `prices` break-even), for a
+   `better: lower` criterion per point-year less of it ("a point-year less of stress");
 5. when SMAA's weighing disagrees with the pricing: which unpriced criteria carry it and
    at what worth the priced answer would flip;
 6. cash alone, break-even, shorter horizons, the input that matters.
@@ -83,12 +84,37 @@ def _research(result: RunResult, lead: str) -> str | None:
             f"(in {pct(o['p_best'])} of futures) is also luck, which no research removes.")
 
 
+def _lower(result: RunResult, c: str) -> bool:
+    """A `better: lower` criterion: the verdict speaks of its points less and its worth per
+    point less, as `prices` does (the run keeps raw points and a negative worth)."""
+    return ((result.criteria_points or {}).get(c) or {}).get("better") == "lower"
+
+
+def _points(result: RunResult, c: str) -> dict[str, float]:
+    """Mean point-years of c per option, in the better direction (points less if lower)."""
+    sign = -1.0 if _lower(result, c) else 1.0
+    points = result.criteria_points[c]["points"]  # type: ignore[index]
+    return {o: sign * p for o, p in points.items()}
+
+
+def _worth(result: RunResult, c: str) -> float | None:
+    """c's mean worth per point-year of better, None when the file gives it no worth."""
+    w = result.criteria_points[c]["worth"]  # type: ignore[index]
+    return None if w is None else (-w if _lower(result, c) else w)
+
+
+def _of(model: Model, result: RunResult, c: str) -> str:
+    """"of fun", or "less of stress": a worth is money per point of better."""
+    return f"{'less of' if _lower(result, c) else 'of'} {_label(model, c)}"
+
+
 def _lines(result: RunResult, c: str) -> tuple[dict[str, float], dict[str, float]] | None:
-    """Intercepts a_i and slopes b_i of E[value_i(w)] = a_i + w b_i for criterion c."""
+    """Intercepts a_i and slopes b_i of E[value_i(w)] = a_i + w b_i for criterion c, with w
+    per point-year of better and b_i in points of better (worth x points is the same)."""
     info = (result.criteria_points or {}).get(c)
     if not info:
         return None
-    b = info["points"]
+    b = _points(result, c)
     wp = info["worth_points"] or dict.fromkeys(b, 0.0)
     a = {o: result.options[o]["value"]["mean"] - wp[o] for o in b}
     return a, b
@@ -109,8 +135,8 @@ def _price(model: Model, result: RunResult, lead: str, second: str) -> str | Non
     """The priced criterion whose break-even worth between the two leaders lies nearest
     the worth you gave: the `prices` sentence for the leader against the runner-up."""
     best: tuple[float, str, float] | None = None
-    for c, info in (result.criteria_points or {}).items():
-        w0, w = info["worth"], _flip(result, c, lead, second)
+    for c in result.criteria_points or {}:
+        w0, w = _worth(result, c), _flip(result, c, lead, second)
         if w0 is None or w is None or w <= 0 or w0 <= 0:
             continue
         distance = abs(math.log(w / w0))
@@ -120,21 +146,20 @@ def _price(model: Model, result: RunResult, lead: str, second: str) -> str | Non
         return _stays(model, result, lead, second)
     _, c, w = best
     opts, cur = result.options, result.currency
-    name, said = _label(model, c), _stated(model, c, cur)
-    points = result.criteria_points[c]["points"]  # type: ignore[index]
+    name, said = _of(model, result, c), _stated(model, c, cur)
+    points = _points(result, c)
     if points[second] > points[lead]:
-        return (f"{opts[second]['label']} would lead only if a point-year of {name} were "
+        return (f"{opts[second]['label']} would lead only if a point-year {name} were "
                 f"worth at least {money(w, cur)}; you said {said}.")
-    return (f"{opts[lead]['label']} leads only while a point-year of {name} is worth at "
+    return (f"{opts[lead]['label']} leads only while a point-year {name} is worth at "
             f"least {money(w, cur)} (you said {said}); below that, {opts[second]['label']} "
             "would.")
 
 
 def _stays(model: Model, result: RunResult, lead: str, second: str) -> str | None:
     """The leader stays ahead even at a worth of zero for the priced criteria it leads on."""
-    points = result.criteria_points or {}
-    held = [c for c, info in points.items() if info["worth"] is not None
-            and info["points"][lead] > info["points"][second]
+    held = [c for c in result.criteria_points or {} if _worth(result, c) is not None
+            and (p := _points(result, c))[lead] > p[second]
             and (f := _flip(result, c, lead, second)) is not None and f <= 0]
     if not held:
         return None
@@ -154,26 +179,26 @@ def _weighing(model: Model, result: RunResult, lead: str) -> str | None:
     head = (f"Weighing money against your criteria instead of pricing them (SMAA), "
             f"{opts[first]['label']} comes first for {pct(w['share'])} of weightings"
             + (f", {opts[lead]['label']} for {pct(shares[lead])}" if lead in shares else ""))
-    points = result.criteria_points or {}
+    better = {c: _points(result, c) for c in result.criteria_points or {}}
     unpriced = sorted(
-        ((f, c) for c, info in points.items() if info["worth"] is None
-         and info["points"][first] > info["points"][lead]
+        ((f, c) for c, p in better.items() if _worth(result, c) is None
+         and p[first] > p[lead]
          and (f := _flip(result, c, lead, first)) is not None and f > 0), key=lambda x: x[0])
     if unpriced:
         names = " and ".join(f"`{_label(model, c)}`" for _, c in unpriced[:2])
         f, c = unpriced[0]
         return (f"{head}. The difference is carried by {names}, which "
                 f"{'has' if len(unpriced[:2]) == 1 else 'have'} no worth in the file: "
-                f"{opts[first]['label']} would lead on value if a point-year of "
-                f"{_label(model, c)} were worth at least {money(f, cur)}.")
-    priced = [(f, c) for c, info in points.items() if info["worth"] is not None
+                f"{opts[first]['label']} would lead on value if a point-year "
+                f"{_of(model, result, c)} were worth at least {money(f, cur)}.")
+    priced = [(f, c) for c, p in better.items() if _worth(result, c) is not None
               and (f := _flip(result, c, lead, first)) is not None and f > 0
-              and info["points"][first] > info["points"][lead]]
+              and p[first] > p[lead]]
     if not priced:
         return f"{head}; no single worth you gave would hand it the lead on value."
     f, c = min(priced)
     return (f"{head}, but your worths disagree: it would lead on value only if a point-year "
-            f"of {_label(model, c)} were worth at least {money(f, cur)}; you said "
+            f"{_of(model, result, c)} were worth at least {money(f, cur)}; you said "
             f"{_stated(model, c, cur)}.")
 
 
