@@ -294,3 +294,28 @@ async def test_a_new_decision_saved_from_the_editor_is_owner_only(
         os.umask(old)
     assert r.status_code == 200, r.text
     assert (folder / f"new{umask}.yaml").stat().st_mode & 0o777 == 0o600
+
+
+def test_serve_makes_a_token_and_no_token_warns(folder: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from crossroads.cli import app as cli
+
+    seen: list[Settings] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.append(kw["log_config"]))
+    monkeypatch.setattr("crossroads.web.create_app", lambda settings: seen.append(settings))
+    monkeypatch.delenv("CROSSROADS_TOKEN", raising=False)
+    made = CliRunner().invoke(cli, ["serve", str(folder)])
+    assert made.exit_code == 0, made.output
+    settings, log_config = seen
+    assert settings.token and len(settings.token) >= 32
+    assert f"http://127.0.0.1:8000/?token={settings.token}" in made.output
+    assert "redact_token" in log_config["handlers"]["access"]["filters"]
+    seen.clear()
+    open_ = CliRunner().invoke(cli, ["serve", "--no-token", str(folder)])
+    assert open_.exit_code == 0 and seen[0].token is None
+    assert "warning: --no-token" in open_.output
+    both = CliRunner().invoke(cli, ["serve", "--no-token", "--token", "x" * 20, str(folder)])
+    assert both.exit_code == 2
