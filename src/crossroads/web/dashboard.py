@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from crossroads.verdict import money
 from crossroads.web.params import label_of, param_notes, sketch, unit_of
+from crossroads.words import pct as chance_pct
 
 if TYPE_CHECKING:
     from crossroads.model.compile import Model
@@ -105,7 +106,8 @@ def dashboard_charts(run: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _pct(p: float | None) -> str:
-    return "n/a" if p is None or not math.isfinite(p) else f"{100 * p:.0f}%"
+    """A chance in the table, by the terminal's rule: "under 1%", never "0%" (words.pct)."""
+    return "n/a" if p is None or not math.isfinite(p) else chance_pct(p)
 
 
 def _span(stats: dict[str, float], currency: str) -> str:

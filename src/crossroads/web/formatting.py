@@ -8,6 +8,7 @@ import re
 from markupsafe import Markup, escape
 
 from crossroads.verdict import money as _money
+from crossroads.words import pct as _chance_pct
 
 __all__ = ["money", "num", "param", "pct", "ticks"]
 
@@ -24,14 +25,16 @@ def money(x: float | None, currency: str = "USD") -> str:
 
 
 def pct(p: float | None, digits: int = 0) -> str:
-    """A probability as a percentage: ``0.837 -> '84%'``.
+    """A chance as a percentage, by the terminal's rule (:func:`crossroads.words.pct`): a
+    real chance never rounds to 0% or 100% but reads "under 1%" or "over 99%", so a page
+    never says "0%" where the terminal says "under 1%"; an em dash for a missing number.
 
-    >>> pct(0.837), pct(0.0412, 1)
-    ('84%', '4.1%')
+    >>> pct(0.837), pct(0.0412, 1), pct(0.0009), pct(0.9996), pct(0.0), pct(None)
+    ('84%', '4.1%', 'under 1%', 'over 99%', '0%', '—')
     """
     if p is None or not math.isfinite(p):
         return "—"
-    return f"{100 * p:.{digits}f}%"
+    return _chance_pct(float(p), digits)
 
 
 def num(x: float | None, digits: int = 3) -> str:
