@@ -33,7 +33,7 @@ def test_json_keeps_pre_tax_npv_beside_after_tax_and_says_what_money_is() -> Non
     money = result["money"]
     assert money["after_tax"] and money["inflation"] == "3%" and money["raises"] == "nominal"
     assert money["tax"] == {"stay": "flat 30%", "move": "SG"}
-    assert money["fx"]["rates"] == {"SGD": {"rate": "0.74", "source": "yours"}}
+    assert money["fx"]["rates"] == {"SGD": {"rate": "0.74", "source": "yours", "for": "pay"}}
     assert "after tax (SG, flat 30%)" in money["sentence"]
     assert json.dumps(result)   # plain JSON
 
@@ -122,7 +122,7 @@ def test_the_bangalore_or_singapore_example(examples) -> None:
     model = crossroads.load(examples / "bangalore-or-singapore.yaml")
     money = crossroads.run(model, samples=2000).to_dict()["money"]
     assert money["tax"] == {"bangalore": "IN", "singapore": "SG"}
-    assert money["fx"]["rates"] == {"SGD": {"rate": "56 to 66", "source": "yours"}}
+    assert money["fx"]["rates"] == {"SGD": {"rate": "56 to 66", "source": "yours", "for": "pay"}}
     assert money["inflation"] == "INR 4% to 6%, SGD 1.5% to 3%"
     senior = model.money.options[1].roles[0]
     assert senior.currency == "SGD" and senior.tax is not None and senior.tax.label == "SG"
@@ -155,3 +155,12 @@ def test_the_web_page_says_what_the_money_is(tmp_path) -> None:
             return (await client.get("/d/0/d.yaml")).text
 
     assert "Money in today&#39;s USD, after tax (SG, US)" in asyncio.run(page())
+
+
+def test_a_rate_used_only_for_a_tables_thresholds_is_named_as_such() -> None:
+    text = decision_text("a: {roles: {r: {cash: 50k, tax: IN}}}")
+    money = crossroads.run(crossroads.load(text), samples=100).to_dict()["money"]
+    assert money["fx"]["rates"]["INR"] == {"rate": "0.0121108", "source": "reference",
+                                           "for": "tax thresholds"}
+    assert money["sentence"].endswith("tax thresholds at INR 0.0121108 (reference)")
+    assert "converted at" not in money["sentence"]

@@ -33,7 +33,8 @@ def describe_money(model: Model) -> dict[str, Any]:
     fx = None
     if spec.fx:
         fx = {"view": spec.fx_view,
-              "rates": {c: {"rate": spec.fx_text[c], "source": spec.fx_source[c]}
+              "rates": {c: {"rate": spec.fx_text[c], "source": spec.fx_source[c],
+                            "for": "pay" if c in spec.paid_in else "tax thresholds"}
                         for c in sorted(spec.fx)},
               "reference": describe_reference()
               if "reference" in spec.fx_source.values() else None}
@@ -74,9 +75,12 @@ def _sentence(cur: str, inflation: str | None, real: bool, taxes: dict[str, str]
     parts = [f"today's {cur}", tax, infl]
     if fx:
         ppp = " purchasing-power parities" if fx["view"] == "ppp" else ""
-        parts.append(f"converted at{ppp} " + ", ".join(
-            f"{c} {r['rate']}" + (" (reference)" if r["source"] == "reference" else "")
-            for c, r in fx["rates"].items()))
+        for use, lead in (("pay", f"converted at{ppp} "), ("tax thresholds", "tax thresholds "
+                                                                          "at ")):
+            rates = [f"{c} {r['rate']}" + (" (reference)" if r["source"] == "reference" else "")
+                     for c, r in fx["rates"].items() if r["for"] == use]
+            if rates:
+                parts.append(lead + ", ".join(rates))
     if terminal:
         parts.append("value past the horizon counted apart from NPV")
     return ", ".join(parts)

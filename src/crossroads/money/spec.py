@@ -21,6 +21,7 @@ from crossroads.money.tax import Part, Table, shipped
 if TYPE_CHECKING:
     from crossroads.model.compile import Field, _Compiler
     from crossroads.model.parse import Path
+    from crossroads.model.schema import Option
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class MoneySpec:
     options: tuple[OptionMoney, ...]
     terminal_years: int | None
     terminal_growth: Field | None
+    paid_in: frozenset[str] = frozenset()   # currencies pay is written in (not only tax's)
 
     @property
     def taxed(self) -> bool:
@@ -92,39 +94,11 @@ class MoneySpec:
 def compile_money(c: _Compiler) -> MoneySpec:
     """Compile the decision's money keys; problems go to the compiler's list."""
     d = c.decision
-    options = []
-    used: dict[str, Path] = {}
+    used: dict[str, Path] = {}   # every currency needing a rate, and where it first appears
     d_tax = _tax(c, d.tax, ("tax",), "money.tax") if d.tax else None
-    for oid, opt in d.options.items():
-        o_cur = opt.currency or d.currency
-        if opt.currency:
-            used.setdefault(opt.currency, ("options", oid, "currency"))
-        o_tax = (_tax(c, opt.tax, ("options", oid, "tax"), f"opt.{oid}.tax") if opt.tax
-                 else None)
-        roles = []
-        for rid, role in opt.roles.items():
-            base: Path = ("options", oid, "roles", rid)
-            if role.currency:
-                used.setdefault(role.currency, (*base, "currency"))
-            key = f"opt.{oid}.role.{rid}"
-            r_tax = _tax(c, role.tax, (*base, "tax"), f"{key}.tax") if role.tax else None
-            tax = r_tax or o_tax or d_tax
-            if tax is not None and tax.table is not None and tax.table.currency:
-                used.setdefault(tax.table.currency, (*base, "tax"))  # its thresholds' currency
-            ret = role.retirement
-            assert ret is None or isinstance(ret, Retirement)  # made one by the validator
-            roles.append(RoleMoney(
-                currency=role.currency or o_cur, tax=tax,
-                share=c.field(ret.share, (*base, "retirement", "share"),
-                              f"{key}.retirement.share") if ret else None,
-                cap=c.field(ret.cap, (*base, "retirement", "cap"), f"{key}.retirement.cap")
-                if ret and ret.cap is not None else None,
-                terminal=c.field(role.terminal, (*base, "terminal"), f"{key}.terminal")
-                if role.terminal is not None else None,
-            ))
-        options.append(OptionMoney(o_cur, tuple(roles)))
-    inflation = _inflation(c, {o.currency for o in options}
-                           | {r.currency for o in options for r in o.roles})
+    options = tuple(_option(c, oid, opt, d_tax, used) for oid, opt in d.options.items())
+    paid_in = {o.currency for o in options} | {r.currency for o in options for r in o.roles}
+    inflation = _inflation(c, paid_in)
     fx, text, source = _fx(c, used)
     term = d.terminal
     return MoneySpec(
@@ -133,10 +107,41 @@ def compile_money(c: _Compiler) -> MoneySpec:
         str(d.inflation) if not isinstance(d.inflation, dict) else
         ", ".join(f"{k} {v}" for k, v in d.inflation.items()),
         real=d.raises == "real", fx=fx, fx_text=text, fx_source=source, fx_view=d.fx_view,
-        options=tuple(options), terminal_years=term.years if term else None,
+        options=options, terminal_years=term.years if term else None,
         terminal_growth=c.field(term.growth, ("terminal", "growth"), "money.terminal.growth")
-        if term else None,
+        if term else None, paid_in=frozenset(paid_in),
     )
+
+
+def _option(c: _Compiler, oid: str, opt: Option, d_tax: TaxSpec | None,
+            used: dict[str, Path]) -> OptionMoney:
+    """One option's currency and each role's currency, tax, retirement and terminal value."""
+    o_cur = opt.currency or c.decision.currency
+    if opt.currency:
+        used.setdefault(opt.currency, ("options", oid, "currency"))
+    o_tax = _tax(c, opt.tax, ("options", oid, "tax"), f"opt.{oid}.tax") if opt.tax else None
+    roles = []
+    for rid, role in opt.roles.items():
+        base: Path = ("options", oid, "roles", rid)
+        if role.currency:
+            used.setdefault(role.currency, (*base, "currency"))
+        key = f"opt.{oid}.role.{rid}"
+        r_tax = _tax(c, role.tax, (*base, "tax"), f"{key}.tax") if role.tax else None
+        tax = r_tax or o_tax or d_tax
+        if tax is not None and tax.table is not None and tax.table.currency:
+            used.setdefault(tax.table.currency, (*base, "tax"))  # its thresholds' currency
+        ret = role.retirement
+        assert ret is None or isinstance(ret, Retirement)  # made one by the validator
+        roles.append(RoleMoney(
+            currency=role.currency or o_cur, tax=tax,
+            share=c.field(ret.share, (*base, "retirement", "share"),
+                          f"{key}.retirement.share") if ret else None,
+            cap=c.field(ret.cap, (*base, "retirement", "cap"), f"{key}.retirement.cap")
+            if ret and ret.cap is not None else None,
+            terminal=c.field(role.terminal, (*base, "terminal"), f"{key}.terminal")
+            if role.terminal is not None else None,
+        ))
+    return OptionMoney(o_cur, tuple(roles))
 
 
 def _inflation(c: _Compiler, paid_in: set[str]) -> dict[str, Field]:
