@@ -25,8 +25,8 @@ Estimate = Annotated[
     str | float | int,
     Field(
         description=(
-            "A number (100_000, 160k, 1.2M, 5%), a 90% interval `a to b`, a distribution "
-            "such as pert(5, 8, 9), or an arithmetic expression over params."
+            "A number (100_000, 160k, 1.2M, 40L, 1.2 crore, 5%), a 90% interval `a to b`, a "
+            "distribution such as pert(5, 8, 9), or an arithmetic expression over params."
         ),
     ),
 ]
