@@ -205,13 +205,22 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _no_token() -> list[str]:
+    """``--no-token`` where `crossroads serve` makes a token by default: this measures the
+    app on loopback, as a person opening the printed link would use it."""
+    import crossroads.cli.serve
+
+    return ["--no-token"] if "--no-token" in Path(crossroads.cli.serve.__file__).read_text() \
+        else []
+
+
 @contextmanager
 def serve(folder: Path, db: str, log: IO[str]) -> Iterator[int]:
     """`crossroads serve FOLDER` on 127.0.0.1 and a free port until it answers; stopped after."""
     port = free_port()
     exe = str(Path(sys.executable).with_name("crossroads"))
     proc = subprocess.Popen([exe, "serve", str(folder), "--host", "127.0.0.1",
-                             "--port", str(port), "--db", db],
+                             "--port", str(port), "--db", db, *_no_token()],
                             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     try:
@@ -298,3 +307,145 @@ def _notes(sec: Section, a: Latencies, b: Latencies, load: tuple[str, str]) -> N
         f"Load average at the start of this section: {load[0]}; at its end: {load[1]}. "
         "CPU time beside wall time shows what a run costs when nothing else competes.",
     ]
+
+
+# ------------------------------------------------- section 8: what-ifs while reports build
+
+REPORT_TARGET_MS = 500.0
+
+
+def whatif_during_reports(case: Path, requests: int) -> Section:
+    """Section 8: what-if latency through the server while two full reports build.
+
+    Two reports of the file at its own sample count are started (the dashboard's POST),
+    then ``requests`` what-ifs are sent one at a time, each a new slider position, as in
+    section 7 (b); the report tasks are polled between them, as the page does, so they are
+    not cancelled as abandoned. Then the reports are cancelled, a draft report (20,000
+    draws) is built to the end, and the resident memory of the server and every process it
+    started is read before it, at its peak and after it.
+    """
+    sec = Section(8, f"What-ifs while two reports build: {case.name} at {SAMPLES:,} draws",
+                  f"p95 at most {REPORT_TARGET_MS:.0f} ms per what-if, client round trip",
+                  header=("what", "requests", "p50", "p95", "max"))
+    load_start = machine.load()
+    with tempfile.TemporaryDirectory(prefix="crossroads-bench-") as tmp:
+        db = str(Path(tmp) / "research.sqlite3")
+        with open(Path(tmp) / "serve.log", "w") as log, serve(case.resolve().parent, db,
+                                                              log) as port:
+            lat, states, memory = _under_reports(port, case.name, requests)
+    trip = lat.p("trip", 95)
+    sec.met = trip <= REPORT_TARGET_MS
+    sec.rows += [_row("**client round trip of a what-if** (the target)", lat, "trip"),
+                 _row("the same what-ifs with no report (just before)", lat.extra["alone"],
+                      "trip"),
+                 _row("server time (`Server-Timing` queue + run)", lat, "server"),
+                 _row("of which queue", lat, "queue")]
+    running = sum(1 for n in states if n == 2)
+    sec.notes += [
+        f"Report tasks building during the timed what-ifs: both in {running} of "
+        f"{len(states)} requests (the others: one building, one queued or starting).",
+        "Memory (resident, MiB) of the server and every process it started: "
+        + ", ".join(f"{k} {v:,.0f}" for k, v in memory.items()) + ".",
+        f"Load average at the start: {load_start}; at the end: {machine.load()}.",
+    ]
+    print(f"  what-if during two reports: p50 {_ms(lat.p('trip', 50))}, "
+          f"p95 {_ms(trip)} (client round trip)", flush=True)
+    return sec
+
+
+def _under_reports(port: int, name: str, requests: int
+                   ) -> tuple[Latencies, list[int], dict[str, float]]:
+    browser = Browser(port)
+    page = browser.open(f"/d/0/{quote(name)}")
+    top = page["sliders"][0]
+    values = slider_values(top["lo"], top["hi"], WARMUP + requests)
+    for value in values[:WARMUP]:
+        browser.post_json(page["whatif"], {"overrides": {top["name"]: value}})
+    # the same positions shifted by half a step: no report, same machine, no cache hits
+    step = (top["hi"] - top["lo"]) / STEPS / 2
+    alone = Latencies()
+    for value in values[WARMUP:]:
+        begin = time.perf_counter()
+        browser.post_json(page["whatif"], {"overrides": {top["name"]: value + step}})
+        alone.add(trip=1000 * (time.perf_counter() - begin))
+    memory = {"before the reports": _family_mib(port)}
+    start = page["whatif"].replace("/api/whatif/", "/api/report/")
+    tasks = [json.loads(browser.post_json(start, {"samples": None})[2]) for _ in range(2)]
+    time.sleep(3.0)  # both report processes started and importing
+    out = Latencies()
+    states: list[int] = []
+    for value in values[WARMUP:]:
+        begin = time.perf_counter()
+        status, headers, body = browser.post_json(page["whatif"],
+                                                  {"overrides": {top["name"]: value}})
+        trip = 1000 * (time.perf_counter() - begin)
+        if status != 200:
+            raise RuntimeError(f"what-if answered {status}: {body[:300]!r}")
+        timing = server_timing(headers.get("server-timing", ""))
+        out.add(trip=trip, server=timing["queue"] + timing["run"], queue=timing["queue"])
+        polled = [json.loads(browser.request("GET", t["poll"])[2]) for t in tasks]
+        states.append(sum(t["state"] == "running" for t in polled))
+    memory["during two reports"] = _family_mib(port)
+    for t in tasks:
+        browser.post_json(f"/api/report-task/{t['id']}/cancel", {})
+    draft = json.loads(browser.post_json(start, {"samples": SAMPLES})[2])
+    peak = 0.0
+    while True:
+        peak = max(peak, _family_mib(port))
+        state = json.loads(browser.request("GET", draft["poll"])[2])
+        if state["state"] not in ("queued", "running"):
+            break
+        time.sleep(0.5)
+    memory["peak while a 20,000-draw report builds"] = peak
+    time.sleep(1.0)
+    memory["after it"] = _family_mib(port)
+    browser.close()
+    out.extra["alone"] = alone
+    return out, states, memory
+
+
+def _family_mib(port: int) -> float:
+    """Resident memory of the process listening on ``port`` and its descendants, in MiB."""
+    server = _listener(port)
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    total, todo = 0, [server]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            text = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        found = re.search(r"^VmRSS:\s+(\d+) kB", text, re.M)
+        total += int(found.group(1)) if found else 0
+    return total / 1024
+
+
+def _listener(port: int) -> int:
+    """The pid of the `crossroads serve` started by :func:`serve` for ``port``."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"serve" in args and str(port).encode() in args:
+            return int(cmdline.parent.name)
+    raise RuntimeError(f"no crossroads serve on port {port}")
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="what-ifs while two reports build")
+    parser.add_argument("case", type=Path, nargs="?",
+                        default=Path(__file__).resolve().parents[1] / "examples"
+                        / "why-i-quit-data-science.yaml")
+    parser.add_argument("--requests", type=int, default=30)
+    args = parser.parse_args()
+    print(whatif_during_reports(args.case, args.requests).markdown())

@@ -41,8 +41,21 @@ def explore(values: dict[str, str]) -> dict[str, Any]:
         return {"error": str(exc)}
     hi = float(np.percentile(salaries, 99.5))
     counts, edges = np.histogram(np.clip(salaries, 0, hi), bins=30, range=(0, hi or 1.0))
-    return {"summary": summary.to_dict(), "query": query.describe(),
+    return {"summary": summary.to_dict(), "query": heading(query),
             "hist": {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]}}
+
+
+def heading(query: MarketQuery) -> str:
+    """The query in words, for the result's heading (not ``title='Data Scientist', level=SE``).
+
+    >>> heading(MarketQuery(title="Data Scientist", level="SE", country="US", since=2022))
+    'Data Scientist, senior level, in US, since 2022'
+    """
+    words = {"title": "{}", "family": "{} roles", "level": "{} level", "country": "in {}",
+             "since": "since {}"}
+    parts = [words[k].format(LEVELS.get(str(v), v) if k == "level" else v)
+             for k, v in query.filters()]
+    return ", ".join(parts) or "every salary in the data"
 
 
 @router.get("/market", name="market")

@@ -55,7 +55,15 @@
     var out = JSON.parse(text);
     var layout = out.layout || (out.layout = {});
     Object.keys(layout).forEach(function (k) {
-      if (/^[xy]axis\d*$/.test(k)) { layout[k].automargin = true; }
+      if (!/^[xy]axis\d*$/.test(k)) { return; }
+      layout[k].automargin = true;
+      var title = layout[k].title;
+      var text = title && (typeof title === "string" ? title : title.text);
+      if (k.charAt(0) === "x" && text && text.length > 28 && text.indexOf("<br>") < 0) {
+        var cut = text.lastIndexOf(" ", Math.ceil(text.length / 2));  /* two lines, not clipped */
+        var wrapped = text.slice(0, cut) + "<br>" + text.slice(cut + 1);
+        layout[k].title = typeof title === "string" ? wrapped : Object.assign({}, title, {text: wrapped});
+      }
     });
     if (!layout.xaxis) { layout.xaxis = {automargin: true}; }
     if (!layout.yaxis) { layout.yaxis = {automargin: true}; }
