@@ -86,3 +86,12 @@ def test_p_best_expected_without_params_is_the_best_mean() -> None:
     values = np.array([[1.0, 3.0], [2.0, 2.5], [0.0, 0.0]])
     assert p_best_expected(values, {}).tolist() == [0.0, 1.0, 0.0]
     assert evpi(values) == pytest.approx(0.25)
+
+
+def test_evpi_params_fits_fewer_draws_when_many_params_make_the_basis_large() -> None:
+    """40 params: about 1,381 columns, so at most FIT_CELLS / 1,381 draws (128 MB)."""
+    from crossroads.analysis.expected import FIT_CELLS, FIT_DRAWS, _columns
+
+    assert _columns(14) == 1 + 15 * 14 + 91          # the founding case: pairs, linear
+    assert min(FIT_DRAWS, FIT_CELLS // _columns(14)) == FIT_DRAWS
+    assert FIT_CELLS // _columns(40) == 11_585

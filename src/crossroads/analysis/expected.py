@@ -43,6 +43,9 @@ if TYPE_CHECKING:  # voi imports scipy.linalg (~0.25 s): `run` needs only NumPy 
 #: Draws the regression on every param is fitted on: enough for a few hundred
 #: coefficients, few enough that a run's summary stays cheap.
 FIT_DRAWS = 50_000
+#: At most this many numbers in the all-params design matrix (128 MB): with many params the
+#: basis grows (15 spline columns each, plus their pairs), so fewer draws are fitted.
+FIT_CELLS = 16_000_000
 #: Draws the run's additive fit for ``p_best_expected`` uses.
 RUN_DRAWS = 10_000
 #: Degree of each param's polynomial in its rank, in the run's additive fit (:func:`_legendre`).
@@ -82,9 +85,10 @@ def expected_given_params(values: FloatArray, params: Mapping[str, FloatArray],
     )
 
     v = np.asarray(values, dtype=np.float64)
-    m = min(v.shape[1], FIT_DRAWS)
+    varying = [name for name, x in params.items() if np.ptp(np.asarray(x)) > 0]
+    m = min(v.shape[1], FIT_DRAWS, max(2_000, FIT_CELLS // _columns(len(varying))))
     v = v[:, :m]
-    xs = [_check_param(np.asarray(x)[:m], m, name) for name, x in params.items()]
+    xs = [_check_param(np.asarray(params[name])[:m], m, name) for name in varying]
     xs = [x for x in xs if np.ptp(x) > 0]
     if v.shape[0] < 2 or not xs:
         return Expected(_best_share(v.mean(axis=1)[:, None]), Evppi(0.0, None, "constant", 1.0),
@@ -94,6 +98,20 @@ def expected_given_params(values: FloatArray, params: Mapping[str, FloatArray],
     fit = _fit_single(xs[0], target, with_se) if len(xs) == 1 else _fit_group(xs, target,
                                                                                with_se)
     return Expected(_best_share(_fitted(fit)), _estimate(fit, evpi(v), rng), m)
+
+
+def _columns(d: int) -> int:
+    """About how many columns the all-params fit has for ``d`` params (voi's group basis:
+    15 spline columns each, plus the interactions of :func:`voi._interaction_degrees`)."""
+    if d <= 1:
+        return 16
+    from math import comb
+
+    from crossroads.analysis.voi import N_KNOTS, _interaction_degrees
+
+    inter = sum(comb(d, order) * degree**order
+                for order, degree in _interaction_degrees(d).items())
+    return int(1 + (N_KNOTS + 3) * d + inter)
 
 
 def p_best_expected(values: FloatArray, params: Mapping[str, FloatArray]) -> FloatArray:
