@@ -20,7 +20,7 @@ import numpy as np
 from crossroads._types import FloatArray
 from crossroads.estimate.dists import Constant, Dist
 from crossroads.estimate.expr import FUNCTIONS, Compiled, ExprError, RandomNode, compile_estimate
-from crossroads.model import rails
+from crossroads.model import limits, rails
 from crossroads.model.companies import CompanySpec, compile_companies
 from crossroads.model.errors import DecisionError, did_you_mean
 from crossroads.model.parse import Located, Path
@@ -194,6 +194,7 @@ class _Compiler:
         if intersection_of(self.decision):
             self.names.add("intersection")
         self.probability_params = _probability_params(self.decision)
+        self.mixtures = 0
 
     def field(self, value: Estimate, path: Path, key: str, *, probability: bool = False,
               names: Iterable[str] | None = None) -> Field:
@@ -208,7 +209,20 @@ class _Compiler:
         except ValueError as exc:  # a research/market prior that cannot be built
             self.problems.append(self.located.error(path, str(exc)))
             expr = compile_estimate(0)
+        self._within_limits(expr, path)
         return Field(key, expr, path)
+
+    def _within_limits(self, expr: Compiled, path: Path) -> None:
+        """All mixtures together stay within MAX_MIXTURE_TOTAL, and past MAX_PROBLEMS
+        problems compiling stops: each may search every name for a hint, so a file of
+        thousands of unknown names would take quadratic time (crossroads.model.limits)."""
+        self.mixtures += sum(limits.mixture_size(n.dist) for n in expr.random_nodes)
+        if self.mixtures > limits.MAX_MIXTURE_TOTAL:
+            self.mixtures = -(10**9)  # report it once
+            self.error(path, f"more than {limits.MAX_MIXTURE_TOTAL} mixture components in "
+                       "the file (MAX_MIXTURE_TOTAL)", "a few components describe any belief")
+        if len(self.problems) >= limits.MAX_PROBLEMS:
+            raise DecisionError.collect(self.problems)
 
     def _at(self, path: Path, value: Estimate, exc: ExprError) -> DecisionError:
         line, column = self.located.where(path)
@@ -237,6 +251,7 @@ def intersection_of(d: Decision) -> tuple[str, ...]:
 
 def compile_model(located: Located, resolve: Resolver | None = None) -> Model:
     """Compile a parsed decision; raise one DecisionError listing every problem found."""
+    limits.check_counts(located)
     c = _Compiler(located, resolve)
     d = c.decision
     params = _compile_params(c)
