@@ -126,7 +126,8 @@ def test_kept_bytes_per_draw_bounds_what_collect_keeps() -> None:
     for keep_skills in (False, True):
         got = A.collect(model, samples=2_000, keep_skills=keep_skills)
         arrays = [got.value, got.npv, *got.points.values(), *got.scores.values(),
-                  *got.worth.values(), *got.params.values(), *got.skills.values()]
+                  *got.worth.values(), *got.params.values(), *got.skills.values(),
+                  *got.inline.values()]
         if got.intersection is not None:
             arrays.append(got.intersection)
         kept = sum(a.nbytes for a in arrays) / got.n

@@ -45,7 +45,7 @@ class Sample:
     intersection: FloatArray | None = None                       # (n_options, n, horizon)
     #: per option, the share of draws stuck in each role to the horizon (analysis/stuck.py)
     stuck: dict[str, dict[str, float]] = field(default_factory=dict)
-    #: every inline range that varies, by input name (``a.r.cash``; crossroads.model.inline)
+    #: every inline range the value can read and that varies, by name (``a.r.cash``)
     inline: dict[str, FloatArray] = field(default_factory=dict)
 
     @property
@@ -67,6 +67,7 @@ def collect(model: Model, samples: int | None = None, seed: int | None = None, *
     whole_number("seed", seed, least=0)
     parts: list[dict[str, Any]] = []
     stuck = StuckCounts(model)
+    inline = _kept_inline(model)
     for index, start in enumerate(range(0, n, CHUNK)):
         size = min(CHUNK, n - start)
         chunk = {k: v[start:start + size] if np.ndim(v) else v
@@ -81,7 +82,7 @@ def collect(model: Model, samples: int | None = None, seed: int | None = None, *
             "worth": out.worth,
             "params": {k: np.broadcast_to(np.asarray(v, dtype=np.float64), (size,))
                        for k, v in out.params.items() if np.ndim(v) <= 1},
-            "inline": inline_values(model, draws.streams, size),
+            "inline": inline_values(model, draws.streams, size, inline),
             "skills": {k: np.array(v) for k, v in out.skills.items()} if keep_skills else {},
             "intersection": (np.array(out.intersection)
                              if keep_skills and out.intersection is not None else None),
@@ -90,8 +91,18 @@ def collect(model: Model, samples: int | None = None, seed: int | None = None, *
 
 
 def kept_bytes_per_draw(model: Model, *, keep_skills: bool = False) -> int:
-    """What :func:`collect` keeps per draw (see :mod:`crossroads.engine.budget`)."""
-    return analyses_kept_bytes(model, keep_skills=keep_skills)
+    """What :func:`collect` keeps per draw (see :mod:`crossroads.engine.budget`), with each
+    inline range the value can read (float64, counted twice like the rest)."""
+    return analyses_kept_bytes(model, keep_skills=keep_skills) + 16 * len(_kept_inline(model))
+
+
+def _kept_inline(model: Model) -> tuple[str, ...]:
+    """The inline ranges :func:`collect` keeps: those the value can read (the others'
+    EVPPI is 0 by construction, so their draws are not needed)."""
+    from crossroads.model.inline import inert_inputs, inline_inputs
+
+    inert = inert_inputs(model)
+    return tuple(name for name in inline_inputs(model) if name not in inert)
 
 
 def _join(model: Model, parts: list[dict[str, Any]]) -> Sample:
@@ -228,7 +239,7 @@ def voi(model: Model, samples: int | None = None, seed: int | None = None, *,
     from crossroads.model.inline import inert_inputs
 
     result = analyse_voi(got.value, got.params, rng, groups=groups, ask=ask, n0=n0,
-                         inline=got.inline, inert=inert_inputs(model) & set(got.inline))
+                         inline=got.inline, inert=inert_inputs(model))
     research = _research_coverage(model, people, db)
     sentences = _voi_sentences(model, result, ask) + _coverage_sentences(result, research)
     return VoiReport(result, model.currency, people, tuple(sentences), research)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -235,8 +235,9 @@ def _pins(model: Model, inline: Mapping[str, FloatArray | float]
             for k, v in inline.items()}
 
 
-def inline_values(model: Model, streams: Streams, n: int) -> dict[str, FloatArray]:
-    """Each inline range's value in every draw of this chunk, by input name.
+def inline_values(model: Model, streams: Streams, n: int,
+                  names: Collection[str] | None = None) -> dict[str, FloatArray]:
+    """Each inline range's value (or only those in ``names``) in every draw of this chunk.
 
     The numbers a field's node is drawn from (:meth:`Draws._node`), so they are the values
     the simulation used; VoI and the screen read them beside the params.
@@ -244,7 +245,7 @@ def inline_values(model: Model, streams: Streams, n: int) -> dict[str, FloatArra
     from crossroads.model.inline import inline_inputs
 
     return {name: sample_dist(i.dist, i.key, streams, n)
-            for name, i in inline_inputs(model).items()}
+            for name, i in inline_inputs(model).items() if names is None or name in names}
 
 
 def finite(f: Field, value: FloatArray | float, located: Located | None) -> FloatArray | float:
