@@ -9,9 +9,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from crossroads.model.errors import DecisionError
+from crossroads.web.checks import check_job
 from crossroads.web.context import Ctx
 from crossroads.web.dashboard import sliders
-from crossroads.web.models import problems_of, validate_text
+from crossroads.web.models import problems_of
 from crossroads.web.routes.reports import report_available
 from crossroads.web.versions import read_versioned
 from crossroads.web.whatif import compute
@@ -64,7 +65,7 @@ async def edit_page(request: Request, folder: int, rel: str,
     text, version = await run_in_threadpool(read_versioned, file.path)
     if text is None:
         raise HTTPException(404, f"no such file: {file.rel}")
-    _, problems = await run_in_threadpool(validate_text, text, db=ctx.settings.db)
+    problems = (await ctx.pool.run(check_job, text, ctx.settings.db))["problems"]
     context = {"file": file, "text": text, "problems": problems, "title": file.rel,
                "page": {"validate": "/api/validate", "save": "/api/save", "version": version,
                         "folder": file.folder, "path": file.rel, "view": file.url("d")}}
