@@ -151,8 +151,8 @@ def currency_in_amounts(data: Any) -> Any:
         return data
     given = out.get("currency")
     if len(codes) > 1 or (given is not None and given not in codes):
-        raise ValueError("amounts in one role must share its currency: "
-                         f"{', '.join(sorted(codes | ({given} if given else set())))}")
+        named = codes | ({str(given)} if given is not None else set())
+        raise ValueError(f"amounts in one role must share its currency: {', '.join(sorted(named))}")
     out["currency"] = codes.pop()
     return out
 
