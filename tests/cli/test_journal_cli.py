@@ -217,3 +217,36 @@ def test_notes_from_a_file(db: str, entry: int, tmp_path: Path) -> None:
     both = run(db, "checkin", str(entry), "--year", "0", "--note", "x", "--note-file",
                str(notes))
     assert both.exit_code == 2
+
+
+def test_pre_tax_pay_is_set_against_pay_before_tax(db: str, tmp_path: Path) -> None:
+    taxed = tmp_path / "taxed.yaml"
+    taxed.write_text(SMALL.replace("seed: 7\n", "seed: 7\ntax: {rate: 20%}\n"))
+    ok(db, "record", str(taxed), "--chose", "move", "--samples", "2000")
+    years = json.loads(ok(db, "export").stdout)["entries"][0]["prediction"]["years"]
+    gross, net = years[3]["pay_pre_tax"][36], years[3]["pay"][150]   # 18th and 75th
+    row = json.loads(ok(db, "checkin", "1", "--year", "3", "--cash", repr(gross),
+                        "--pre-tax", "--json").stdout)
+    assert (row["cash_percentile"], row["pre_tax"]) == (18.0, True)
+    row = json.loads(ok(db, "checkin", "1", "--year", "4", "--cash",
+                        repr(years[4]["pay"][150]), "--json").stdout)
+    assert (row["cash_percentile"], row["pre_tax"]) == (75.0, False)
+    assert net > 0
+    # a file without tax has no pay before tax to set it against
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(SMALL)
+    ok(db, "record", str(plain), "--chose", "move", "--samples", "500")
+    refused = run(db, "checkin", "2", "--year", "1", "--cash", "1", "--pre-tax")
+    assert refused.exit_code == 1 and "taxes no pay" in refused.output
+
+
+def test_redecide_asks_for_the_pay_in_the_files_terms(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "det.yaml"
+    path.write_text(DETERMINISTIC.replace("MULTIPLE", "1.5").replace(
+        "samples: 100\n", "samples: 100\ninflation: 2%\n"))
+    ok(db, "record", str(path), "--chose", "stay")
+    ok(db, "checkin", "1", "--year", "1", "--role", "a", "--cash", "98k")
+    refused = run(db, "redecide", "1")
+    assert refused.exit_code == 1 and "--pay AMOUNT" in refused.output
+    out = json.loads(ok(db, "redecide", "1", "--pay", "100k", "--json").stdout)
+    assert out["pay"] == 100_000 and out["switch"] is False

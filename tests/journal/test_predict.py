@@ -98,3 +98,26 @@ def test_same_file_and_seed_give_the_same_prediction() -> None:
     a, b = predict(model, "move", 1500, 11)[1], predict(model, "move", 1500, 11)[1]
     assert a.to_dict() == b.to_dict()
     assert Prediction.from_dict(a.to_dict()) == a
+
+
+def test_a_taxed_file_keeps_pay_before_tax_too() -> None:
+    model = load(SMALL.replace("seed: 7\n", "seed: 7\ntax: {rate: 20%}\n"))
+    collector, pre = Collector(model, "move"), []
+
+    def both(outcomes: Outcomes) -> None:
+        collector.add(outcomes)
+        assert outcomes.pre_tax is not None
+        pre.append(np.asarray(outcomes.pre_tax[1]).T.copy())
+
+    run_model(model, 2000, 5, on_chunk=both)
+    pred = collector.prediction("after tax")
+    before = np.concatenate(pre, axis=1)
+    for t in (0, 4):
+        assert pred.years[t].pay_pre_tax == tuple(np.percentile(before[t], LEVELS))
+    # a flat 20%: the first year's 60k is 48k after tax
+    assert pred.years[0].pay[100] == pytest.approx(48_000)
+    assert pred.years[0].pay_pre_tax[100] == pytest.approx(60_000)  # type: ignore[index]
+    assert pred.money == "after tax"
+    untaxed = predict(load(SMALL), "move", 500, 5)[1]
+    assert untaxed.years[0].pay_pre_tax is None
+    assert "before tax" in untaxed.money

@@ -33,7 +33,7 @@ def record(note: str = "took the cut", checkins: tuple[Checkin, ...] = ()) -> Re
                                  {"eng": 1.0, "senior": 0.25 + 0.1 * t},
                                  {"fun": (1.5, 2.0, 2.5 + t)}) for t in range(4))
     pred = Prediction("move", "Move <b>on</b>", {"eng": "engineer", "senior": "senior"},
-                      "eng", (0.0, 50.0, 100.0), years)
+                      "eng", (0.0, 50.0, 100.0), years, "today's USD, before tax")
     return Record("decision.yaml", "decision: x\n", "ab" * 32, "Stay or move?", 4000, 2**40,
                   "0.1.0", 4, "USD", pred, {"samples": 4000, "options": {"move": {}}}, note,
                   AT, checkins)

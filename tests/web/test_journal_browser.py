@@ -31,9 +31,10 @@ pytestmark = pytest.mark.browser
 TOKEN = "journal-test-token-0123456789abcdef"
 
 #: The worked example of docs/journal.md.
-CHECKINS = (Checkin(0, 40_000.0, "engineer", {"enjoyment": 8.0}, "fun, humbling"),
-            Checkin(2, 47_000.0, "engineer", note="senior slipped a year"),
-            Checkin(3, 66_000.0, "senior", {"enjoyment": 7.5, "learning": 8.0}))
+CHECKINS = (Checkin(0, 40_000.0, "engineer", {"enjoyment": 8.0}, "fun, humbling",
+                    pre_tax=True),
+            Checkin(2, 42_600.0, "engineer", note="senior slipped a year", pre_tax=True),
+            Checkin(3, 51_800.0, "senior", {"enjoyment": 7.5, "learning": 8.0}, pre_tax=True))
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +107,8 @@ def test_the_journal_page_shows_the_fan_and_the_calibration(server: str) -> None
             assert page.locator("svg.journal-fan circle.actual").count() == 3
             assert page.locator("svg.journal-fan polygon.band").count() == 2
             assert page.locator("svg.journal-pit rect").count() == 10
+            assert "Predicted pay before tax" in page.locator("figcaption").inner_text()
+            assert "$40k before tax" in page.locator("table.checkins").inner_text()
             sentences = page.locator("#sentences li").all_inner_texts()
             assert "your pay in year 0 was at the 50th percentile of what you predicted" \
                 in sentences

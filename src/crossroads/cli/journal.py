@@ -188,8 +188,10 @@ def checkin(
         "--year", help="Years since the decision as the file counts them (0 is the first "
         "year), or a date YYYY-MM-DD.")],
     cash: Annotated[str | None, typer.Option(
-        "--cash", help="Cash paid that year, all of it: 52000 or 52k.",
-        show_default=False)] = None,
+        "--cash", help="Cash paid that year, all of it (52000 or 52k), in the money the "
+        "entry's run reports (`journal review` says which).", show_default=False)] = None,
+    pre_tax: Annotated[bool, typer.Option(
+        "--pre-tax", help="The cash is before tax (for a file with `tax:`).")] = False,
     role: Annotated[str | None, typer.Option(
         "--role", help="The role you hold (a role id of the option).",
         show_default=False)] = None,
@@ -212,7 +214,7 @@ def checkin(
     with _errors(), transaction(db) as conn:
         rec = get_record(conn, _entry_id(entry))
         t, day = _year(year, rec.recorded_at.date())
-        made = Checkin(t, amount, role, scores, note, day)
+        made = Checkin(t, amount, role, scores, note, day, pre_tax=pre_tax)
         problem = check_checkin(rec.prediction, made)
         if problem:
             fail(f"journal entry {entry}: {problem}")
@@ -279,6 +281,10 @@ def redecide(
     tenure: Annotated[int | None, typer.Option(
         "--tenure", help="Years in your current role [default: from the check-ins].", min=0,
         show_default=False)] = None,
+    pay: Annotated[str | None, typer.Option(
+        "--pay", help="Your pay now as the file writes `cash` (before tax, in the role's "
+        "currency, this year's money) [default: the check-in's cash, for a file that "
+        "converts no money].", show_default=False)] = None,
     samples: SamplesOpt = None, seed: SeedOpt = None, as_json: JsonOpt = False,
     db: DbOpt = None,
 ) -> None:
@@ -293,7 +299,7 @@ def redecide(
     last, years_in_role = _standing(rec, tenure)
     text, source = _current_text(rec, file)
     standing = Standing(rec.prediction.option, str(last.role), years_in_role,
-                        float(last.cash or 0.0), last.year + 1)
+                        _file_pay(rec, last, _money(pay)), last.year + 1)
     try:
         rewritten = rewrite(text, standing)
     except ValueError as exc:
@@ -314,6 +320,19 @@ def redecide(
     from crossroads.cli.journal_output import print_redecide
 
     print_redecide(data, model.currency)
+
+
+def _file_pay(rec: Record, last: Checkin, pay: float | None) -> float:
+    """The pay to start from, as the file writes `cash`: ``--pay``, else the check-in's
+    cash when the run's money is the file's own (no tax, inflation or conversion)."""
+    if pay is not None:
+        return pay
+    money = rec.summary.get("money") or {}
+    if money.get("after_tax") or money.get("inflation") or money.get("fx"):
+        fail("this decision converts pay (tax, inflation or currencies: docs/money.md), so "
+             "the check-in's cash is not in the file's terms: give your pay now as the file "
+             "writes `cash` with --pay AMOUNT")
+    return float(last.cash or 0.0)
 
 
 def _current_text(rec: Record, file: Path | None) -> tuple[str, str]:

@@ -35,6 +35,8 @@ def prediction_table(rec: Record) -> Table:
 
 def print_recorded(entry_id: int, rec: Record) -> None:
     console.print(prediction_table(rec))
+    if rec.prediction.money:
+        console.print(f"pay in {rec.prediction.money}", markup=False, soft_wrap=True)
     console.print(f"recorded journal entry {entry_id}: {escape(rec.prediction.option)}, "
                   f"{rec.summary['samples']:,} draws, seed {rec.seed}. Check in each year: "
                   f"crossroads journal checkin {entry_id} --year 0 --cash ... --role ...",
@@ -59,13 +61,15 @@ def print_checkin(entry_id: int, row: Mapping[str, Any], rec: Record) -> None:
 
 def print_review(data: Mapping[str, Any]) -> None:
     for e in data["entries"]:
-        table = Table(title=f"entry {e['id']}: {e['label']} (recorded {e['recorded']})",
-                      title_justify="left")
+        basis = f"\npay in {e['money']}" if e.get("money") else ""
+        table = Table(title=f"entry {e['id']}: {escape(e['label'])} (recorded "
+                      f"{e['recorded']}){escape(basis)}", title_justify="left")
         for name in ("year", "cash", "percentile", "role", "P(role)"):
             table.add_column(name, justify="left" if name == "role" else "right")
         for c in e["checkins"]:
             table.add_row(
-                str(c["year"]), "" if c["cash"] is None else money(c["cash"], e["currency"]),
+                str(c["year"]), "" if c["cash"] is None else
+                money(c["cash"], e["currency"]) + (" before tax" if c.get("pre_tax") else ""),
                 "" if c["cash_percentile"] is None else f"{c['cash_percentile']:.1f}",
                 escape(c["role"] or ""), "" if c["p_role"] is None else f"{c['p_role']:.0%}")
         console.print(table)

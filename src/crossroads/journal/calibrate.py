@@ -43,6 +43,7 @@ class Checkin:
     note: str = ""
     date: str | None = None   # ISO date of the check-in, when one was given
     id: int | None = None
+    pre_tax: bool = False     # the cash is before tax (set against ``pay_pre_tax``)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,9 @@ def check_checkin(pred: Prediction, checkin: Checkin) -> str | None:
             return f"the score of `{c}` must be a finite number"
     if checkin.cash is not None and not math.isfinite(checkin.cash):
         return "the cash must be a finite number"
+    if checkin.pre_tax and pred.years[checkin.year].pay_pre_tax is None:
+        return ("--pre-tax: the decision file taxes no pay, so its pay is already before "
+                "tax; leave --pre-tax out")
     return None
 
 
@@ -143,10 +147,12 @@ def assess(checkin: Checkin, year: YearPrediction, levels: Sequence[float],
            reached: set[str]) -> dict[str, Any]:
     """One check-in against its year's prediction: the JSON row of `journal review`."""
     out: dict[str, Any] = {"year": checkin.year, "date": checkin.date, "cash": checkin.cash,
-                           "cash_percentile": None, "role": checkin.role, "p_role": None,
+                           "cash_percentile": None, "pre_tax": checkin.pre_tax,
+                           "role": checkin.role, "p_role": None,
                            "p_reached": None, "scores": {}, "note": checkin.note}
     if checkin.cash is not None:
-        out["cash_percentile"] = percentile_of(checkin.cash, year.pay, levels)
+        pay = year.pay_pre_tax if checkin.pre_tax and year.pay_pre_tax else year.pay
+        out["cash_percentile"] = percentile_of(checkin.cash, pay, levels)
     if checkin.role is not None:
         out["p_role"] = year.p_hold.get(checkin.role, 0.0)
         out["p_reached"] = {r: {"p": p, "reached": r in reached}
@@ -194,6 +200,7 @@ def review(entries: Sequence[Entry]) -> dict[str, Any]:
                 forecasts.append((pred.years[c.year].p_hold, c.role))
         sentences += entry_sentences(entry, checks)
         rows.append({"id": entry.id, "option": pred.option, "label": pred.label,
+                     "money": pred.money,
                      "recorded": entry.recorded, "title": entry.title,
                      "currency": entry.currency, "note": entry.note, "checkins": checks})
     calibration = {"pit": pits, "pit_histogram": pit_histogram(pits),

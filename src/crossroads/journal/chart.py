@@ -12,10 +12,12 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+import numpy as np
+
 from crossroads.journal.predict import Prediction
 from crossroads.journal.sentences import ordinal
 
-__all__ = ["fan_svg", "nice_ticks", "pit_svg"]
+__all__ = ["fan_basis", "fan_svg", "nice_ticks", "pit_svg"]
 
 W, H = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 36
@@ -48,13 +50,26 @@ def _short(x: float) -> str:
     return f"{x:g}"
 
 
+def fan_basis(pred: Prediction, checkins: Sequence[Mapping[str, Any]]) -> bool:
+    """Draw the fan before tax? When the file taxes pay and most check-ins give pay
+    before tax."""
+    cash = [bool(c.get("pre_tax")) for c in checkins if c.get("cash") is not None]
+    return pred.years[0].pay_pre_tax is not None and 2 * sum(cash) > len(cash)
+
+
 def fan_svg(pred: Prediction, checkins: Sequence[Mapping[str, Any]], currency: str) -> str:
     """The predicted pay year by year (median, 25-75% and 5-95% bands) and each
-    check-in's pay as a point labelled with its percentile."""
+    check-in's pay as a point labelled with its percentile.
+
+    The fan is the run's pay, or pay before tax (:func:`fan_basis`); a check-in given on
+    the other basis is drawn at its percentile of the fan shown."""
+    pre = fan_basis(pred, checkins)
+    fan = [r.pay_pre_tax if pre and r.pay_pre_tax else r.pay for r in pred.years]
     years = [y.year for y in pred.years]
-    points = [(c["year"], c["cash"], c["cash_percentile"]) for c in checkins
-              if c.get("cash") is not None]
-    values = [v for y in pred.years for v in (y.pay[BANDS[0][0]], y.pay[BANDS[0][1]])]
+    points = [(c["year"], c["cash"] if bool(c.get("pre_tax")) == pre else
+               float(np.interp(c["cash_percentile"], pred.levels, fan[c["year"]])),
+               c["cash_percentile"]) for c in checkins if c.get("cash") is not None]
+    values = [v for q in fan for v in (q[BANDS[0][0]], q[BANDS[0][1]])]
     values += [p[1] for p in points]
     ticks = nice_ticks(min(0.0, min(values)), max(values))
     lo, hi = ticks[0], ticks[-1]
@@ -80,11 +95,12 @@ def fan_svg(pred: Prediction, checkins: Sequence[Mapping[str, Any]], currency: s
     parts.append(f'<text x="{(LEFT + W - RIGHT) / 2}" y="{H - 4}" text-anchor="middle" '
                  f'font-size="11" fill="#59636e">year (0 is the first)</text>')
     for a, b, colour in BANDS:
-        upper = [f"{x(r.year):.1f},{y(r.pay[b]):.1f}" for r in pred.years]
-        lower = [f"{x(r.year):.1f},{y(r.pay[a]):.1f}" for r in reversed(pred.years)]
+        upper = [f"{x(t):.1f},{y(q[b]):.1f}" for t, q in zip(years, fan, strict=True)]
+        lower = [f"{x(t):.1f},{y(q[a]):.1f}" for t, q in reversed(list(zip(years, fan,
+                                                                           strict=True)))]
         parts.append(f'<polygon class="band" points="{" ".join(upper + lower)}" '
                      f'fill="{colour}" stroke="none"/>')
-    median = " ".join(f"{x(r.year):.1f},{y(r.pay[MEDIAN]):.1f}" for r in pred.years)
+    median = " ".join(f"{x(t):.1f},{y(q[MEDIAN]):.1f}" for t, q in zip(years, fan, strict=True))
     parts.append(f'<polyline class="median" points="{median}" fill="none" '
                  f'stroke="{ACCENT}" stroke-width="2"/>')
     for t, cash, pct in points:

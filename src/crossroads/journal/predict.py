@@ -4,7 +4,9 @@ A journal entry keeps, for every year t = 0..horizon-1 of the chosen option:
 
 * pay: the quantiles of the year's cash (salary, bonus, equity paid, one-offs; not
   discounted) on the fixed grid :data:`LEVELS` = 0, 0.5, 1, ..., 100 percent: the least
-  draw, 199 interior quantiles half a point apart, the greatest draw;
+  draw, 199 interior quantiles half a point apart, the greatest draw. The cash is the
+  money the run reports (after tax and in today's money when the file says so, see
+  docs/money.md); ``pay_pre_tax`` is the same before tax, kept when the file taxes pay;
 * ``p_hold[role]``: the share of draws holding the role in year t;
 * ``p_reached[role]``: the share of draws that have held the role in some year 0..t;
 * ``scores[criterion]``: the quantiles of the criterion's score in year t, same grid.
@@ -55,18 +57,24 @@ class YearPrediction:
     p_hold: Mapping[str, float]
     p_reached: Mapping[str, float]
     scores: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    pay_pre_tax: tuple[float, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"year": self.year, "pay": list(self.pay), "p_hold": dict(self.p_hold),
-                "p_reached": dict(self.p_reached),
-                "scores": {c: list(q) for c, q in self.scores.items()}}
+        out = {"year": self.year, "pay": list(self.pay), "p_hold": dict(self.p_hold),
+               "p_reached": dict(self.p_reached),
+               "scores": {c: list(q) for c, q in self.scores.items()}}
+        if self.pay_pre_tax is not None:
+            out["pay_pre_tax"] = list(self.pay_pre_tax)
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> YearPrediction:
         return cls(int(data["year"]), tuple(float(x) for x in data["pay"]),
                    {k: float(v) for k, v in data["p_hold"].items()},
                    {k: float(v) for k, v in data["p_reached"].items()},
-                   {c: tuple(float(x) for x in q) for c, q in data.get("scores", {}).items()})
+                   {c: tuple(float(x) for x in q) for c, q in data.get("scores", {}).items()},
+                   None if data.get("pay_pre_tax") is None else
+                   tuple(float(x) for x in data["pay_pre_tax"]))
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,7 @@ class Prediction:
     start: str
     levels: tuple[float, ...]
     years: tuple[YearPrediction, ...]
+    money: str = ""   # the run's money, in words: "today's USD, after tax (IN), ..."
 
     @property
     def horizon(self) -> int:
@@ -87,13 +96,14 @@ class Prediction:
     def to_dict(self) -> dict[str, Any]:
         return {"option": self.option, "label": self.label, "roles": dict(self.roles),
                 "start": self.start, "levels": list(self.levels),
-                "years": [y.to_dict() for y in self.years]}
+                "years": [y.to_dict() for y in self.years], "money": self.money}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Prediction:
         return cls(str(data["option"]), str(data["label"]), dict(data["roles"]),
                    str(data["start"]), tuple(float(x) for x in data["levels"]),
-                   tuple(YearPrediction.from_dict(y) for y in data["years"]))
+                   tuple(YearPrediction.from_dict(y) for y in data["years"]),
+                   str(data.get("money", "")))
 
 
 class Collector:
@@ -111,6 +121,7 @@ class Collector:
         self.spec = model.options[self.index]
         roles, h = len(self.spec.roles), model.horizon
         self.pay: list[FloatArray] = []                   # (horizon, chunk) per chunk
+        self.pre_tax: list[FloatArray] = []
         self.scores: dict[str, list[FloatArray]] = {c: [] for c in model.criteria}
         self.hold = np.zeros((h, roles), np.int64)
         self.reached = np.zeros((h, roles), np.int64)
@@ -120,6 +131,9 @@ class Collector:
         """Take one chunk's outcomes (arrays ``(n_options, n, horizon)``)."""
         i = self.index
         self.pay.append(np.ascontiguousarray(outcomes.cash[i].T, dtype=np.float64))
+        pre_tax = getattr(outcomes, "pre_tax", None)      # None: nothing taxed
+        if pre_tax is not None:
+            self.pre_tax.append(np.ascontiguousarray(pre_tax[i].T, dtype=np.float64))
         for c, x in outcomes.criteria.items():
             self.scores[c].append(np.ascontiguousarray(x[i].T, dtype=np.float64))
         roles = np.asarray(outcomes.roles[i]).T            # (horizon, n)
@@ -135,19 +149,22 @@ class Collector:
         """Every draw's pay, ``(horizon, n)``: what the quantiles are taken of."""
         return np.concatenate(self.pay, axis=1)
 
-    def prediction(self) -> Prediction:
-        """Quantiles on :data:`LEVELS` and role shares, one row per year."""
+    def prediction(self, money: str = "") -> Prediction:
+        """Quantiles on :data:`LEVELS` and role shares, one row per year; ``money`` says
+        in words which money the pay is in."""
         pay = _quantiles(self.draws())
+        pre = _quantiles(np.concatenate(self.pre_tax, axis=1)) if self.pre_tax else None
         scores = {c: _quantiles(np.concatenate(parts, axis=1))
                   for c, parts in self.scores.items()}
         ids = [r.id for r in self.spec.roles]
         years = tuple(
             YearPrediction(t, pay[t], _shares(ids, self.hold[t], self.n),
                            _shares(ids, self.reached[t], self.n),
-                           {c: q[t] for c, q in scores.items()})
+                           {c: q[t] for c, q in scores.items()},
+                           None if pre is None else pre[t])
             for t in range(self.model.horizon))
         return Prediction(self.spec.id, self.spec.label, {r.id: r.label for r in self.spec.roles},
-                          self.spec.roles[self.spec.start].id, LEVELS, years)
+                          self.spec.roles[self.spec.start].id, LEVELS, years, money)
 
 
 def _quantiles(by_year: FloatArray) -> list[tuple[float, ...]]:
@@ -167,4 +184,5 @@ def predict(model: Model, option: str, samples: int, seed: int) -> tuple[RunResu
     """
     collector = Collector(model, option)
     result = run_model(model, samples, seed, on_chunk=collector.add)
-    return result, collector.prediction()
+    money = result.to_dict().get("money") or {}
+    return result, collector.prediction(str(money.get("sentence", "")))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
@@ -95,7 +95,8 @@ def add_checkin(conn: Connection, entry_id: int, checkin: Checkin, *,
     new = conn.execute(insert(journal_checkins).returning(journal_checkins.c.id).values(
         entry_id=entry_id, year=checkin.year,
         checked_on=dt.date.fromisoformat(checkin.date) if checkin.date else None,
-        cash=checkin.cash, role=checkin.role, scores=_dumps(dict(checkin.scores)),
+        cash=checkin.cash, pre_tax=checkin.pre_tax, role=checkin.role,
+        scores=_dumps(dict(checkin.scores)),
         note=checkin.note, recorded_at=recorded_at or dt.datetime.now(dt.UTC))).scalar_one()
     return int(new)
 
@@ -107,7 +108,8 @@ def _checkins(conn: Connection, ids: list[int]) -> dict[int, list[Checkin]]:
     for r in rows.mappings():
         out[r["entry_id"]].append(Checkin(
             r["year"], r["cash"], r["role"], json.loads(r["scores"]), r["note"],
-            r["checked_on"].isoformat() if r["checked_on"] else None, r["id"]))
+            r["checked_on"].isoformat() if r["checked_on"] else None, r["id"],
+            bool(r["pre_tax"])))
     return out
 
 
@@ -128,9 +130,8 @@ def list_records(conn: Connection, ids: Iterable[int] | None = None) -> dict[int
     out = {}
     for r in rows:
         head = json.loads(r["prediction"])
-        pred = Prediction.from_dict({**head, "years": []})
-        pred = Prediction(pred.option, pred.label, pred.roles, pred.start, pred.levels,
-                          tuple(years.get(r["id"], [])))
+        pred = replace(Prediction.from_dict({**head, "years": []}),
+                       years=tuple(years.get(r["id"], [])))
         at = r["recorded_at"]
         out[r["id"]] = Record(
             r["source"], r["file_text"], r["file_hash"], r["title"], r["samples"], r["seed"],
@@ -174,8 +175,9 @@ def record_to_dict(entry_id: int, rec: Record) -> dict[str, Any]:
         "samples": rec.samples, "seed": rec.seed, "version": rec.version,
         "horizon": rec.horizon, "currency": rec.currency, "note": rec.note,
         "prediction": rec.prediction.to_dict(), "summary": rec.summary,
-        "checkins": [{"year": c.year, "date": c.date, "cash": c.cash, "role": c.role,
-                      "scores": dict(c.scores), "note": c.note} for c in rec.checkins],
+        "checkins": [{"year": c.year, "date": c.date, "cash": c.cash, "pre_tax": c.pre_tax,
+                      "role": c.role, "scores": dict(c.scores), "note": c.note}
+                     for c in rec.checkins],
     }
 
 
@@ -193,7 +195,8 @@ def record_from_dict(data: Mapping[str, Any]) -> Record:
         at if at.tzinfo else at.replace(tzinfo=dt.UTC),
         tuple(Checkin(int(c["year"]), None if c.get("cash") is None else float(c["cash"]),
                       c.get("role"), {k: float(v) for k, v in c.get("scores", {}).items()},
-                      str(c.get("note", "")), c.get("date")) for c in data["checkins"]))
+                      str(c.get("note", "")), c.get("date"), None,
+                      bool(c.get("pre_tax", False))) for c in data["checkins"]))
 
 
 def export_journal(conn: Connection, ids: Iterable[int] | None = None) -> dict[str, Any]:

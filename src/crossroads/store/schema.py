@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     Connection,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
     func,
     insert,
     inspect,
@@ -134,6 +136,7 @@ journal_checkins = Table(
     Column("year", Integer, nullable=False),
     Column("checked_on", Date),
     Column("cash", Float),
+    Column("pre_tax", Boolean, nullable=False, server_default=false()),  # cash before tax
     Column("role", String(200)),
     Column("scores", Text, nullable=False),       # JSON: {criterion: value}
     Column("note", Text, nullable=False, server_default=""),

@@ -14,7 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from crossroads.journal.calibrate import Entry, review
-from crossroads.journal.chart import fan_svg, pit_svg
+from crossroads.journal.chart import fan_basis, fan_svg, pit_svg
 from crossroads.store import StoreError, transaction
 from crossroads.store.journal import EntryNotFound, get_entry, list_entries
 from crossroads.web.context import Ctx, WebContext
@@ -44,7 +44,7 @@ async def _review(ctx: WebContext, entry_id: int | None) -> tuple[list[Entry], d
 async def _page(request: Request, ctx: WebContext, entry_id: int | None) -> Response:
     entries, data = await _review(ctx, entry_id)
     shown = [{**row, "fan": fan_svg(e.prediction, row["checkins"], e.currency),
-              "roles": e.prediction.roles}
+              "pre_tax": fan_basis(e.prediction, row["checkins"]), "roles": e.prediction.roles}
              for e, row in zip(entries, data["entries"], strict=True)]
     context = {"entries": shown, "calibration": data["calibration"], "one": entry_id,
                "pit": pit_svg(data["calibration"]["pit_histogram"]["counts"])}
