@@ -388,6 +388,8 @@ def _under_reports(port: int, name: str, requests: int
     memory["during two reports"] = _family_mib(port)
     for t in tasks:
         browser.post_json(f"/api/report-task/{t['id']}/cancel", {})
+    time.sleep(1.0)
+    memory["before a 20,000-draw report (after the what-ifs)"] = _family_mib(port)
     draft = json.loads(browser.post_json(start, {"samples": SAMPLES})[2])
     peak = 0.0
     while True:
