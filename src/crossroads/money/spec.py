@@ -150,7 +150,7 @@ def _inflation(c: _Compiler, paid_in: set[str]) -> dict[str, Field]:
     if given is None:
         return {}
     if not isinstance(given, dict):
-        return {"*": c.field(given, ("inflation",), "money.inflation")}
+        return _above_minus_one(c, {"*": c.field(given, ("inflation",), "money.inflation")})
     for cur in given:
         if cur not in paid_in:
             c.error(("inflation", cur), f"no pay is in `{cur}`",
@@ -160,8 +160,19 @@ def _inflation(c: _Compiler, paid_in: set[str]) -> dict[str, Field]:
         c.error(("inflation",), f"inflation gives {', '.join(given)} but pay is also in "
                 f"{', '.join(missing)}", "give every currency in use its inflation, or one "
                 "rate for all: `inflation: 3%`")
-    return {cur: c.field(v, ("inflation", cur), f"money.inflation.{cur}")
-            for cur, v in given.items()}
+    return _above_minus_one(c, {cur: c.field(v, ("inflation", cur), f"money.inflation.{cur}")
+                                for cur, v in given.items()})
+
+
+def _above_minus_one(c: _Compiler, rates: dict[str, Field]) -> dict[str, Field]:
+    """Refuse an inflation of -100% or below, which no money survives (a division by 0)."""
+    from crossroads.estimate.dists import Constant
+
+    for f in rates.values():
+        fixed = f.expr.as_dist()
+        if isinstance(fixed, Constant) and not fixed.value > -1.0:
+            c.error(f.path, f"inflation must be above -100%, got {fixed.value:.0%}")
+    return rates
 
 
 def _fx(c: _Compiler, used: Mapping[str, Path]
