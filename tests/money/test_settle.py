@@ -164,6 +164,7 @@ def test_a_file_without_money_keys_is_untouched() -> None:
     ("", "a: {roles: {r: {cash: 1, tax: {brackets: [[5, 10%]]}}}}", "brackets must start"),
     ("inflation: {USD: 2%, EUR: 2%}\n", "a: {roles: {r: {cash: 1}}}", "no pay is in `EUR`"),
     ("inflation: -100%\n", "a: {roles: {r: {cash: 1}}}", "above -100%, got -100%"),
+    ("fx: {SGD: 0}\n", "a: {currency: SGD, roles: {r: {cash: 1}}}", "must be above 0, got 0"),
     ("", "a: {roles: {r: {cash: 1, tax: true}}}", "yes/no value"),
     ("", "a: {roles: {r: {cash: 1, retirement: {cap: 1k}}}}", "share"),
     ("terminal: {years: 0}\n", "a: {roles: {r: {cash: 1}}}", "years"),

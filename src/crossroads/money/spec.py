@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from crossroads.estimate.dists import Constant
 from crossroads.estimate.expr import compile_estimate
 from crossroads.model.money_schema import Retirement, Tax
 from crossroads.money.fx import reference_rate
@@ -166,8 +167,6 @@ def _inflation(c: _Compiler, paid_in: set[str]) -> dict[str, Field]:
 
 def _above_minus_one(c: _Compiler, rates: dict[str, Field]) -> dict[str, Field]:
     """Refuse an inflation of -100% or below, which no money survives (a division by 0)."""
-    from crossroads.estimate.dists import Constant
-
     for f in rates.values():
         fixed = f.expr.as_dist()
         if isinstance(fixed, Constant) and not fixed.value > -1.0:
@@ -191,6 +190,10 @@ def _fx(c: _Compiler, used: Mapping[str, Path]
             continue
         if cur in d.fx:
             fx[cur] = c.field(d.fx[cur], ("fx", cur), f"money.fx.{cur}")
+            fixed = fx[cur].expr.as_dist()
+            if isinstance(fixed, Constant) and not fixed.value > 0:
+                c.error(("fx", cur), f"an exchange rate must be above 0, got {fixed.value:g}",
+                        f"one {cur} in {d.currency}, such as 0.75")
             text[cur], source[cur] = str(d.fx[cur]), "yours"
             continue
         rate = reference_rate(cur, d.currency)
