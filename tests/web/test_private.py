@@ -319,3 +319,16 @@ def test_serve_makes_a_token_and_no_token_warns(folder: Path,
     assert "warning: --no-token" in open_.output
     both = CliRunner().invoke(cli, ["serve", "--no-token", "--token", "x" * 20, str(folder)])
     assert both.exit_code == 2
+
+
+def test_slider_ranges_come_from_the_worker_with_the_first_run(folder: Path) -> None:
+    """Before: the dashboard inverted every param's distribution in the server's loop (a
+    300-range mixture held `GET /market` for 30 s); now the pool job returns them."""
+    from crossroads.web.pool import WhatIfJob, run_whatif
+
+    out = run_whatif(WhatIfJob(str(folder / "small.yaml"), None, 0, 500, None, ()))
+    names = {s["name"] for s in out["sliders"]}
+    assert names == {"multiple", "p_promo", "bump"}
+    pinned = run_whatif(WhatIfJob(str(folder / "small.yaml"), None, 0, 500, None,
+                                  (("bump", 1.3),)))
+    assert "sliders" not in pinned  # a what-if needs none

@@ -39,7 +39,7 @@ from typing import Any, TypeVar
 
 from crossroads.model.errors import DecisionError
 from crossroads.sample import StreamPool
-from crossroads.web.dashboard import dashboard_charts, option_rows
+from crossroads.web.dashboard import dashboard_charts, option_rows, sliders
 from crossroads.web.models import MODELS, internal_problems, problems_of
 
 __all__ = ["Busy", "ReportJob", "SimPool", "WhatIfJob", "WorkerLost", "run_report",
@@ -119,8 +119,12 @@ def _whatif(job: WhatIfJob) -> dict[str, Any]:
         return {"error": f"the numbers overflow with {pinned} pinned: pin values nearer "
                 "the ranges in the file" if pinned else
                 "the numbers of this file overflow: check its largest values"}
-    return {"result": data, "rows": option_rows(data), "charts": dashboard_charts(data),
-            "run_ms": run_ms, "cpu_ms": cpu_ms}
+    out = {"result": data, "rows": option_rows(data), "charts": dashboard_charts(data),
+           "run_ms": run_ms, "cpu_ms": cpu_ms}
+    if not job.overrides:  # the dashboard's first run: its slider ranges, here in the worker
+        text = Path(job.path).read_text(encoding="utf-8", errors="replace")
+        out["sliders"] = [s.to_dict() for s in sliders(model, data.get("screen"), text)]
+    return out
 
 
 def _finite(data: Any) -> bool:

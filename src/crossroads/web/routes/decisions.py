@@ -43,10 +43,13 @@ async def decision_page(request: Request, folder: int, rel: str,
              "text": data["error"]}]
         context = {**base, "title": file.rel, "problems": problems, "data": None}
         return ctx.templates.TemplateResponse(request, "decision.html", context)
-    text, _ = await run_in_threadpool(read_versioned, file.path)
-    # Slider ranges invert every param's distribution: off the event loop (issue 21).
-    bars = [s.to_dict() for s in await run_in_threadpool(
-        sliders, model, data["result"].get("screen"), text)]
+    # Slider ranges invert every param's distribution: the worker computed them with the
+    # run (never in the server's loop); a cached result from before has them too.
+    bars = data.get("sliders")
+    if bars is None:
+        text, _ = await run_in_threadpool(read_versioned, file.path)
+        bars = [s.to_dict() for s in await run_in_threadpool(
+            sliders, model, data["result"].get("screen"), text)]
     page = {"whatif": file.url("api/whatif"), "compare": file.url("api/compare"),
             "sliders": bars, "currency": model.currency,
             **{k: data[k] for k in ("rows", "charts", "run_ms", "cpu_ms", "samples")},
