@@ -102,7 +102,8 @@ def record(
         fail(f"{file}: no option `{chose}`; the options are {', '.join(model.option_ids)}")
     n = samples if samples is not None else model.samples
     with _errors():
-        check_budget(model, n, bytes_per_draw(model) + jp.bytes_per_draw(model))
+        if isinstance(n, int):  # "auto" stops within the budget on its own
+            check_budget(model, n, bytes_per_draw(model) + jp.bytes_per_draw(model))
         result, pred = jp.predict(model, chose, n, model.seed if seed is None else seed)
         result = with_references(model, result)
     raw = file.read_bytes()

@@ -43,9 +43,14 @@ LEVELS: tuple[float, ...] = tuple(k / 2 for k in range(201))
 
 
 def bytes_per_draw(model: Model) -> int:
-    """What the collector keeps per draw until the end: a float64 per year for the pay
-    and for each criterion's score (the run's memory budget counts it)."""
-    return 8 * model.horizon * (1 + len(model.criteria))
+    """What the collector keeps per draw until the end: a float64 per year for the pay,
+    the pay before tax and each criterion's score (the run's memory budget counts it).
+
+    >>> from crossroads.api import load
+    >>> bytes_per_draw(load("decision: x\\nhorizon: 4\\noptions: {a: {roles: {r: {cash: 1}}}}"))
+    64
+    """
+    return 8 * model.horizon * (2 + len(model.criteria))
 
 
 @dataclass(frozen=True)
@@ -177,10 +182,12 @@ def _shares(ids: Sequence[str], counts: np.ndarray, n: int) -> dict[str, float]:
     return {rid: float(c) / n for rid, c in zip(ids, counts.tolist(), strict=True)}
 
 
-def predict(model: Model, option: str, samples: int, seed: int) -> tuple[RunResult, Prediction]:
+def predict(model: Model, option: str, samples: Any, seed: int) -> tuple[RunResult, Prediction]:
     """Run the decision once and keep ``option``'s predictions from the same draws.
 
-    The caller checks the memory budget with :func:`bytes_per_draw` added to the run's.
+    ``samples`` is a count, or whatever else :func:`crossroads.run.run_model` takes
+    ("auto"). The caller checks the memory budget with :func:`bytes_per_draw` added to the
+    run's.
     """
     collector = Collector(model, option)
     result = run_model(model, samples, seed, on_chunk=collector.add)
