@@ -67,6 +67,7 @@ def test_review_by_hand() -> None:
     # 0.04 + 0.09 + 0.25 = 0.38
     assert cal["brier"] == pytest.approx((1.14 + 0.5 + 0.38) / 3, abs=1e-12)
     assert cal["brier_checkins"] == 3
+    assert cal["score_pit"] == {"fun": [0.625]}
     assert {"id", "option", "recorded", "checkins"} <= set(out["entries"][0])
     assert {"year", "cash", "cash_percentile", "role", "p_role"} <= set(rows[0])
 
@@ -85,7 +86,7 @@ def test_sentences_quote_the_numbers() -> None:
 def test_no_sentence_without_a_checkin() -> None:
     assert review([Entry(1, "2024-01-15", PRED)])["calibration"] == {
         "pit": [], "pit_histogram": {"edges": [k / 10 for k in range(11)], "counts": [0] * 10},
-        "brier": None, "brier_checkins": 0, "sentences": []}
+        "brier": None, "brier_checkins": 0, "score_pit": {}, "sentences": []}
 
 
 def test_ordinals_and_the_ends() -> None:

@@ -187,6 +187,7 @@ def review(entries: Sequence[Entry]) -> dict[str, Any]:
     from crossroads.journal.sentences import entry_sentences
 
     rows, pits, forecasts, sentences = [], [], [], []
+    score_pits: dict[str, list[float]] = {}
     for entry in entries:
         pred, checks, reached = entry.prediction, [], {entry.prediction.start}
         for c in latest_per_year(entry.checkins):
@@ -198,6 +199,9 @@ def review(entries: Sequence[Entry]) -> dict[str, Any]:
                 pits.append(row["cash_percentile"] / 100)
             if c.role is not None:
                 forecasts.append((pred.years[c.year].p_hold, c.role))
+            for name, score in row["scores"].items():
+                if score["percentile"] is not None:
+                    score_pits.setdefault(name, []).append(score["percentile"] / 100)
         sentences += entry_sentences(entry, checks)
         rows.append({"id": entry.id, "option": pred.option, "label": pred.label,
                      "money": pred.money,
@@ -205,5 +209,5 @@ def review(entries: Sequence[Entry]) -> dict[str, Any]:
                      "currency": entry.currency, "note": entry.note, "checkins": checks})
     calibration = {"pit": pits, "pit_histogram": pit_histogram(pits),
                    "brier": brier(forecasts), "brier_checkins": len(forecasts),
-                   "sentences": sentences}
+                   "score_pit": score_pits, "sentences": sentences}
     return {"entries": rows, "calibration": calibration}
