@@ -47,7 +47,7 @@ FIT_DRAWS = 50_000
 #: basis grows (15 spline columns each, plus their pairs), so fewer draws are fitted.
 FIT_CELLS = 16_000_000
 #: Draws the run's additive fit for ``p_best_expected`` uses.
-RUN_DRAWS = 10_000
+RUN_DRAWS = 5_000
 #: Degree of each param's polynomial in its rank, in the run's additive fit (:func:`_legendre`).
 RANK_DEGREE = 3
 #: log10 of the ridge penalties the run's fit chooses from by GCV, relative to mean(s).
@@ -152,12 +152,14 @@ def _ridge_gcv(x: FloatArray, y: FloatArray) -> FloatArray:
     its penalty chosen per column by generalised cross-validation, n RSS / (n - edf)^2.
 
     In the eigenbasis of X'X (X'X = V diag(s) V'), a penalty lambda shrinks coordinate j by
-    f_j = s_j / (s_j + lambda), so every penalty on the grid costs O(k).
+    f_j = s_j / (s_j + lambda), so every penalty on the grid costs O(k). The products over
+    draws are ``einsum`` loops in this thread: threaded BLAS spent ten times the arithmetic
+    spinning on a busy 2-core machine, in every run and what-if.
     """
     n = x.shape[0]
-    s, vecs = np.linalg.eigh(x.T @ x)
+    s, vecs = np.linalg.eigh(np.einsum("ij,ik->jk", x, x))
     s = np.clip(s, 0.0, None)
-    z = vecs.T @ (x.T @ y)                                      # (k, m)
+    z = vecs.T @ np.einsum("ij,ik->jk", x, y)                   # (k, m)
     keep = s > 1e-12 * max(float(s.max()), 1e-300)
     u2 = np.where(keep[:, None], z**2 / np.where(keep, s, 1.0)[:, None], 0.0)  # (U'y)^2
     lam = max(float(s.mean()), 1e-300) * 10.0 ** _LOG_LAMBDAS
@@ -167,7 +169,7 @@ def _ridge_gcv(x: FloatArray, y: FloatArray) -> FloatArray:
     gcv = n * rss / np.clip(n - edf, 0.5, None)[:, None] ** 2
     shrink = f[np.argmin(gcv, axis=0)].T                                     # (k, m)
     beta = vecs @ (shrink * np.where(keep[:, None], z / np.where(keep, s, 1.0)[:, None], 0.0))
-    return np.asarray(x @ beta)
+    return np.asarray(np.einsum("ij,jk->ik", x, beta))
 
 
 def _legendre(r: FloatArray) -> FloatArray:
