@@ -234,3 +234,29 @@ def test_weighing_names_an_unpriced_lower_is_better_criterion_in_its_better_dire
     assert s.endswith("The difference is carried by `stress` and `fun`, which have no worth "
                       "in the file: b would lead on value if a point-year less of stress were "
                       "worth at least $10.")
+
+
+def test_prices_smaa_and_the_verdict_count_the_value_past_the_horizon() -> None:
+    # discount 0, 3 years: value_a = 300 + 12 W, value_b = 270 + 60 (b's role is worth 60
+    # past the horizon) + 6 W. b leads at W = 4 (the middle of 2 to 6); a from W = 5 on.
+    # Without the 60, prices would say a stays ahead at any worth: the verdict, `prices`
+    # and SMAA's money must all read the same money, NPV plus the value past the horizon.
+    from crossroads.analyses import prices, smaa
+
+    text = decision_text("""
+    a: {roles: {r: {cash: 100, criteria: {fun: 4}}}}
+    b: {roles: {r: {cash: 90, criteria: {fun: 2}, terminal: 60}}}
+    """, extra="criteria:\n  fun: {worth: 2 to 6}\n")
+    model = crossroads.load(text)
+    r = crossroads.run(model)
+    assert r.leader() == "b"
+    assert ("a would lead only if a point-year of fun were worth at least $5; you said $2 to "
+            "$6.") in r.verdict
+    pair = prices(model).to_dict()["criteria"]["fun"]["pairs"]["b"]  # b against a
+    assert pair["break_even_worth"] == pytest.approx(5.0)
+    assert pair["npv_paid"]["mean"] == pytest.approx(-30.0)  # b gains 330 - 300 in money
+    assert "you gain $30 (90%: -$30 to -$30) in money (NPV and the value past the horizon)" \
+        in pair["sentence"]
+    shares = smaa(model).to_dict()["rank_acceptability"]
+    assert {o: s[0] for o, s in shares.items()} == pytest.approx(
+        r.to_dict()["weighted"]["shares"], abs=1e-12)

@@ -25,7 +25,7 @@ from crossroads.api import check_budget, whole_number
 from crossroads.engine.budget import analyses_kept_bytes
 from crossroads.model.compile import Model
 from crossroads.run import check_finite
-from crossroads.sample import CHUNK, Streams, draw, inline_values
+from crossroads.sample import CHUNK, StreamPool, Streams, draw, inline_values
 from crossroads.simulate.paths import simulate
 
 
@@ -47,15 +47,30 @@ class Sample:
     stuck: dict[str, dict[str, float]] = field(default_factory=dict)
     #: every inline range the value can read and that varies, by name (``a.r.cash``)
     inline: dict[str, FloatArray] = field(default_factory=dict)
+    #: discounted value past the horizon (docs/money.md), (n_options, n); None when off
+    terminal: FloatArray | None = None
 
     @property
     def n(self) -> int:
         return int(self.value.shape[1])
 
+    def money(self, m: int | None = None, dtype: type = np.float64) -> FloatArray:
+        """What money counts for in value: NPV plus the value past the horizon, in the
+        first ``m`` draws, at ``dtype`` (`run` keeps both in float32: the SMAA and prices
+        it quotes must read the same numbers)."""
+        npv = self.npv[:, :m].astype(dtype)
+        if self.terminal is None:
+            return npv
+        return np.asarray(npv + self.terminal[:, :m].astype(dtype))
+
 
 def collect(model: Model, samples: int | None = None, seed: int | None = None, *,
-            overrides: Mapping[str, Any] | None = None, keep_skills: bool = False) -> Sample:
+            overrides: Mapping[str, Any] | None = None, keep_skills: bool = False,
+            streams: StreamPool | None = None) -> Sample:
     """Simulate ``samples`` draws and keep what the analyses need, chunk by chunk.
+
+    ``streams`` keeps the random numbers for the next collect of the same model and seed
+    (a tornado's swings): the numbers are the same either way, only drawn once.
 
     Refuses (a DecisionError at the file's ``samples``) a count whose kept numbers would
     not fit the memory budget, before drawing anything.
@@ -72,14 +87,15 @@ def collect(model: Model, samples: int | None = None, seed: int | None = None, *
         size = min(CHUNK, n - start)
         chunk = {k: v[start:start + size] if np.ndim(v) else v
                  for k, v in (overrides or {}).items()}  # per-draw overrides follow the chunk
-        draws = draw(model, size, Streams(seed, index), chunk)
+        got = Streams(seed, index) if streams is None else streams.get(model, seed, index, size)
+        draws = draw(model, size, got, chunk)
         out = simulate(model, draws, keep_skills=keep_skills)
         stuck.add(out.stuck)
         r = s.reduce(out, model.baseline)
         check_finite(model, r)
         parts.append({
             "value": r.value, "npv": r.npv, "points": r.points, "scores": r.scores,
-            "worth": out.worth,
+            "worth": out.worth, "terminal": r.terminal,
             "params": {k: np.broadcast_to(np.asarray(v, dtype=np.float64), (size,))
                        for k, v in out.params.items() if np.ndim(v) <= 1},
             "inline": inline_values(model, draws.streams, size, inline),
@@ -115,12 +131,13 @@ def _join(model: Model, parts: list[dict[str, Any]]) -> Sample:
     params = {k: v for k, v in cat_map("params", 0).items() if np.ptp(v) > 0}
     inline = {k: v for k, v in cat_map("inline", 0).items() if np.ptp(v) > 0}
     inter = cat("intersection") if parts[0]["intersection"] is not None else None
+    terminal = cat("terminal") if parts[0]["terminal"] is not None else None
     return Sample(
         option_ids=model.option_ids, labels=tuple(o.label for o in model.options),
         value=cat("value"), npv=cat("npv"), points=cat_map("points"),
         scores=cat_map("scores"), worth=cat_map("worth", 0), params=params,
         skills=cat_map("skills") if parts[0]["skills"] else {}, intersection=inter,
-        inline=inline,
+        inline=inline, terminal=terminal,
     )
 
 
@@ -331,10 +348,39 @@ class SensitivityReport:
         return self.data
 
 
-def _leaders(model: Model, samples: int, seed: int) -> tuple[int, int]:
-    base = collect(model, samples, seed)
+def _leaders(base: Sample) -> tuple[int, int]:
     order = np.argsort(base.value.mean(axis=1))[::-1]
     return int(order[0]), int(order[1] if order.size > 1 else order[0])
+
+
+def _unread(model: Model, inputs: Mapping[str, Any], a: int, b: int) -> list[str]:
+    """The inputs that feed neither option ``a`` nor ``b``: pinning them cannot move the
+    gap, so a tornado states their swing as 0 instead of simulating it.
+
+    A param counts when `check`'s sharing lines name the options that read it and neither
+    is one of the two, and nothing outside the options (a criterion's worth, skills,
+    money) reads it; an inline range (``c.job.cash``) when its option is neither and no
+    role of the two is ``same_as`` one of its roles.
+    """
+    from crossroads.model.sharing import fields_of, params_used
+
+    ids = {model.option_ids[a], model.option_ids[b]}
+    users = params_used(model)
+    outside = {n for f in fields_of((dict(model.criteria), dict(model.skills), model.money))
+               for n in f.expr.names}
+    read = set(outside)
+    for name, f in model.params.items():  # dependency order: what outside reads, closed
+        if name in read:
+            read |= set(f.expr.names)
+    shared = {r.keyed_by[0] for i in (a, b) for r in model.options[i].roles}
+    out = []
+    for name in inputs:
+        if name in model.params:
+            if users.get(name) and not ids & set(users[name]) and name not in read:
+                out.append(name)
+        elif name.partition(".")[0] not in ids | shared:
+            out.append(name)
+    return out
 
 
 def _inputs(model: Model) -> dict[str, Any]:
@@ -367,7 +413,9 @@ def sensitivity(model: Model, method: str = "tornado", samples: int | None = Non
     seed = model.seed if seed is None else seed
     n = min(model.samples if samples is None else samples, 20_000)
     whole_number("samples", n, least=1)
-    a, b = _leaders(model, n, seed)
+    pool = StreamPool(max_draws=n) if method == "tornado" else None  # swings reuse draws
+    base = collect(model, n, seed, streams=pool)
+    a, b = _leaders(base)
     target = f"value difference: {model.option_ids[a]} - {model.option_ids[b]}"
     inputs = _inputs(model)
     from crossroads.model.inline import inert_inputs
@@ -378,11 +426,13 @@ def sensitivity(model: Model, method: str = "tornado", samples: int | None = Non
                                   "bars": [], **inert})
 
     def gap(overrides: Mapping[str, Any], draws: int) -> FloatArray:
-        got = collect(model, draws, seed, overrides=overrides)
+        if not overrides and draws == n:
+            return np.asarray(base.value[a] - base.value[b])  # drawn once, for the leaders
+        got = collect(model, draws, seed, overrides=overrides, streams=pool)
         return np.asarray(got.value[a] - got.value[b])
 
     if method == "tornado":
-        report = _tornado(inputs, gap, n, target)
+        report = _tornado(inputs, gap, n, target, _unread(model, inputs, a, b))
     else:
         report = _sobol(inputs, gap, np.random.default_rng([seed, 2]), target)
     return SensitivityReport({**report.data, **inert})
@@ -391,15 +441,24 @@ def sensitivity(model: Model, method: str = "tornado", samples: int | None = Non
 Gap = Any  # Callable[[Mapping[str, Any], int], FloatArray]
 
 
-def _tornado(inputs: dict[str, Any], gap: Gap, n: int, target: str) -> SensitivityReport:
-    """Each input at its 5th and 95th percentile, the rest as drawn, on the same draws."""
+def _tornado(inputs: dict[str, Any], gap: Gap, n: int, target: str,
+             unread: list[str]) -> SensitivityReport:
+    """Each input at its 5th and 95th percentile, the rest as drawn, on the same draws;
+    an input in ``unread`` feeds neither option compared: its bar is the base at both
+    ends, stated (``skipped``), not simulated."""
     from crossroads.analysis import sensitivity as sa
 
     names = list(inputs)
     lows = [float(inputs[k].ppf(np.array([0.05]))[0]) for k in names]
     highs = [float(inputs[k].ppf(np.array([0.95]))[0]) for k in names]
-    result = sa.tornado(lambda o: float(gap(o, n).mean()), names, lows, highs)
-    return SensitivityReport({**result.to_dict(), "target": target, "method": "tornado"})
+    base = float(gap({}, n).mean())
+
+    def mean_gap(o: Mapping[str, Any]) -> float:
+        return base if not o or set(o) <= set(unread) else float(gap(o, n).mean())
+
+    result = sa.tornado(mean_gap, names, lows, highs)
+    return SensitivityReport({**result.to_dict(), "target": target, "method": "tornado",
+                              "skipped": sorted(unread)})
 
 
 def _sobol(inputs: dict[str, Any], gap: Gap, rng: np.random.Generator,
@@ -455,9 +514,9 @@ def smaa(model: Model, samples: int | None = None, seed: int | None = None,
 
     got = collect(model, samples, seed)
     m = min(got.n, SMAA_DRAWS)
-    npv = got.npv[:, :m].astype(np.float32)
+    money = got.money(m, np.float32)  # NPV and any value past the horizon, as `run` keeps
     scores = {c: x[:, :m].astype(score_dtype(model, c)) for c, x in got.scores.items()}
-    result = model_smaa(model, npv, scores, model.seed if seed is None else seed, n_weights)
+    result = model_smaa(model, money, scores, model.seed if seed is None else seed, n_weights)
     labels = dict(zip(got.option_ids, got.labels, strict=True))
     data = result.to_dict()
     data["sentences"] = list(describe(result, labels))
@@ -477,8 +536,12 @@ def prices(model: Model, samples: int | None = None, seed: int | None = None) ->
     lower = frozenset(c for c, spec in model.criteria.items() if spec.better == "lower")
     points = {c: -x if c in lower else x for c, x in got.points.items()}
     worth = {c: -x if c in lower else x for c, x in got.worth.items()}
-    result = implied_prices(got.npv, points, worth, got.option_ids,
-                            baseline=model.baseline, currency=model.currency, lower=lower)
+    # money as value counts it: NPV and any value past the horizon (the verdict's prices)
+    in_money = ("in NPV" if got.terminal is None else
+                "in money (NPV and the value past the horizon)")
+    result = implied_prices(got.money(), points, worth, got.option_ids,
+                            baseline=model.baseline, currency=model.currency, lower=lower,
+                            in_money=in_money)
     return DictReport(result.to_dict())
 
 

@@ -349,8 +349,10 @@ def _quick_smaa(model: Model, acc: _Accumulator, seed: int) -> dict[str, Any] | 
 
     m = min(SMAA_DRAWS, acc.n)
     try:
-        result = model_smaa(model, acc.npv[:, :m], {c: x[:, :m] for c, x in acc.scores.items()},
-                            seed)
+        money = acc.npv[:, :m]
+        if "terminal" in acc.money:  # money as value counts it (docs/money.md)
+            money = money + acc.money["terminal"][:, :m]
+        result = model_smaa(model, money, {c: x[:, :m] for c, x in acc.scores.items()}, seed)
     except ValueError:
         return None  # infeasible weights: `crossroads smaa` explains
     first = result.rank_acceptability[:, 0]

@@ -155,13 +155,13 @@ def _switches(a: FloatArray, b: FloatArray, best: int, w0: float,
     return below, above
 
 
-def _pair_sentence(q: PairPrice, currency: str) -> str:
+def _pair_sentence(q: PairPrice, currency: str, in_money: str = "in NPV") -> str:
     """E.g. "Choosing platform over ml_lead, you pay $412,000 (90%: ...) in NPV for 14.2
     more enjoyment point-years; it is worth it if a point-year is worth at least $29,000"."""
     c, paid, gained = q.criterion, q.npv_paid_mean, q.points_gained
     interval = f"(90%: {money(q.npv_paid_p5, currency)} to {money(q.npv_paid_p95, currency)})"
-    cost = (f"you pay {money(paid, currency)} {interval} in NPV" if paid >= 0 else
-            f"you gain {money(-paid, currency)} {interval} in NPV")
+    cost = (f"you pay {money(paid, currency)} {interval} {in_money}" if paid >= 0 else
+            f"you gain {money(-paid, currency)} {interval} {in_money}")
     more, fewer = ("fewer", "more") if q.lower else ("more", "fewer")
     amount = (f"{gained:.1f} {more}" if gained >= 0 else f"{-gained:.1f} {fewer}")
     head = f"Choosing {q.option} over {q.versus}, {cost} for {amount} {c} point-years"
@@ -179,8 +179,12 @@ def _of(criterion: str, lower: bool) -> str:
 
 def pair_price(npv: FloatArray, points: Mapping[str, FloatArray],
                worths: Mapping[str, FloatArray], criterion: str, option: int, versus: int,
-               ids: Sequence[str], currency: str = "USD", lower: bool = False) -> PairPrice:
+               ids: Sequence[str], currency: str = "USD", lower: bool = False,
+               in_money: str = "in NPV") -> PairPrice:
     """What choosing ``option`` over ``versus`` costs in NPV for the points of one criterion.
+
+    ``npv`` is the money value counts (with a value past the horizon, NPV plus it, and
+    ``in_money`` says so in the sentence).
 
     >>> q = pair_price(np.array([[0.0, 0.0], [100.0, 120.0]]),
     ...                {"fun": np.array([[10.0, 10.0], [0.0, 0.0]])},
@@ -195,7 +199,7 @@ def pair_price(npv: FloatArray, points: Mapping[str, FloatArray],
     q = PairPrice(criterion, ids[option], ids[versus], float(paid.mean()), float(lo),
                   float(hi), float(b[option] - b[versus]), w,
                   None if w is None else bool(b[option] > b[versus]), "", lower)
-    return replace(q, sentence=_pair_sentence(q, currency))
+    return replace(q, sentence=_pair_sentence(q, currency, in_money))
 
 
 def _best_sentence(p: CriterionPrices, currency: str) -> str:
@@ -219,7 +223,8 @@ def _best_sentence(p: CriterionPrices, currency: str) -> str:
 def implied_prices(npv: FloatArray, points: Mapping[str, FloatArray],
                    worths: Mapping[str, FloatArray | float], option_ids: Sequence[str], *,
                    baseline: int = 0, currency: str = "USD",
-                   lower: frozenset[str] = frozenset()) -> PricesResult:
+                   lower: frozenset[str] = frozenset(), in_money: str = "in NPV"
+                   ) -> PricesResult:
     """Implied prices for every criterion in ``worths`` (see the module docstring).
 
     Criteria in ``lower`` are `better: lower`: their ``points`` and ``worths`` are given in
@@ -244,7 +249,7 @@ def implied_prices(npv: FloatArray, points: Mapping[str, FloatArray],
         best = int(np.argmax(a + w0 * b))
         below, above = _switches(a, b, best, w0, option_ids)
         pairs = tuple(pair_price(npv, points, per_draw, c, i, baseline, option_ids, currency,
-                                 c in lower)
+                                 c in lower, in_money)
                       for i in range(len(option_ids)) if i != baseline)
         p = CriterionPrices(c, w0, option_ids[best], below, above, pairs, "", c in lower)
         out[c] = replace(p, sentence=_best_sentence(p, currency))
