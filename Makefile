@@ -31,13 +31,20 @@ venv: $(STAMP)
 # PYTHONDONTWRITEBYTECODE is set every start would compile them again (about 80 ms).
 demo: $(STAMP)
 	@$(BIN)/python -m compileall -q src > /dev/null
+	@echo "The founding case: leave the ML lead track for platform engineering?"
+	@echo "Which path leads and why; the last line is the 4-year view (docs/founding-case.md):"
 	$(BIN)/crossroads run $(EXAMPLE)
 	@echo
-	@echo "What the option of a leadership career is worth (crossroads option-value):"
-	$(BIN)/crossroads option-value $(EXAMPLE) --without em,vp,cto --samples 20000
+	@echo "What must be true for the platform bet to win: the worth of a point-year of"
+	@echo "enjoyment or learning above which it takes over (crossroads prices, 10 years):"
+	@$(BIN)/crossroads prices $(EXAMPLE) --samples 20000 | head -4
 	@echo
-	@echo "What you pay for what you value (crossroads prices), first lines:"
-	@$(BIN)/crossroads prices $(EXAMPLE) --samples 20000 | head -12
+	@echo "What the option of a leadership career (EM, VP, CTO) adds (crossroads option-value):"
+	@$(BIN)/crossroads option-value $(EXAMPLE) --without em,vp,cto --samples 20000
+	@echo
+	@echo "What to find out next, and from whom (crossroads voi): a worth.* input is yours to"
+	@echo "settle; a param is a question for people in the role it is about, in India first:"
+	@$(BIN)/crossroads voi $(EXAMPLE) --samples 20000 | sed -n '/^- /,$$p'
 
 # System packages the tests need (chromium for the browser tests, postgresql for the store
 # tests) are installed by scripts/test-deps.sh when missing; the PostgreSQL server lives only
