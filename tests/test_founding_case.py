@@ -104,7 +104,7 @@ def test_coaching_saves_the_essays_four_to_five_years() -> None:
 
 @pytest.fixture(scope="module")
 def headline(model: Model) -> dict:
-    return crossroads.run(model).to_dict()
+    return crossroads.run(model, 100_000).to_dict()
 
 
 @pytest.mark.parametrize(("option", "mean", "p_best"), [
