@@ -147,7 +147,7 @@
           return;
         }
         if (res.status === 409) {
-          state.textContent = "not saved: " + res.data.error;
+          state.textContent = res.data.error;  /* "not saved: the file changed ..." */
           showConflict(res.data);
           return;
         }
