@@ -378,8 +378,8 @@ def _unread(model: Model, inputs: Mapping[str, Any], a: int, b: int) -> list[str
         if name in model.params:
             if users.get(name) and not ids & set(users[name]) and name not in read:
                 out.append(name)
-        elif name.partition(".")[0] not in ids | shared:
-            out.append(name)
+        elif name.partition(".")[0] in set(model.option_ids) - ids - shared:
+            out.append(name)  # another option's own range (not worth.X, not skill.X)
     return out
 
 

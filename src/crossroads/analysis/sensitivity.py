@@ -27,8 +27,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from SALib.analyze import sobol as sobol_analyze
-from scipy.stats import qmc
 
 from crossroads._types import FloatArray
 
@@ -101,6 +99,10 @@ def saltelli_points(d: int, n: int, rng: np.random.Generator, *,
     """
     if n < 2 or n & (n - 1):
         raise ValueError(f"n must be a power of two, got {n}")
+    # here, not at the top: scipy.stats and SALib take a second to import, and the tornado
+    # uses neither
+    from scipy.stats import qmc
+
     base = qmc.Sobol(d=2 * d, scramble=True, rng=rng).random(n)
     a, b = base[:, :d], base[:, d:]
     idx = np.arange(d)
@@ -138,6 +140,8 @@ def sobol(func: Callable[[FloatArray], FloatArray], names: Sequence[str], n: int
         return SobolResult(tuple(names), zeros, zeros, zeros, zeros, int(y.shape[0]))
     problem = {"num_vars": d, "names": list(names), "bounds": [[0.0, 1.0]] * d}
     seed = int(rng.integers(1, 2**31 - 1))      # SALib treats a seed of 0 as "unseeded"
+    from SALib.analyze import sobol as sobol_analyze
+
     res = sobol_analyze.analyze(problem, y, calc_second_order=False,
                                 num_resamples=num_resamples, conf_level=conf_level,
                                 print_to_console=False, seed=seed)

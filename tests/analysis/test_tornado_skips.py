@@ -1,0 +1,59 @@
+"""The tornado states, not simulates, the zero swing of what feeds neither option compared;
+the tornado and `run` import neither SALib nor scipy.stats (docs/performance.md)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+
+import crossroads
+from crossroads.analyses import collect
+from tests.conftest import ROOT
+
+#: a and b lead; c trails far behind and alone reads `c_pay` and its own inline raise
+TEXT = """decision: three ways
+horizon: 3
+seed: 5
+params:
+  a_pay: 100k to 140k
+  shared: 0.9 to 1.1
+  c_pay: 10k to 20k
+criteria:
+  fun: {worth: 1k to 3k}
+options:
+  a: {roles: {r: {cash: a_pay * shared, criteria: {fun: 4 to 6}}}}
+  b: {roles: {r: {cash: 110k * shared, criteria: {fun: 5 to 7}}}}
+  c: {roles: {r: {cash: c_pay, raise: 1% to 9%, criteria: {fun: 1 to 2}}}}
+"""
+
+
+def test_inputs_that_feed_neither_leader_are_reported_with_0_not_swung() -> None:
+    model = crossroads.load(TEXT)
+    d = crossroads.sensitivity(model, "tornado", samples=2_000).to_dict()
+    assert d["target"] == "value difference: a - b"
+    assert d["skipped"] == ["c.r.criteria.fun", "c.r.raise", "c_pay"]
+    bars = {b["param"]: b for b in d["bars"]}
+    for name in d["skipped"]:
+        assert bars[name]["low"] == bars[name]["high"] == d["base"]
+    # what is swung still moves: a's pay, the shared factor, the worth of fun
+    for name in ("a_pay", "shared", "worth.fun"):
+        assert bars[name]["low"] != bars[name]["high"], name
+    # the stated 0 is the true one: pinned c_pay leaves the gap exactly where it was
+    base = collect(model, 2_000)
+    pinned = collect(model, 2_000, overrides={"c_pay": bars["c_pay"]["high_input"]})
+    assert np.array_equal(base.value[0] - base.value[1], pinned.value[0] - pinned.value[1])
+    assert float((base.value[0] - base.value[1]).mean()) == d["base"]
+
+
+def test_a_tornado_imports_neither_salib_nor_scipy_stats() -> None:
+    script = ("import crossroads, json, sys\n"
+              f"m = crossroads.load({TEXT!r})\n"
+              "crossroads.sensitivity(m, 'tornado', samples=500)\n"
+              "print(json.dumps(sorted(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=ROOT, check=True).stdout
+    modules = set(json.loads(out.splitlines()[-1]))
+    assert not {"SALib", "scipy.stats", "scipy.optimize"} & modules
