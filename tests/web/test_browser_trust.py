@@ -129,6 +129,8 @@ def test_a_stale_save_shows_both_versions_and_a_choice(tabs: Tabs,
     assert "Typed in tab two" in second.locator("#conflict-mine").inner_text()
     assert "Saved in tab one" in second.locator("#conflict-theirs").inner_text()
     assert second.evaluate("document.activeElement.id") == "conflict-title"
+    assert second.locator("#conflict-mine span.differs").inner_text().strip() == \
+        "decision: Typed in tab two"  # the line that differs is marked
     shot(second, "01-stale-save-both-versions")
     second.click("#overwrite")  # the conscious choice
     second.wait_for_selector('body[data-saved="1"]:not([data-conflict])')

@@ -172,8 +172,9 @@ def _report(job: ReportJob, on_progress: Callable[[str, float], None] | None
     from crossroads.report.bundle import build_bundle
 
     model = MODELS.get(Path(job.path), db=job.db, version=job.research_version)
-    hear = ({"on_progress": on_progress} if on_progress is not None
-            and "on_progress" in inspect.signature(build_bundle).parameters else {})
+    hear: dict[str, Any] = ({"on_progress": on_progress} if on_progress is not None
+                            and "on_progress" in inspect.signature(build_bundle).parameters
+                            else {})
     try:
         bundle = build_bundle(model, samples=job.samples, **hear)
     except DecisionError as exc:

@@ -113,11 +113,23 @@
   var conflict = document.getElementById("conflict");
   var theirs = null;  /* the text on disk when a save was refused as stale */
 
+  /* A version as lines; a line the other version lacks is marked (and said: "changed"). */
+  function showLines(pre, lines, other) {
+    var there = {};
+    other.forEach(function (line) { there[line] = true; });
+    pre.replaceChildren.apply(pre, lines.map(function (line) {
+      var span = cr.el("span", there[line] ? {} : {"class": "differs", title: "not in the other version"},
+                       line + "\n");
+      return span;
+    }));
+  }
+
   function showConflict(data) {
     theirs = data;
-    document.getElementById("conflict-mine").textContent = text.value;
-    document.getElementById("conflict-theirs").textContent =
-      data.current === null ? "(the file was deleted)" : data.current;
+    var mine = text.value.split("\n");
+    var disk = data.current === null ? ["(the file was deleted)"] : data.current.split("\n");
+    showLines(document.getElementById("conflict-mine"), mine, disk);
+    showLines(document.getElementById("conflict-theirs"), disk, mine);
     conflict.hidden = false;
     document.body.setAttribute("data-conflict", "1");
     document.getElementById("conflict-title").focus();
