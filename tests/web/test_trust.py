@@ -152,3 +152,27 @@ async def test_an_unclosed_bracket_is_marked_where_it_opens(client: httpx.AsyncC
     assert (first["line"], first["column"]) == (2, 10)
     assert first["message"].startswith("YAML: this `[` is never closed")
     assert first["hint"] == "close it with `]`"
+
+
+async def test_a_form_report_whose_client_went_away_is_cancelled(tmp_path: Path) -> None:
+    """The no-script path waits for the report; a disconnect cancels it (process gone)."""
+    from crossroads.web.pool import ReportJob
+    from crossroads.web.reports import Reports
+
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL)
+    reports = Reports()
+    checks = 0
+
+    async def gone() -> bool:
+        nonlocal checks
+        checks += 1
+        return checks > 2  # the browser closes after a second or so
+
+    try:
+        task = reports.submit(ReportJob(str(path), None, 0, 50_000))
+        await asyncio.wait_for(reports.wait(task, gone), 30)
+        assert task.state == "cancelled" and task.stage == "the client went away"
+        assert task.process is None and task.done.is_set()
+    finally:
+        reports.close()
