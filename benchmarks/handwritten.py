@@ -17,7 +17,7 @@ float64 throughout, one PCG64 generator, NPV accumulated year by year.
 
 Two versions: :func:`simulate` computes the per-draw NPVs only (their means are all the
 benchmark then takes); :func:`report` computes everything `crossroads run` reports for this
-model (PRODUCT.md's `run --json`), so that the engine can be timed against the same work.
+model (the `run --json` of docs/cli.md), so that the engine can be timed against the same work.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Each function simulates the decision once (common random numbers, chunked), keeps the
 per-draw numbers the analysis needs and hands them to a pure function in
 :mod:`crossroads.analysis`. Results are frozen dataclasses with ``to_dict()`` matching
-the JSON shapes of PRODUCT.md.
+the JSON shapes of docs/cli.md.
 
     import crossroads
     model = crossroads.load("examples/why-i-quit-data-science.yaml")
@@ -227,7 +227,7 @@ class VoiReport:
         return float(self.result.evpi_params)
 
     def to_dict(self) -> dict[str, Any]:
-        """The `voi --json` object (PRODUCT.md), with the ranking and research coverage."""
+        """The `voi --json` object (docs/cli.md), with the ranking and research coverage."""
         data: dict[str, Any] = self.result.to_dict(self.currency)
         return {**data, "people": self.people, "research": self.research,
                 "sentences": list(self.sentences)}

@@ -10,8 +10,11 @@ Every random input has a *key* (``params.lead_multiple#0``,
   what is written inside an option is keyed by the option and drawn for it alone;
 * every distribution is a monotone function of its stream (inverse transform), so two
   fields that share a key (``same_as``) are comonotone;
-* draws come in fixed-size chunks, so 10 million draws need no more memory than one chunk
-  plus the per-draw summaries, and the numbers do not depend on how they are chunked.
+* draws come in chunks of :data:`CHUNK` (the last one shorter), so 10 million draws need no
+  more memory than one chunk plus the per-draw summaries. The chunk size is part of the
+  numbers' identity: chunk i's streams are seeded by (seed, i, key), so changing
+  :data:`CHUNK` changes every result; how the chunks are computed (threads, worker
+  processes, streams kept by a :class:`StreamPool`) does not.
 
 Correlations use a Gaussian copula on normal scores: each correlated param is a
 distribution transformed from its own standard normal, the normals are mixed by a

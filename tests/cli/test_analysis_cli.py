@@ -1,4 +1,4 @@
-"""Analysis commands: exit codes and JSON shapes of PRODUCT.md."""
+"""Analysis commands: exit codes and JSON shapes of docs/cli.md."""
 
 from __future__ import annotations
 

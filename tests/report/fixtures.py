@@ -1,4 +1,4 @@
-"""Analysis JSON in the PRODUCT.md shapes, built around a run's option ids."""
+"""Analysis JSON in the shapes of docs/cli.md, built around a run's option ids."""
 
 from __future__ import annotations
 

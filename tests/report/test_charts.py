@@ -13,7 +13,7 @@ from tests.report import fixtures
 RUN = fixtures.tiny_run()
 IDS = list(RUN["options"])
 
-#: (function, its arguments) for every chart, built from PRODUCT.md-shaped fixtures.
+#: (function, its arguments) for every chart, built from fixtures in the shapes of docs/cli.md.
 CASES = [
     (charts.value_chart, (RUN,)),
     (charts.npv_chart, (RUN,)),

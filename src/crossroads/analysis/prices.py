@@ -9,7 +9,7 @@ Inputs, per Monte Carlo draw: ``npv`` (n_options, n); ``points[c]`` (n_options, 
 discounted sum over years of criterion c's yearly score ("point-years"); ``worths[c]``
 (n,) or a number, money per point-year, for the criteria that have a worth.
 
-The value model (PRODUCT.md) with criterion c's worth replaced by a number w is
+The value model (docs/simulation.md) with criterion c's worth replaced by a number w is
 
     value_i(w) = npv_i + sum_{c' != c} worth_c' points_c',i + w points_c,i,
 

@@ -45,7 +45,7 @@ class SobolResult:
     n_evaluations: int
 
     def to_dict(self, target: str = "") -> dict[str, object]:
-        """The PRODUCT.md ``sensitivity`` shape for ``method: sobol``."""
+        """The ``sensitivity --json`` shape of docs/cli.md for ``method: sobol``."""
         return {
             "method": "sobol",
             "target": target,
@@ -80,7 +80,7 @@ class TornadoResult:
     bars: tuple[TornadoBar, ...]
 
     def to_dict(self, target: str = "") -> dict[str, object]:
-        """The PRODUCT.md ``sensitivity`` shape for ``method: tornado``."""
+        """The ``sensitivity --json`` shape of docs/cli.md for ``method: tornado``."""
         return {"method": "tornado", "target": target, "base": self.base,
                 "bars": [{"param": b.param, "low": b.low, "high": b.high,
                           "low_input": b.low_input, "high_input": b.high_input}

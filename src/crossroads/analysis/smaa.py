@@ -87,7 +87,7 @@ class SmaaResult:
     scale_from: str = ""                             # "declared" or how it was computed
 
     def to_dict(self) -> dict[str, object]:
-        """The PRODUCT.md ``smaa`` shape, plus pairwise indices and the sentences."""
+        """The ``smaa --json`` shape of docs/cli.md, plus pairwise indices and the sentences."""
         ids, crit = self.option_ids, self.criteria
         central: dict[str, dict[str, float] | None] = {}
         for i, o in enumerate(ids):

@@ -1,6 +1,6 @@
 """From simulated outcomes to the numbers `run` reports: values, p_best, break-even.
 
-Definitions (PRODUCT.md, the contract):
+Definitions (docs/simulation.md and docs/cli.md, the contract):
 
 * NPV = sum over years of cash_t / (1+r)^t;
 * value = NPV + for each criterion with a worth: worth x sum_t score_t / (1+r)^t, plus the

@@ -8,7 +8,7 @@ Usage::
     evsi(values, params["p_em"], n_new=5, n0=10)   # five more conversations about p_em
     analyse_voi(values, params, rng, groups=[("a", "b")], ask=5).to_dict()
 
-Definitions (PRODUCT.md): EVPI = E[max_a V_a] - max_a E[V_a];
+Definitions (docs/analysis.md): EVPI = E[max_a V_a] - max_a E[V_a];
 EVPPI(p) = E_p[max_a E[V_a | p]] - max_a E[V_a]. docs/analysis.md has the full story.
 
 E[. | p] is a regression on the existing draws (Strong, Oakley & Brennan 2014, Med Decis
@@ -81,7 +81,7 @@ class VoiResult:
     evpi_params_se: float | None = None
 
     def to_dict(self, currency: str = "USD") -> dict[str, object]:
-        """The PRODUCT.md ``voi`` shape plus standard errors and the ranking."""
+        """The ``voi --json`` shape of docs/cli.md plus standard errors and the ranking."""
         return {"currency": currency, "evpi": self.evpi, "evpi_params": self.evpi_params,
                 "evpi_params_se": self.evpi_params_se,
                 "evppi": {k: e.value for k, e in self.evppi.items()},

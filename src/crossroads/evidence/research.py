@@ -57,7 +57,7 @@ __all__ = [
 Weighting = Literal["experience", "equal"]
 
 DEFAULT_CAP = 20.0
-"""Years of experience beyond which a person's voice counts no more (PRODUCT.md)."""
+"""Years of experience beyond which a person's voice counts no more (docs/evidence.md, `cap`)."""
 
 SENIORITY = ("<5", "5-10", "10-20", "20+")
 """Experience bands: [0, 5), [5, 10), [10, 20) and 20 or more years."""

@@ -8,7 +8,7 @@
     write_report(bundle, "report.html")          # or: html = render_report(bundle)
 
 A *bundle* is ``{"run": ..., "voi": ..., "sensitivity": ..., "smaa": ..., "skills": ...,
-"coverage": ..., "market": ...}``: the JSON of each analysis (PRODUCT.md shapes), every key
+"coverage": ..., "market": ...}``: the JSON of each analysis (the shapes of docs/cli.md), every key
 but ``run`` optional. :mod:`crossroads.report.charts` turns each into a Plotly figure dict
 and a one-line reading; :mod:`crossroads.report.render` lays them out with Jinja2.
 """

@@ -7,7 +7,7 @@
 
 The bundle is ``{"run": ..., "voi": ..., "sensitivity": ..., "smaa": ..., "skills": ...,
 "coverage": ..., "market": ...}``, each value the JSON of that analysis exactly as
-PRODUCT.md shapes it; every key but ``run`` is optional, and the report draws a section
+docs/cli.md shapes it; every key but ``run`` is optional, and the report draws a section
 only for the keys present. Being plain JSON, a bundle can be saved, sent to the web app, or
 built by hand in a test.
 

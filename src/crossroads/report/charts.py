@@ -6,7 +6,7 @@
     chart.reading       # "ML lead's value is above platform's in 84% of futures."
 
 Figures are plain dicts (no ``plotly.graph_objects``) so that building a report stays light
-and the web app can send them as JSON. Every function reads the JSON shapes of PRODUCT.md
+and the web app can send them as JSON. Every function reads the JSON shapes of docs/cli.md
 (``run``, ``voi``, ``sensitivity``, ``smaa``, ``skills``, ``coverage``, ``market``) and
 returns ``None`` when there is nothing to draw. Pure: no I/O, no randomness.
 
