@@ -17,8 +17,10 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Literal
 
 from crossroads.engine import budget
+from crossroads.engine.precision import AUTO_FLOOR
 from crossroads.model.compile import Model, Resolver, compile_model
 from crossroads.model.errors import DecisionError
 from crossroads.model.parse import parse_decision
@@ -94,7 +96,7 @@ def check_budget(model: Model, samples: int, per_draw: int | None = None, *,
     budget.check_budget(model, samples, per_draw, keep_skills=keep_skills)
 
 
-def run(model: Model, samples: int | None = None, seed: int | None = None, *,
+def run(model: Model, samples: int | Literal["auto"] | None = None, seed: int | None = None, *,
         overrides: Mapping[str, float] | None = None,
         on_progress: Callable[[float], None] | None = None,
         streams: StreamPool | None = None) -> RunResult:
@@ -103,10 +105,12 @@ def run(model: Model, samples: int | None = None, seed: int | None = None, *,
     ``overrides`` pins params at fixed values (what-if sliders); params computed from them
     follow. ``streams`` (a :class:`crossroads.sample.StreamPool`) keeps the random numbers
     for the next run of the same model and seed, which a what-if repeats with one slider
-    moved; the results are the same with or without it.
+    moved; the results are the same with or without it. ``samples="auto"`` (the default
+    when the file says `samples: auto`) draws until the answer is as precise as
+    docs/performance.md states, and ``result.precision`` says what it reached.
     """
-    n = samples if samples is not None else model.samples
-    check_budget(model, n)
+    n = samples_for_run(model, samples)
+    check_budget(model, AUTO_FLOOR if n == "auto" else n)
     if seed is not None:
         whole_number("seed", seed, least=0)
     unknown = set(overrides or {}) - set(model.params)
@@ -119,6 +123,16 @@ def run(model: Model, samples: int | None = None, seed: int | None = None, *,
     result = run_model(model, n, model.seed if seed is None else seed, overrides=overrides,
                        on_progress=on_progress, streams=streams)
     return with_references(model, result)
+
+
+def samples_for_run(model: Model, samples: int | str | None) -> int | Literal["auto"]:
+    """The draws `run` makes: ``samples`` if given (a count, or ``"auto"``), else the file's."""
+    if samples is None:
+        return "auto" if model.auto_samples else model.samples
+    if samples == "auto":
+        return "auto"
+    whole_number("samples", samples, least=1)
+    return samples  # type: ignore[return-value]
 
 
 def with_references(model: Model, result: RunResult) -> RunResult:

@@ -347,7 +347,8 @@ def decision_yaml(a: Answers, origin: str = "`crossroads init`") -> str:
         "", "version: 1", f"decision: {_string(a.decision)}",
         f"currency: {a.currency.strip().upper()}", f"horizon: {a.horizon}",
         _kv("discount", "5%", "assumption: a personal discount rate above inflation"),
-        _kv("samples", "20000", "raise to 100000 for the numbers you act on"),
+        _kv("samples", "auto", "draws until P(best) and the lead are precise; "
+            "a number means exactly that many"),
         _kv("seed", "1", "another seed should give nearly the same answer"),
         _kv("baseline", plans[0].option, "every other path is set against this one"), ""]
     lines += _params(a, plans) + _criteria(a, crits) + _weights(a, crits)

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 import numpy as np
 
@@ -88,6 +88,16 @@ class _Accumulator:
                     self.params.setdefault(name, []).append(np.asarray(x, dtype=np.float64))
         self.filled += size
 
+    def trim(self) -> None:
+        """Keep only the draws made: an auto run allocates for its cap (untouched pages
+        cost no memory) and stops earlier."""
+        self.n = f = self.filled
+        self.npv, self.value, self.salary = (x[:, :f] for x in (self.npv, self.value,
+                                                                 self.salary))
+        self.scores = {k: x[:, :f] for k, x in self.scores.items()}
+        self.views = {k: x[:, :f] for k, x in self.views.items()}
+        self.money = {k: x[:, :f] for k, x in self.money.items()}
+
     def add_points(self, r: s.Reduced, worth: Mapping[str, Any]) -> None:
         """Sums of point-years, of worth x point-years and of worths: each criterion's value
         line E[value_i(w)] = E[value_i] - E[worth points_i] + w E[points_i] (prices.py)."""
@@ -150,39 +160,77 @@ def check_finite(model: Model, r: s.Reduced) -> None:
                     "career: check their ranges", key=True)
 
 
-def run_model(model: Model, n: int, seed: int, *,
+def run_model(model: Model, n: int | Literal["auto"], seed: int, *,
               overrides: Mapping[str, float] | None = None,
               on_progress: Callable[[float], None] | None = None,
               streams: StreamPool | None = None,
               on_chunk: Callable[[Outcomes], None] | None = None) -> RunResult:
-    """Simulate ``n`` draws of every option with ``seed`` and summarise them.
+    """Simulate ``n`` draws of every option with ``seed`` and summarise them; ``"auto"``
+    draws until the answer is as precise as :mod:`crossroads.engine.precision` states.
 
     ``streams`` keeps random numbers for the next run of the same model and seed (what-if
     sliders); the numbers are the same either way. ``on_chunk(outcomes)`` sees each
     chunk's year-by-year outcomes before they are dropped (the decision journal keeps the
     chosen option's pay and roles from them).
     """
+    if n == "auto":
+        return _run_auto(model, seed, overrides, on_progress, streams, on_chunk)
     acc = _Accumulator(model, n)
     chunks = range(0, n, CHUNK)
     for index, start in enumerate(chunks):
-        size = min(CHUNK, n - start)
-        chunk_streams = (Streams(seed, index) if streams is None else
-                         streams.get(model, seed, index, size))
-        draws = draw(model, size, chunk_streams, overrides)
-        outcomes = simulate(model, draws)
-        reduced = s.reduce(outcomes, model.baseline, model.views,
-                           keep_cumulative=acc.filled < SCREEN_DRAWS)
-        check_finite(model, reduced)
-        acc.add(reduced, outcomes.params)
-        _add_inline(acc, draws)
-        acc.add_points(reduced, outcomes.worth)
-        acc.stuck.add(outcomes.stuck)
-        if on_chunk is not None:
-            on_chunk(outcomes)
-        del draws, outcomes
+        _add_chunk(acc, model, (seed, index, min(CHUNK, n - start)), overrides, streams,
+                   on_chunk)
         if on_progress is not None:
             on_progress((index + 1) / len(chunks))
     return RunResult.build(model, n, seed, acc)
+
+
+def _add_chunk(acc: _Accumulator, model: Model, at: tuple[int, int, int],
+               overrides: Mapping[str, float] | None, streams: StreamPool | None,
+               on_chunk: Callable[[Outcomes], None] | None) -> s.Reduced:
+    """Draw, simulate and reduce chunk ``index`` of ``size`` draws ``at`` (seed, index,
+    size) into ``acc``; returns its reduced outcomes."""
+    seed, index, size = at
+    chunk_streams = (Streams(seed, index) if streams is None else
+                     streams.get(model, seed, index, size))
+    draws = draw(model, size, chunk_streams, overrides)
+    outcomes = simulate(model, draws)
+    reduced = s.reduce(outcomes, model.baseline, model.views,
+                       keep_cumulative=acc.filled < SCREEN_DRAWS)
+    check_finite(model, reduced)
+    acc.add(reduced, outcomes.params)
+    _add_inline(acc, draws)
+    acc.add_points(reduced, outcomes.worth)
+    acc.stuck.add(outcomes.stuck)
+    if on_chunk is not None:
+        on_chunk(outcomes)
+    return reduced
+
+
+def _run_auto(model: Model, seed: int, overrides: Mapping[str, float] | None,
+              on_progress: Callable[[float], None] | None, streams: StreamPool | None,
+              on_chunk: Callable[[Outcomes], None] | None) -> RunResult:
+    """Blocks of :data:`~crossroads.engine.precision.AUTO_BLOCK` draws, each its own chunk
+    of the streams, until the precision is met after a whole block (from the floor on) or
+    the cap (the memory budget's, if lower) is reached: the rule reads only drawn numbers."""
+    from crossroads.engine import precision as pr
+    from crossroads.engine.budget import largest_fitting
+
+    cap = max(min(pr.AUTO_CAP, largest_fitting(model)) // pr.AUTO_BLOCK, 1) * pr.AUTO_BLOCK
+    acc, sums = _Accumulator(model, cap), pr.Sums(len(model.options))
+    met = False
+    for index in range(cap // pr.AUTO_BLOCK):
+        r = _add_chunk(acc, model, (seed, index, pr.AUTO_BLOCK), overrides, streams, on_chunk)
+        sums.add(r.value, s.p_best(r.value) * r.value.shape[1])
+        if on_progress is not None:
+            on_progress(acc.filled / cap)
+        met = acc.filled >= pr.AUTO_FLOOR and sums.measure().met
+        if met:
+            break
+    acc.trim()
+    result = RunResult.build(model, acc.n, seed, acc)
+    stopped = "precision" if met else "cap"
+    return replace(result, precision=sums.measure().to_dict(stopped=stopped))
 
 
 def _stats(x: np.ndarray, means: FloatArray) -> list[dict[str, float]]:
@@ -233,6 +281,7 @@ class RunResult:
     money: dict[str, Any] | None = None  # what the money is: tax, inflation, FX (docs/money.md)
     screen_share: dict[str, float] | None = None  # param -> first-order share of the gap's var
     criteria_points: dict[str, Any] | None = None  # per criterion: mean worth, points per option
+    precision: dict[str, Any] | None = None  # samples: auto: the precision reached, targets
 
     @classmethod
     def build(cls, model: Model, n: int, seed: int, acc: _Accumulator) -> RunResult:
@@ -301,6 +350,7 @@ class RunResult:
             "money": self.money,
             "screen_share": self.screen_share,
             "criteria_points": self.criteria_points,
+            **({"precision": self.precision} if self.precision is not None else {}),
         }
 
     def leader(self) -> str:

@@ -81,7 +81,9 @@ def schema() -> None:
 
 def run(
     file: FileArg,
-    samples: Annotated[int | None, typer.Option(help="Monte Carlo draws.", min=1)] = None,
+    samples: Annotated[Any, typer.Option(
+        help="Monte Carlo draws, or `auto`: until the answer is as precise as "
+        "docs/performance.md states.", metavar="N|auto", parser=run_samples)] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed.", min=0)] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -97,6 +99,18 @@ def run(
         from crossroads.cli.output import print_run  # Rich tables, not needed for --json
 
         print_run(result)
+
+
+def run_samples(text: str) -> int | str:
+    """`--samples`: a whole number of at least 1 (``20k`` too), or ``auto``."""
+    from crossroads.model.schema import _as_number
+
+    if text.strip().lower() == "auto":
+        return "auto"
+    number = _as_number(text)
+    if isinstance(number, int) and not isinstance(number, bool) and number >= 1:
+        return number
+    raise typer.BadParameter(f"{text!r} is not a whole number of at least 1, nor `auto`")
 
 
 def _print_json(data: dict[str, Any]) -> None:

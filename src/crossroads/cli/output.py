@@ -14,6 +14,17 @@ if TYPE_CHECKING:
     from crossroads.run import RunResult
 
 
+def _precision(result: RunResult) -> str:
+    """`samples: auto`: the standard errors reached, e.g. ' (auto: P(best) +-0.3 pp, gap
+    +-$2.6k)', or what was not reached at the cap."""
+    p = result.precision
+    if not p:
+        return ""
+    cap = "; stopped at the cap" if p["stopped"] == "cap" else ""
+    return (f" (auto: P(best) ±{p['p_best_se'] * 100:.1f} pp, gap ±"
+            f"{money(p['gap_se'], result.currency)}{cap})")
+
+
 def run_table(result: RunResult) -> Table:
     """One row per option: value, NPV, P(best), break-even against the baseline."""
     cur = result.currency
@@ -21,7 +32,8 @@ def run_table(result: RunResult) -> Table:
     table = Table(caption="value and NPV: means; 90% range: the middle 90% of futures; "
                   "breaks even: against the baseline", caption_justify="left",
                   title=f"{printable(result.title)}\n{result.horizon} years, "
-                  f"{result.samples:,} draws, seed {result.seed}; money in {what}",
+                  f"{result.samples:,} draws{_precision(result)}, seed {result.seed}; "
+                  f"money in {what}",
                   title_justify="left")
     table.add_column("option", max_width=24)
     table.add_column("value", justify="right", no_wrap=True)

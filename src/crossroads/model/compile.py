@@ -18,6 +18,7 @@ from graphlib import CycleError, TopologicalSorter
 import numpy as np
 
 from crossroads._types import FloatArray
+from crossroads.engine.precision import AUTO_ANALYSIS_SAMPLES
 from crossroads.estimate.dists import Constant, Dist
 from crossroads.estimate.expr import FUNCTIONS, Compiled, ExprError, RandomNode, compile_estimate
 from crossroads.model import limits, rails
@@ -175,6 +176,9 @@ class Model:
     located: Located = field(repr=False)
     #: tax, inflation, currencies and terminal values (docs/money.md)
     money: MoneySpec | None = field(default=None, repr=False)
+    #: `samples: auto`: `run` draws until precise (crossroads.engine.precision); `samples`
+    #: is then what the analyses draw
+    auto_samples: bool = False
 
     @property
     def option_ids(self) -> tuple[str, ...]:
@@ -287,7 +291,9 @@ def compile_model(located: Located, resolve: Resolver | None = None) -> Model:
     corr = d.skills.correlation
     return Model(
         title=d.decision, source=located.source, currency=d.currency, horizon=d.horizon,
-        discount=d.discount, samples=d.samples, seed=d.seed, baseline=baseline,
+        discount=d.discount, seed=d.seed, baseline=baseline,
+        samples=AUTO_ANALYSIS_SAMPLES if d.samples == "auto" else d.samples,
+        auto_samples=d.samples == "auto",
         views=tuple(sorted({v for v in d.views if 1 <= v <= d.horizon})),
         params=params, correlations=tuple(d.correlations), criteria=criteria,
         options=options, skills=skills,

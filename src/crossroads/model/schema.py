@@ -310,7 +310,9 @@ class Decision(_Strict):
     currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
     horizon: int = Field(10, ge=1, le=60, description="Years simulated; year 0 is the first.")
     discount: float = Field(0.0, ge=0.0, lt=1.0, description="Annual discount rate.")
-    samples: int = Field(100_000, ge=1, description="Monte Carlo draws.")
+    samples: Annotated[int, Field(ge=1)] | Literal["auto"] = Field(
+        100_000, description="Monte Carlo draws, or `auto`: as many as the stated precision "
+        "needs (docs/performance.md).")
     seed: int = Field(0, ge=0, description="Same file and seed give identical numbers.")
     baseline: str | None = None
     views: list[int] = Field(default_factory=list, description="Extra horizons to report.")
