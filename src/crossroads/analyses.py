@@ -12,7 +12,9 @@ the JSON shapes of docs/cli.md.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -76,6 +78,43 @@ def collect(model: Model, samples: int | None = None, seed: int | None = None, *
     not fit the memory budget, before drawing anything.
     """
     n = samples if samples is not None else model.samples
+    shared = _SHARED.get()
+    key = (id(model), n, model.seed if seed is None else seed, keep_skills)
+    if shared is not None and not overrides and key in shared and shared[key][0] is model:
+        return shared[key][1]
+    got = _collect(model, n, seed, overrides, keep_skills, streams)
+    if shared is not None and not overrides:
+        _freeze(got)
+        shared[key] = (model, got)
+    return got
+
+
+#: Within :func:`one_sample`: (model id, samples, seed, keep_skills) -> (model, Sample).
+_SHARED: ContextVar[dict[tuple[int, int, int, bool], tuple[Model, Sample]] | None] = \
+    ContextVar("crossroads_one_sample", default=None)
+
+
+@contextmanager
+def one_sample() -> Iterator[None]:
+    """Within it, the analyses that ask :func:`collect` for the same model, samples, seed
+    and kind read the sample drawn first (the report: one sample, many analyses). Its
+    arrays are read-only, so no analysis can change what the next one reads."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _freeze(got: Sample) -> None:
+    for x in vars(got).values():
+        for a in (x.values() if isinstance(x, dict) else (x,)):
+            if isinstance(a, np.ndarray):
+                a.setflags(write=False)
+
+
+def _collect(model: Model, n: int, seed: int | None, overrides: Mapping[str, Any] | None,
+             keep_skills: bool, streams: StreamPool | None) -> Sample:
     check_budget(model, n, per_draw=kept_bytes_per_draw(model, keep_skills=keep_skills),
                  keep_skills=keep_skills)
     seed = model.seed if seed is None else seed

@@ -57,3 +57,19 @@ def test_a_tornado_imports_neither_salib_nor_scipy_stats() -> None:
                          cwd=ROOT, check=True).stdout
     modules = set(json.loads(out.splitlines()[-1]))
     assert not {"SALib", "scipy.stats", "scipy.optimize"} & modules
+
+
+def test_one_sample_serves_every_analysis_the_same_draws() -> None:
+    from crossroads.analyses import one_sample
+
+    model = crossroads.load(TEXT)
+    alone = (crossroads.smaa(model, 1_000).to_dict(), crossroads.voi(model, 1_000).to_dict())
+    with one_sample():
+        first = collect(model, 1_000)
+        assert collect(model, 1_000) is first          # drawn once
+        assert collect(model, 1_001) is not first      # another count is another sample
+        assert not first.value.flags.writeable         # no analysis can change it
+        shared = (crossroads.smaa(model, 1_000).to_dict(),
+                  crossroads.voi(model, 1_000).to_dict())
+    assert json.dumps(shared, sort_keys=True) == json.dumps(alone, sort_keys=True)
+    assert collect(model, 1_000) is not first          # outside: drawn again

@@ -58,13 +58,16 @@ def build_bundle(model: Model, *, samples: int | None = None, seed: int | None =
     bundle: dict[str, Any] = {"run": crossroads.run(
         model, samples=samples, seed=seed,
         on_progress=lambda f: say("run", f / steps)).to_dict()}
-    for done, (key, kwargs) in enumerate(ANALYSES.items(), 1):
-        analysis = getattr(crossroads, key, None)
-        if not callable(analysis) or (key == "skills" and not model.skills):
-            continue
-        say(key, done / steps)
-        extra = _accepted(analysis, {"samples": samples, "seed": seed})
-        bundle[key] = analysis(model, **kwargs, **extra).to_dict()
+    from crossroads.analyses import one_sample
+
+    with one_sample():  # the analyses read one sample of the same draws
+        for done, (key, kwargs) in enumerate(ANALYSES.items(), 1):
+            analysis = getattr(crossroads, key, None)
+            if not callable(analysis) or (key == "skills" and not model.skills):
+                continue
+            say(key, done / steps)
+            extra = _accepted(analysis, {"samples": samples, "seed": seed})
+            bundle[key] = analysis(model, **kwargs, **extra).to_dict()
     say("done", 1.0)
     return bundle
 
