@@ -22,7 +22,8 @@ import numpy as np
 from crossroads._types import FloatArray
 from crossroads.analysis import summary as s
 from crossroads.analysis.stuck import StuckCounts, stuck_sentences
-from crossroads.engine.budget import SCREEN_DRAWS, run_kept_bytes, score_dtype
+from crossroads.engine.budget import SCREEN_DRAWS, run_kept_bytes
+from crossroads.engine.budget import score_dtype as score_dtype  # re-exported: analyses use it
 from crossroads.model.compile import Model
 from crossroads.money.describe import describe_money
 from crossroads.sample import CHUNK, Draws, StreamPool, Streams, draw
