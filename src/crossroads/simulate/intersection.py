@@ -26,8 +26,9 @@ Measured errors (absolute, in percentage points) are in docs/skills.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -82,7 +83,7 @@ def intersection_top_pct(z: FloatArray, corr: float | FloatArray) -> FloatArray:
     elif rho is not None and rho >= 1.0:
         prob = special.ndtr(-flat.max(axis=1))
     elif k in _GRID_POINTS:
-        table = _equicorr_table(k, rho) if rho is not None else _matrix_table(k, matrix)
+        table = _table(k, rho, matrix)
         prob = _interp_prob(table, flat)
     elif rho is not None and rho >= 0.0:
         prob = _equicorr_direct(flat, rho)
@@ -150,12 +151,31 @@ def _factor_probs(t: FloatArray, z: FloatArray, rho: float) -> FloatArray:
     return np.asarray(special.ndtr((shift - z) / np.sqrt(1.0 - rho)), dtype=np.float64)
 
 
+def _table(k: int, rho: float | None, matrix: bytes) -> LogTable:
+    """The log table for ``k`` skills: in memory once built, on disk between runs."""
+    return _equicorr_table(k, rho) if rho is not None else _matrix_table(k, matrix)
+
+
+def _on_disk(kind: str, args: tuple[object, ...], k: int,
+             build: Callable[[], LogTable]) -> LogTable:
+    """``build()``, or its copy from an earlier run (:mod:`.table_cache`); the grid's
+    constants are part of the name, as is this module's source."""
+    from crossroads.simulate.table_cache import cached
+
+    consts = (_Z_MAX, _GRID_POINTS[k], _T_MAX, _QMC_LOG2)
+    return cached(kind, (*args, consts), (_GRID_POINTS[k],) * k, Path(__file__), build)
+
+
 def _grid(k: int) -> FloatArray:
     return np.linspace(-_Z_MAX, _Z_MAX, _GRID_POINTS[k])
 
 
 @lru_cache(maxsize=4)
 def _equicorr_table(k: int, rho: float) -> LogTable:
+    return _on_disk("equicorr", (k, float(rho)), k, lambda: _build_equicorr_table(k, rho))
+
+
+def _build_equicorr_table(k: int, rho: float) -> LogTable:
     """log P on the grid from ``P = sum_j w_j g_j(z_1) ... g_j(z_k)``, a GEMM a block.
 
     Built in single precision, the table's own: about three times faster than in double
@@ -181,6 +201,10 @@ def _equicorr_table(k: int, rho: float) -> LogTable:
 
 @lru_cache(maxsize=4)
 def _matrix_table(k: int, matrix: bytes) -> LogTable:
+    return _on_disk("matrix", (k, matrix.hex()), k, lambda: _build_matrix_table(k, matrix))
+
+
+def _build_matrix_table(k: int, matrix: bytes) -> LogTable:
     """log P on the grid, from the orthant counts of 2**22 deterministic Sobol' peers."""
     corr = np.frombuffer(matrix, dtype=np.float64).reshape(k, k)
     vals, vecs = np.linalg.eigh(corr)

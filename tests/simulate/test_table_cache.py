@@ -1,0 +1,64 @@
+"""The intersection tables on disk: the same numbers, owner-only files, safe to lose."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from crossroads.simulate import intersection as ix
+from crossroads.simulate.table_cache import cache_dir
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("CROSSROADS_CACHE_DIR", str(tmp_path))
+    ix._equicorr_table.cache_clear()
+    yield tmp_path / "intersection"
+    ix._equicorr_table.cache_clear()
+
+
+def test_a_table_is_written_once_owner_only_and_read_back_bit_for_bit(folder: Path) -> None:
+    built = ix._build_equicorr_table(2, 0.3)
+    first = ix._equicorr_table(2, 0.3)
+    (path,) = folder.glob("equicorr-*.npy")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert not list(folder.glob(".tmp-*"))
+    ix._equicorr_table.cache_clear()
+    again = ix._equicorr_table(2, 0.3)   # from disk
+    assert np.array_equal(first, built) and np.array_equal(again, built)
+    z = np.array([[0.5, 1.0], [-1.0, 2.0]])
+    assert np.array_equal(ix.intersection_top_pct(z, 0.3), ix.intersection_top_pct(z, 0.3))
+
+
+def test_a_damaged_or_lost_file_is_built_again(folder: Path) -> None:
+    built = ix._build_equicorr_table(2, 0.4)
+    ix._equicorr_table(2, 0.4)
+    (path,) = folder.glob("equicorr-*.npy")
+    path.write_bytes(b"not a table")
+    ix._equicorr_table.cache_clear()
+    assert np.array_equal(ix._equicorr_table(2, 0.4), built)
+    np.save(path, np.zeros((3, 3), np.float32))        # the wrong shape
+    ix._equicorr_table.cache_clear()
+    assert np.array_equal(ix._equicorr_table(2, 0.4), built)
+
+
+def test_off_and_an_unwritable_folder_still_give_the_table(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    built = ix._build_equicorr_table(2, 0.5)
+    monkeypatch.setenv("CROSSROADS_CACHE_DIR", "off")
+    assert cache_dir() is None
+    ix._equicorr_table.cache_clear()
+    assert np.array_equal(ix._equicorr_table(2, 0.5), built)
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the folder would be")
+    monkeypatch.setenv("CROSSROADS_CACHE_DIR", str(blocked))
+    ix._equicorr_table.cache_clear()
+    assert np.array_equal(ix._equicorr_table(2, 0.5), built)
+    ix._equicorr_table.cache_clear()
+    assert os.path.isfile(blocked)
