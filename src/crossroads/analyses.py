@@ -60,7 +60,7 @@ class Sample:
         """What money counts for in value: NPV plus the value past the horizon, in the
         first ``m`` draws, at ``dtype`` (`run` keeps both in float32: the SMAA and prices
         it quotes must read the same numbers)."""
-        npv = self.npv[:, :m].astype(dtype)
+        npv: FloatArray = self.npv[:, :m].astype(dtype)
         if self.terminal is None:
             return npv
         return np.asarray(npv + self.terminal[:, :m].astype(dtype))

@@ -32,12 +32,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from crossroads._types import FloatArray, IntArray
 from crossroads.words import pct
+
+#: money and scores as `run` keeps them: float32 money, float16 or float32 scores
+Kept = npt.NDArray[np.floating[Any]]
 
 if TYPE_CHECKING:
     from crossroads.model.compile import Model
@@ -376,7 +380,7 @@ def money_scale(npv: FloatArray, contending: np.ndarray | None = None
     return lo, hi
 
 
-def model_smaa(model: Model, npv: FloatArray, scores: Mapping[str, FloatArray], seed: int,
+def model_smaa(model: Model, npv: Kept, scores: Mapping[str, Kept], seed: int,
                n_weights: int = N_WEIGHTS) -> SmaaResult:
     """SMAA-2 of a decision over money (NPV) and every criterion: what `run` and `smaa` say.
 
