@@ -16,9 +16,9 @@ SRC = Path(crossroads.__file__).resolve().parent
 DOCS = SRC.parents[1] / "docs"
 
 PURE = ["model", "estimate", "simulate", "analysis", "journal", "sample.py", "run.py", "verdict.py",
-        "evidence/research.py"]
-IO_MODULES = {"rich", "typer", "fastapi", "sqlalchemy", "uvicorn", "httpx", "jinja2",
-              "crossroads.cli", "crossroads.web", "crossroads.store", "crossroads.api"}
+        "evidence/research.py", "evidence/exchange.py"]
+IO_MODULES = {"rich", "typer", "click", "fastapi", "sqlalchemy", "psycopg", "uvicorn", "httpx",
+              "jinja2", "crossroads.cli", "crossroads.web", "crossroads.store", "crossroads.api"}
 
 
 def test_public_api_is_sorted_and_importable() -> None:

@@ -168,15 +168,22 @@ def test_fans_are_np_percentile_of_the_first_draws(monkeypatch: pytest.MonkeyPat
                                                             strict=True)}
 
 
-def test_same_seed_gives_identical_json_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    # three chunks, two past the screen's draws: reduced without their cumulative cash
+def test_a_run_of_three_chunks_gives_the_same_json_twice_and_another_seed_differs(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reproducible to the byte across chunks (the chunks' numbers equal `collect`'s per-draw
+    values: tests/test_run_oracles.py). Two chunks are past the screen's draws: reduced
+    without their cumulative cash."""
     monkeypatch.setattr(run_module, "CHUNK", 8_000)
     monkeypatch.setattr(run_module, "SCREEN_DRAWS", 6_000)
     model = crossroads.load(EXAMPLES / "why-i-quit-data-science.yaml")
     first = json.dumps(crossroads.run(model, samples=16_001, seed=4).to_dict())
     again = json.dumps(crossroads.run(model, samples=16_001, seed=4).to_dict())
+    other = crossroads.run(model, samples=16_001, seed=5).to_dict()
     assert first == again
     data = json.loads(first)
+    assert data["samples"] == 16_001
+    for oid, o in data["options"].items():
+        assert o["value"]["mean"] != other["options"][oid]["value"]["mean"]
     assert data["screen"] and all(-1 <= v <= 1 for v in data["screen"].values())
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
@@ -26,8 +24,6 @@ from crossroads.evidence.research import (
     select,
     seniority,
 )
-
-SRC = Path(__file__).resolve().parents[2] / "src" / "crossroads"
 
 
 def conv(person: str, years: int, **kw: object) -> Conversation:
@@ -260,17 +256,3 @@ def test_people_for_summarises_one_param() -> None:
     hl = coverage(LOG).people_for("hl")
     assert (hl.people, hl.weight, hl.missing_stages) == (3, 30.0, ())
     assert people_for(LOG, "nobody").people == 0
-
-
-# ---------------------------------------------------------------- purity ----------------
-
-@pytest.mark.parametrize("module", ["evidence/research.py", "evidence/exchange.py"])
-def test_pure_modules_import_no_io_libraries(module: str) -> None:
-    tree = ast.parse((SRC / module).read_text())
-    imported = {alias.name.split(".")[0] for n in ast.walk(tree)
-                if isinstance(n, ast.Import) for alias in n.names}
-    imported |= {n.module.split(".")[0] for n in ast.walk(tree)
-                 if isinstance(n, ast.ImportFrom) and n.module}
-    assert not imported & {"sqlalchemy", "rich", "typer", "fastapi", "click", "psycopg"}
-    assert not any(isinstance(n, ast.ImportFrom) and n.module and n.module.startswith(
-        ("crossroads.store", "crossroads.cli")) for n in ast.walk(tree))

@@ -10,15 +10,12 @@ from typing import Any
 import pytest
 
 from crossroads.report import render_report, write_report
+from tests.browser import need_chromium
 from tests.report import fixtures
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 #: Insert HTML and re-create its scripts so they run, as JupyterLab does for trusted output.
 INSERT = """html => {
@@ -37,7 +34,9 @@ ALL_DRAWN = "[...document.querySelectorAll('.cr-chart')].every(d => d.querySelec
 
 def test_report_draws_offline_and_as_a_fragment(tmp_path: Path,
                                                 run_dict: dict[str, Any]) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
+    need_chromium()  # fails, never skips, without it
+    from playwright import sync_api
+
     out = tmp_path / "report.html"
     write_report(fixtures.full(run_dict), out)
     fragment = render_report({"run": {**run_dict, "seed": 99}}, inline_js=False, plotly_src="")

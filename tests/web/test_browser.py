@@ -8,7 +8,6 @@ Every page must load without a script error, a CSP violation or a request leavin
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser import need_chromium
 from tests.web.conftest import FOUNDING
 from tests.web.load_run import free_port, start_server, stop_server
 
@@ -31,19 +31,8 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
 def _need_chromium() -> None:
-    """Skip with a reason on a developer machine; fail under CI, where it must be there."""
-    why = None
-    if not CHROMIUM.exists():
-        why = f"needs Debian's chromium at {CHROMIUM} (scripts/test-deps.sh installs it)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            why = "needs the playwright Python package (pip install -e '.[test]')"
-    if why and os.environ.get("CI"):
-        pytest.fail(f"CI: {why}")
-    if why:
-        pytest.skip(why)
+    """Fail, never skip, without chromium (tests/browser.py)."""
+    need_chromium()
 
 
 @pytest.fixture(scope="module")

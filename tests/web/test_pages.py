@@ -101,9 +101,8 @@ async def _report(client: httpx.AsyncClient, path: str, **form: str) -> httpx.Re
     return await client.post(f"/report/0/{path}", data={"csrf_token": token, **form})
 
 
-async def test_report_downloads_when_the_report_package_is_there(
+async def test_a_report_downloads_and_a_broken_file_is_a_422(
         client: httpx.AsyncClient) -> None:
-    pytest.importorskip("crossroads.report.bundle")
     response = await _report(client, "small.yaml")
     assert response.status_code == 200
     assert response.headers["content-disposition"] == 'attachment; filename="small-report.html"'
@@ -120,7 +119,6 @@ async def test_a_report_is_never_started_by_a_link(client: httpx.AsyncClient) ->
 
 async def test_report_with_too_many_samples_blames_the_query_not_the_file(
         client: httpx.AsyncClient, folder: Path) -> None:
-    pytest.importorskip("crossroads.report.bundle")
     response = await _report(client, "small.yaml", samples="1000000000")
     assert response.status_code == 422
     text = html.unescape(response.text)

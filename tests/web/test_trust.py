@@ -58,7 +58,6 @@ async def _start_report(client: httpx.AsyncClient, token: str, samples: int = 50
 
 
 async def test_a_report_shows_progress_then_downloads(client: httpx.AsyncClient) -> None:
-    pytest.importorskip("crossroads.report.bundle")
     token = await csrf_token(client)
     task = await _start_report(client, token)
     seen = set()
