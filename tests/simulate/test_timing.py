@@ -1,0 +1,130 @@
+"""When things happen: the year a move lands, a role's tenure, a raise, a cliff, `after`.
+
+Each test is worked by hand on a path with no randomness (or a closed-form share), and each
+catches an off-by-one-year bug the rest of the suite once let through (docs/testing.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import crossroads
+from crossroads.sample import Streams, draw
+from crossroads.simulate.paths import simulate
+from tests.conftest import decision_text
+
+
+def walk(body: str, *, horizon: int, n: int = 200, seed: int = 1):
+    model = crossroads.load(decision_text(body, horizon=horizon))
+    return simulate(model, draw(model, n, Streams(seed)))
+
+
+def test_tenure_in_a_role_entered_by_a_move_counts_from_the_year_it_starts() -> None:
+    # x for year 0; y from year 1 (after 1); y's own `after: 2` fires at the end of its
+    # second year, year 2, so z starts in year 3. Recording y's entry a year early (year 0)
+    # would move the draw to z in year 2.
+    out = walk("""
+    a:
+      roles:
+        x: {cash: 1, next: [{to: y, after: 1}]}
+        y: {cash: 2, next: [{to: z, after: 2}]}
+        z: {cash: 3}
+    """, horizon=6)
+    assert out.roles[0, 0].tolist() == [0, 1, 1, 2, 2, 2]
+    assert out.cash[0, 0].tolist() == [1.0, 2.0, 2.0, 3.0, 3.0, 3.0]
+
+
+def test_equity_of_a_role_entered_by_a_move_vests_from_its_first_year() -> None:
+    # y starts in year 2 with 400 vesting over 4 years (public shares pay as they vest),
+    # no cliff: 100 in each of years 2..5.
+    out = walk("""
+    a:
+      companies: {y: {shares: public}}
+      roles:
+        x: {cash: 0, next: [{to: y, after: 2}]}
+        y: {cash: 0, equity: {grant: 400, vest_years: 4}}
+    """, horizon=7)
+    assert out.cash[0, 0].tolist() == pytest.approx([0, 0, 100, 100, 100, 100, 0])
+
+
+def test_a_failed_after_chance_is_tried_once_and_never_again() -> None:
+    # `after: 1, chance: 50%` is one shot at the end of year 0: half the draws move, and the
+    # other half stay to the horizon (retried every year, 1 - 0.5^5 = 97% would move).
+    n = 20_000
+    out = walk("""
+    a:
+      roles:
+        x: {cash: 0, next: [{to: y, after: 1, chance: 50%}]}
+        y: {cash: 1}
+    """, horizon=6, n=n)
+    moved = out.roles[0, :, -1] == 1
+    assert moved.mean() == pytest.approx(0.5, abs=4 * np.sqrt(0.25 / n))
+    # the move lands in year 1 or not at all
+    assert np.array_equal(out.roles[0, :, 1] == 1, moved)
+
+
+def test_after_with_per_year_retries_every_year_from_its_start() -> None:
+    # `after: 2, per_year: 50%`: tries at the end of years 1, 2, 3, 4: 1 - 0.5^4 move by the
+    # last year, none before year 2
+    n = 20_000
+    out = walk("""
+    a:
+      roles:
+        x: {cash: 0, next: [{to: y, after: 2, per_year: 50%}]}
+        y: {cash: 1}
+    """, horizon=6, n=n)
+    assert not (out.roles[0, :, :2] == 1).any()
+    p = 1 - 0.5 ** 4
+    assert (out.roles[0, :, -1] == 1).mean() == pytest.approx(p, abs=4 * np.sqrt(p * (1 - p) / n))
+
+
+@pytest.mark.parametrize(("after", "first_year_in_y"), [
+    (1.4, 1), (1.6, 2), (2.4, 2), (2.6, 3), (0.3, 1),
+])
+def test_after_rounds_to_the_nearest_whole_year(after: float, first_year_in_y: int) -> None:
+    out = walk(f"""
+    a:
+      roles:
+        x: {{cash: 0, next: [{{to: y, after: {after}}}]}}
+        y: {{cash: 1}}
+    """, horizon=5)
+    expected = [0] * first_year_in_y + [1] * (5 - first_year_in_y)
+    assert out.roles[0, 0].tolist() == expected
+
+
+def test_a_raise_is_read_in_the_year_it_is_paid() -> None:
+    # raise = year x 10%: year 1 pays 100 x 1.1, year 2 110 x 1.2, year 3 132 x 1.3.
+    # Read a year early, year 1 would pay 100 x (1 + 0) = 100.
+    out = walk("a: {roles: {r: {cash: 100, raise: year * 10%}}}", horizon=4)
+    assert out.cash[0, 0].tolist() == pytest.approx([100.0, 110.0, 132.0, 171.6], rel=1e-12)
+
+
+def test_a_raise_after_a_move_is_the_new_roles_from_its_second_year() -> None:
+    # y starts in year 1 at 200 and grows by its own 50% from year 2; x's 10% never applies
+    # to y's pay.
+    out = walk("""
+    a:
+      roles:
+        x: {cash: 100, raise: 10%, next: [{to: y, after: 1}]}
+        y: {cash: 200, raise: 50%}
+    """, horizon=4)
+    assert out.cash[0, 0].tolist() == pytest.approx([100.0, 200.0, 300.0, 450.0])
+
+
+@pytest.mark.parametrize(("cliff", "paid"), [
+    (0, [100, 100, 100, 100, 0]),
+    (1, [100, 100, 100, 100, 0]),
+    (2, [0, 200, 100, 100, 0]),   # the catch-up tranche: two years' worth at the cliff
+    (3, [0, 0, 300, 100, 0]),
+    (4, [0, 0, 0, 400, 0]),
+])
+def test_a_cliff_pays_the_years_it_held_back_when_it_ends(cliff: int, paid: list[int]) -> None:
+    out = walk(f"""
+    a:
+      companies: {{r: {{shares: public}}}}
+      roles:
+        r: {{cash: 0, equity: {{grant: 400, vest_years: 4, cliff: {cliff}}}}}
+    """, horizon=5)
+    assert out.cash[0, 0].tolist() == pytest.approx(paid)
+    assert out.cash[0, 0].sum() == pytest.approx(400.0)  # a cliff delays, never forfeits
