@@ -166,3 +166,20 @@ def test_the_ml_leads_first_year_is_taken_home_as_indias_new_regime_says(
     first = o["options"]["ml_lead"]["cumulative_cash"]
     for p in ("p5", "p50", "p95"):
         assert first[p][0] == pytest.approx(96_177.41, abs=0.05)
+
+
+def test_the_ml_leads_value_decays_with_the_half_life_only_where_ml_is_not_practised() -> None:
+    # ML stands at the 75th percentile, where practice only holds it (docs/skills.md): with
+    # ML practised fully in every role of the ML lead's path, decay is zero and the
+    # half-life cannot move that path's value at all; as written (Head of ML at 0.6, between
+    # jobs at 0.3) it does.
+    text = EXAMPLE.read_text()
+    practised = (text.replace("practice: {ml: 0.6, platform: 0.2, product: 0.8}",
+                              "practice: {ml: 1.0, platform: 0.2, product: 0.8}")
+                 .replace("practice: {ml: 0.3, platform: 0.1, product: 0.1}",
+                          "practice: {ml: 1.0, platform: 0.1, product: 0.1}"))
+    assert practised.count("practice: {ml: 1.0") == text.count("practice: {ml: 1.0") + 3
+    held = crossroads.load(practised)
+    short, _ = value(held, "ml_lead", **{"skill.ml.half_life": 2.5})
+    long, _ = value(held, "ml_lead", **{"skill.ml.half_life": 5.0})
+    assert short == pytest.approx(long, rel=1e-9)
