@@ -38,6 +38,8 @@ demo: $(STAMP)
 	@echo "What must be true for the platform bet to win: the worth of a point-year of"
 	@echo "enjoyment or learning above which it takes over (crossroads prices, 10 years):"
 	@$(BIN)/crossroads prices $(EXAMPLE) --samples 20000 | head -4
+	@echo "(the chances and the offer's multiple at which it wins with a worth in your range:"
+	@echo "docs/founding-case.md, 'What must be true')"
 	@echo
 	@echo "What the option of a leadership career (EM, VP, CTO) adds (crossroads option-value):"
 	@$(BIN)/crossroads option-value $(EXAMPLE) --without em,vp,cto --samples 20000
