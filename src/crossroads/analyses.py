@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from crossroads import notebook
 from crossroads._types import FloatArray
 from crossroads.analysis import summary as s
 from crossroads.analysis.stuck import StuckCounts, stranded_sentence
@@ -187,6 +188,9 @@ def _join(model: Model, parts: list[dict[str, Any]]) -> Sample:
 class SkillsResult:
     """Skill percentiles and the intersection rank per option and year."""
 
+    _repr_html_ = notebook.html  # the table and sentences in Jupyter
+    __repr__ = notebook.text
+
     horizon: int
     intersection: tuple[str, ...]
     options: dict[str, dict[str, Any]]
@@ -253,6 +257,9 @@ PRIOR_SAMPLE_SIZE = 5.0
 @dataclass(frozen=True)
 class VoiReport:
     """EVPI, EVPPI per param and group, EVSI: what finding out is worth."""
+
+    _repr_html_ = notebook.html  # the table and sentences in Jupyter
+    __repr__ = notebook.text
 
     result: Any
     currency: str
@@ -380,6 +387,9 @@ def _voi_sentences(model: Model, result: Any, ask: float | None) -> list[str]:
 @dataclass(frozen=True)
 class SensitivityReport:
     """A tornado or Sobol indices on the value gap between the two leading options."""
+
+    _repr_html_ = notebook.html  # the table and sentences in Jupyter
+    __repr__ = notebook.text
 
     data: dict[str, Any]
 
@@ -533,6 +543,9 @@ def _sobol(inputs: dict[str, Any], gap: Gap, rng: np.random.Generator,
 @dataclass(frozen=True)
 class DictReport:
     """An analysis result already in its JSON shape."""
+
+    _repr_html_ = notebook.html  # the table and sentences in Jupyter
+    __repr__ = notebook.text
 
     data: dict[str, Any]
 

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from crossroads import notebook
 from crossroads._types import FloatArray
 from crossroads.analysis import summary as s
 from crossroads.analysis.stuck import StuckCounts, stuck_sentences
@@ -358,10 +359,8 @@ class RunResult:
         """The option with the highest mean value."""
         return max(self.options, key=lambda k: self.options[k]["value"]["mean"])
 
-    def _repr_html_(self) -> str:
-        from crossroads.verdict import html_table
-
-        return html_table(self)
+    _repr_html_ = notebook.html  # a notebook shows the table, the verdict and the charts
+    __repr__ = notebook.text
 
 
 def is_rank(model: Model, criterion: str) -> bool:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from crossroads.model.compile import Model
     from crossroads.run import RunResult
 
-__all__ = ["MATTERS", "html_table", "money", "write_verdict"]
+__all__ = ["MATTERS", "money", "write_verdict"]
 
 #: An input is named when its first-order share of the leaders' gap variance is this much.
 MATTERS = 0.10
@@ -279,17 +279,3 @@ def _stated(model: Model, c: str, cur: str) -> str:
     except ValueError:
         return f"`{text}`"
     return f"{money(lo, cur)} to {money(hi, cur)}"
-
-
-def html_table(result: RunResult) -> str:
-    """The run as an HTML table, for notebooks."""
-    import html  # here: every run writes a verdict, few show it in a notebook
-
-    rows = "".join(
-        f"<tr><td>{html.escape(o['label'])}</td><td>{money(o['value']['mean'], result.currency)}"
-        f"</td><td>{money(o['npv']['mean'], result.currency)}</td><td>{pct(o['p_best'])}</td>"
-        "</tr>" for o in result.options.values()
-    )
-    verdict = "".join(f"<p>{html.escape(s)}</p>" for s in result.verdict)
-    return (f"<h3>{html.escape(result.title)}</h3><table><tr><th>option</th><th>value</th>"
-            f"<th>NPV</th><th>P(best)</th></tr>{rows}</table>{verdict}")
