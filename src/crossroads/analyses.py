@@ -477,7 +477,7 @@ def sensitivity(model: Model, method: str = "tornado", samples: int | None = Non
     def gap(overrides: Mapping[str, Any], draws: int) -> FloatArray:
         if not overrides and draws == n:
             return np.asarray(base.value[a] - base.value[b])  # drawn once, for the leaders
-        got = collect(model, draws, seed, overrides=overrides, streams=pool)
+        got = collect(model, draws, seed, overrides=overrides or None, streams=pool)
         return np.asarray(got.value[a] - got.value[b])
 
     if method == "tornado":
@@ -490,24 +490,58 @@ def sensitivity(model: Model, method: str = "tornado", samples: int | None = Non
 Gap = Any  # Callable[[Mapping[str, Any], int], FloatArray]
 
 
+#: The tornado's own draws: it starts on TORNADO_FLOOR of the analysis' samples and doubles
+#: them until every bar's swing has a standard error within TORNADO_SHARE of the widest
+#: swing (common random numbers make the swings far more precise than the gap itself).
+TORNADO_FLOOR = 2_000
+TORNADO_SHARE = 0.05
+
+
 def _tornado(inputs: dict[str, Any], gap: Gap, n: int, target: str,
              unread: list[str]) -> SensitivityReport:
     """Each input at its 5th and 95th percentile, the rest as drawn, on the same draws;
     an input in ``unread`` feeds neither option compared: its bar is the base at both
-    ends, stated (``skipped``), not simulated."""
+    ends, stated (``skipped``), not simulated. The draws are the tornado's own, chosen by
+    the bars' precision (:data:`TORNADO_FLOOR`, :data:`TORNADO_SHARE`)."""
     from crossroads.analysis import sensitivity as sa
 
     names = list(inputs)
     lows = [float(inputs[k].ppf(np.array([0.05]))[0]) for k in names]
     highs = [float(inputs[k].ppf(np.array([0.95]))[0]) for k in names]
-    base = float(gap({}, n).mean())
+    swung = [(k, lo, hi) for k, lo, hi in zip(names, lows, highs, strict=True)
+             if k not in unread]
+    m = min(TORNADO_FLOOR, n)
+    while True:
+        means, se = _swings(gap, swung, m)
+        widest = max((abs(means[k, hi] - means[k, lo]) for k, lo, hi in swung), default=0.0)
+        if m >= n or max(se, default=0.0) <= TORNADO_SHARE * widest:
+            break
+        m = min(2 * m, n)
+    base = means["", 0.0]
 
     def mean_gap(o: Mapping[str, Any]) -> float:
-        return base if not o or set(o) <= set(unread) else float(gap(o, n).mean())
+        ((k, v),) = o.items() if o else (("", 0.0),)
+        return means.get((k, v), base)  # an unread input: the base at both ends
 
     result = sa.tornado(mean_gap, names, lows, highs)
-    return SensitivityReport({**result.to_dict(), "target": target, "method": "tornado",
-                              "skipped": sorted(unread)})
+    return SensitivityReport({
+        **result.to_dict(), "target": target, "method": "tornado", "skipped": sorted(unread),
+        "precision": {"draws": m, "largest_se": max(se, default=0.0),
+                      "target": TORNADO_SHARE * widest}})
+
+
+def _swings(gap: Gap, swung: list[tuple[str, float, float]], m: int
+            ) -> tuple[dict[tuple[str, float], float], list[float]]:
+    """The mean gap at each end of each swing on ``m`` draws (keyed (name, input); the base
+    as ("", 0)), and each swing's standard error from its paired per-draw differences."""
+    base = gap({}, m)
+    means = {("", 0.0): float(base.mean())}
+    se = []
+    for k, lo, hi in swung:
+        low, high = gap({k: lo}, m), gap({k: hi}, m)
+        means[k, lo], means[k, hi] = float(low.mean()), float(high.mean())
+        se.append(float((high - low).std(ddof=1) / np.sqrt(m)) if m > 1 else 0.0)
+    return means, se
 
 
 def _sobol(inputs: dict[str, Any], gap: Gap, rng: np.random.Generator,

@@ -13,6 +13,7 @@ is the luck of the path.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from crossroads.estimate.dists import Dist
@@ -69,8 +70,26 @@ def inline_inputs(model: Model) -> dict[str, Inline]:
     """Every inline range of the file, by input name, in the file's order.
 
     Criterion worths and skill fields are inputs too: they are written once, outside any
-    option, but they are not params.
+    option, but they are not params. Remembered per model (a model never changes): a
+    tornado asks for them twice per swing, and walking every field costs 25 ms.
     """
+    with _LOCK:
+        kept = _MEMO.get(id(model))
+    if kept is None or kept[0] is not model:
+        kept = (model, _inline_inputs(model))
+        with _LOCK:
+            while len(_MEMO) >= 8:
+                del _MEMO[next(iter(_MEMO))]
+            _MEMO[id(model)] = kept
+    return dict(kept[1])
+
+
+#: id(model) -> (model, its inline inputs): the model is kept so an id is never reused
+_MEMO: dict[int, tuple[Model, dict[str, Inline]]] = {}
+_LOCK = threading.Lock()
+
+
+def _inline_inputs(model: Model) -> dict[str, Inline]:
     fields = [*fields_of(model.options), *fields_of(model.criteria), *fields_of(model.skills)]
     out: dict[str, Inline] = {}
     for f in fields:
