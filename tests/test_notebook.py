@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,17 +81,26 @@ CHARTS = {"run": 4, "voi": 1}
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
     """Run the notebook once; each result's outputs by name (text/html, text/plain)."""
+    folder = tmp_path_factory.mktemp("notebook")
+    # A kernel spec of our own: this interpreter, whatever kernels the machine has installed.
+    spec = folder / "jupyter" / "kernels" / "crossroads-test"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "crossroads test", "language": "python"}))
     mp = pytest.MonkeyPatch()
     mp.setenv("JUPYTER_PLATFORM_DIRS", "1")  # jupyter_core's path warning, under -W error
+    mp.setenv("JUPYTER_PATH", str(folder / "jupyter"))
     import nbformat
     from nbclient import NotebookClient
 
-    folder = tmp_path_factory.mktemp("notebook")
     (folder / "decision.yaml").write_text(DECISION)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(folder)}}).execute()
-    mp.undo()
+    try:
+        NotebookClient(nb, timeout=600, kernel_name="crossroads-test",
+                       resources={"metadata": {"path": str(folder)}}).execute()
+    finally:
+        mp.undo()
     outputs: dict[str, dict[str, str]] = {}
     for name, cell in zip(["setup", *HEADERS, "said"], nb.cells, strict=True):
         for out in cell.get("outputs", []):
