@@ -167,3 +167,17 @@ def test_nothing_cites_a_file_outside_the_repository() -> None:
              for n, line in enumerate(f.read_text(errors="replace").splitlines(), 1)
              if OUTSIDE.search(line)]
     assert not cited, "cites a file outside the repository:\n" + "\n".join(cited)
+
+
+def test_every_relative_link_in_the_docs_resolves() -> None:
+    """A link from docs/, the README or benchmarks/ to a file of the repository names one
+    that exists (links to the web and to anchors of the same page are not checked)."""
+    pages = [ROOT / "README.md", *sorted(DOCS.glob("*.md")),
+             *sorted((ROOT / "benchmarks").glob("*.md"))]
+    broken = [f"{page.relative_to(ROOT)}:{n}: {target}"
+              for page in pages if page.exists()
+              for n, line in enumerate(page.read_text().splitlines(), 1)
+              for target in re.findall(r"\]\(([^)\s]+)\)", line)
+              if not re.match(r"[a-z]+:|#", target)
+              and not (page.parent / target.split("#")[0]).exists()]
+    assert not broken, "links to files that do not exist:\n" + "\n".join(broken)
