@@ -93,12 +93,26 @@ def test_smaa_drops_a_criterion_constant_everywhere() -> None:
     assert d["dropped"] == ["fun"]
 
 
-def test_risk_and_prices_run_on_the_founding_case(examples) -> None:
-    model = crossroads.load(examples / "why-i-quit-data-science.yaml")
-    risk = A.risk(model, samples=2000).to_dict()
-    assert set(risk["options"]) == set(model.option_ids)
-    prices = A.prices(model, samples=2000).to_dict()
-    assert set(prices["criteria"]) == {"enjoyment", "learning"}
+def test_risk_and_prices_are_the_worths_crossing_on_the_same_draws() -> None:
+    # value_a = 3 (100 + 2 w), value_b = 3 (90 + 4 w): b is ahead exactly when w > 5
+    model = crossroads.load(decision_text("""
+    a: {roles: {r: {cash: 100, criteria: {fun: 2}}}}
+    b: {roles: {r: {cash: 90, criteria: {fun: 4}}}}
+    """, extra="criteria:\n  fun: {worth: 2 to 6}\n"))
+    w = A.collect(model, 2000).worth["fun"]
+    b_ahead = float(np.mean(w > 5))
+    assert 0.05 < b_ahead < 0.5
+    risk = A.risk(model, samples=2000).to_dict()["options"]
+    assert risk["a"]["p_regret"] == pytest.approx(b_ahead, abs=1e-12)
+    assert risk["a"]["p_beats"]["b"] == pytest.approx(1 - b_ahead, abs=1e-12)
+    assert risk["b"]["p_behind_baseline"] == pytest.approx(1 - b_ahead, abs=1e-12)
+    fun = A.prices(model, samples=2000).to_dict()["criteria"]["fun"]
+    pair = fun["pairs"]["b"]
+    assert pair["break_even_worth"] == pytest.approx(5.0)
+    assert pair["npv_paid"] == {"mean": 30.0, "p5": 30.0, "p95": 30.0}
+    assert pair["points_gained"] == pytest.approx(6.0)
+    assert fun["mean_worth"] == pytest.approx(float(w.mean()), rel=1e-12)
+    assert fun["best"] == ("a" if w.mean() < 5 else "b")
 
 
 def test_skills_json_has_the_contract_shape_with_a_default_intersection() -> None:

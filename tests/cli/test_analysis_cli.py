@@ -73,9 +73,16 @@ def test_option_value_and_an_unknown_role(path: str) -> None:
     assert bad.exit_code == 1 and "no role named" in bad.stderr
 
 
-def test_prices_and_risk(path: str) -> None:
-    assert "fun" in run_json("prices", path)["criteria"]
-    assert set(run_json("risk", path)["options"]) == {"stay", "move"}
+def test_prices_and_risk_print_the_librarys_numbers(path: str) -> None:
+    """The commands add no arithmetic: their JSON is the library's on the same draws."""
+    from crossroads import analyses, load
+
+    model = load(Path(path))
+    prices = json.loads(json.dumps(analyses.prices(model, samples=2000).to_dict()))
+    risk = json.loads(json.dumps(analyses.risk(model, samples=2000).to_dict()))
+    assert run_json("prices", path)["criteria"] == prices["criteria"]
+    assert run_json("risk", path)["options"] == risk["options"]
+    assert set(risk["options"]) == {"stay", "move"}
 
 
 def test_bad_file_is_exit_1(tmp_path: Path) -> None:
