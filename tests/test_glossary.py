@@ -48,3 +48,9 @@ def test_table_headers_find_their_tooltips() -> None:
     assert tip("P(best)") == TERMS["P(best)"]
     assert tip("90% of futures") == TERMS["the 90% range"]
     assert tip("option") is None
+
+
+def test_exactly_none_or_all_of_the_futures_is_never_or_always() -> None:
+    assert chance_word(0.0) == "never" and chance_word(1.0) == "always"
+    assert chance_word(1e-9) == "almost never" and chance_word(1 - 1e-9) == "all but certainly"
+    assert '"never"' in PAGE and '"always"' in PAGE

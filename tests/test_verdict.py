@@ -43,7 +43,7 @@ def test_how_often_the_leader_is_best_and_the_runner_up() -> None:
     b: {roles: {r: {cash: 90}}}
     """)
     (s,) = said(r, "runner-up")
-    assert s == ("It is the best option in 100% of 4,000 simulated futures (all but certainly; "
+    assert s == ("It is the best option in 100% of 4,000 simulated futures (always; "
                  "sampling error ± 0.0%); the runner-up, b, is best in 0% and trails by $30 "
                  "on average.")
     assert not said(run("a: {roles: {r: {cash: 100}}}\n"), "runner-up")

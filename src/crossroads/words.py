@@ -23,11 +23,19 @@ CHANCE_WORDS: tuple[tuple[float, str], ...] = (
 
 
 def chance_word(p: float) -> str:
-    """The word for a chance ``p`` (0..1), from :data:`CHANCE_WORDS`.
+    """The word for a chance ``p`` (0..1), from :data:`CHANCE_WORDS`; exactly 0 and 1 (no
+    simulated future, or every one) are "never" and "always": "almost never (0%)" would
+    say two things at once.
 
     >>> chance_word(0.0009), chance_word(0.07), chance_word(0.49), chance_word(0.84)
     ('almost never', 'rarely', 'about half the time', 'usually')
+    >>> chance_word(0.0), chance_word(1.0)
+    ('never', 'always')
     """
+    if p <= 0.0:
+        return "never"
+    if p >= 1.0:
+        return "always"
     for bound, word in CHANCE_WORDS:
         if p < bound:
             return word
