@@ -11,7 +11,7 @@ EXAMPLE := examples/why-i-quit-data-science.yaml
 CONSTRAINTS := constraints.txt
 PIP_INSTALL := $(BIN)/pip install --quiet -c $(CONSTRAINTS)
 
-.PHONY: demo test lint bench clean venv constraints
+.PHONY: demo test lint bench mutate clean venv constraints
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,16 @@ bench: $(TSTAMP)
 	@$(BIN)/python -m compileall -q src > /dev/null
 	$(BIN)/python benchmarks/run.py
 
+# Mutation testing (docs/testing.md): mutmut changes the core modules ([tool.mutmut] in
+# pyproject.toml) one small edit at a time and runs their tests against each; a mutant the
+# tests do not catch is a missing test or an equivalent change. Slow: narrow it with
+# MUTANTS, e.g. `make mutate MUTANTS='crossroads.simulate.money*'`. Works in mutants/.
+MUTANTS ?=
+mutate: $(TSTAMP)
+	$(PIP_INSTALL) -e '.[mutate]'
+	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(BIN)/mutmut results
+
 # Upgrade .venv to the newest versions pyproject.toml allows, then pin exactly what is
 # installed. Run the tests after it, and commit constraints.txt with the change that needs it.
 constraints: | $(BIN)/python
@@ -73,4 +83,4 @@ constraints: | $(BIN)/python
 	touch $(STAMP) $(TSTAMP)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts mutants
