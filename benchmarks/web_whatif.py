@@ -338,6 +338,9 @@ def whatif_during_reports(case: Path, requests: int) -> Section:
     sec.rows += [_row("**client round trip of a what-if** (the target)", lat, "trip"),
                  _row("the same what-ifs with no report (just before)", lat.extra["alone"],
                       "trip"),
+                 _row("CPU time of the what-if's worker, alone (`Server-Timing` cpu)",
+                      lat.extra["alone"], "cpu"),
+                 _row("CPU time of the what-if's worker, beside two reports", lat, "cpu"),
                  _row("server time (`Server-Timing` queue + run)", lat, "server"),
                  _row("of which queue", lat, "queue")]
     running = sum(1 for n in states if n == 2)
@@ -366,8 +369,10 @@ def _under_reports(port: int, name: str, requests: int
     alone = Latencies()
     for value in values[WARMUP:]:
         begin = time.perf_counter()
-        browser.post_json(page["whatif"], {"overrides": {top["name"]: value + step}})
-        alone.add(trip=1000 * (time.perf_counter() - begin))
+        _, headers, _ = browser.post_json(page["whatif"],
+                                          {"overrides": {top["name"]: value + step}})
+        alone.add(trip=1000 * (time.perf_counter() - begin),
+                  cpu=server_timing(headers.get("server-timing", "")).get("cpu", float("nan")))
     memory = {"before the reports": _family_mib(port)}
     start = page["whatif"].replace("/api/whatif/", "/api/report/")
     tasks = [json.loads(browser.post_json(start, {"samples": None})[2]) for _ in range(2)]
@@ -382,7 +387,8 @@ def _under_reports(port: int, name: str, requests: int
         if status != 200:
             raise RuntimeError(f"what-if answered {status}: {body[:300]!r}")
         timing = server_timing(headers.get("server-timing", ""))
-        out.add(trip=trip, server=timing["queue"] + timing["run"], queue=timing["queue"])
+        out.add(trip=trip, server=timing["queue"] + timing["run"], queue=timing["queue"],
+                cpu=timing.get("cpu", float("nan")))
         polled = [json.loads(browser.request("GET", t["poll"])[2]) for t in tasks]
         states.append(sum(t["state"] == "running" for t in polled))
     memory["during two reports"] = _family_mib(port)
