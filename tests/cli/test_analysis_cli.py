@@ -52,10 +52,15 @@ def test_sensitivity_rejects_an_unknown_method(path: str) -> None:
     assert runner.invoke(app, ["sensitivity", path, "--method", "magic"]).exit_code == 2
 
 
-def test_smaa(path: str) -> None:
+def test_smaa_prints_the_librarys_rank_acceptabilities(path: str) -> None:
+    from crossroads import analyses, load
+
     d = run_json("smaa", path)
+    lib = json.loads(json.dumps(analyses.smaa(load(Path(path)), samples=2000).to_dict()))
+    assert d["rank_acceptability"] == lib["rank_acceptability"]
     assert set(d["rank_acceptability"]) == {"stay", "move"}
-    assert all(len(v) == 2 for v in d["rank_acceptability"].values())
+    for ranks in d["rank_acceptability"].values():  # each option holds some rank
+        assert len(ranks) == 2 and sum(ranks) == pytest.approx(1.0)
 
 
 def test_skills_without_skills_says_so(path: str) -> None:
