@@ -121,8 +121,8 @@ async def test_scenarios_compare_side_by_side(client: httpx.AsyncClient) -> None
     assert response.status_code == 200, response.text
     table = response.json()
     assert table["columns"] == ["Nothing pinned", "low", "high"]
-    assert table["rows"][0]["cells"][1:] == ["multiple = 0.62",
-                                             "multiple = 0.88, p_promo = 0.55"]
+    assert table["rows"][0]["cells"][1:] == ["multiple = 0.62×",
+                                             "multiple = 0.88×, p_promo = 55%"]
     labels = [r["label"] for r in table["rows"]]
     assert "Stay <b>put</b>: value (mean)" in labels and "move: P(best)" in labels
     bad = await post_json(client, "/api/compare/0/small.yaml", {"scenarios": [

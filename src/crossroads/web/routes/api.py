@@ -17,8 +17,9 @@ from crossroads.web.catalog import OutsideFolders
 from crossroads.web.checks import check_job
 from crossroads.web.context import Ctx
 from crossroads.web.dashboard import option_deltas, scenario_table
-from crossroads.web.formatting import num
+from crossroads.web.formatting import num, param
 from crossroads.web.models import problems_of, stamp
+from crossroads.web.params import unit_of
 from crossroads.web.versions import Conflict, save_if_unchanged
 from crossroads.web.whatif import BadOverrides, check_overrides, compute
 
@@ -141,6 +142,16 @@ async def whatif(folder: int, rel: str, body: WhatIfIn,
     return JSONResponse(payload, headers={"Server-Timing": timing})
 
 
+def pinned_text(model: Any, name: str, value: float) -> str:
+    """A pinned value in its slider's unit (``40%``, ``3.5×``, ``$95k``), else a number."""
+    dist = model.params[name].expr.as_dist()
+    try:
+        lo, hi = (float(x) for x in dist.interval(0.9))
+    except (AttributeError, TypeError, ValueError):
+        return num(value)
+    return param(value, unit_of(name, lo, hi), model.currency)
+
+
 @router.post("/compare/{folder}/{rel:path}", name="compare")
 async def compare(folder: int, rel: str, body: CompareIn, ctx: Ctx) -> Response:
     """Scenarios side by side: each set of pins run (or taken from the cache) in turn."""
@@ -161,6 +172,7 @@ async def compare(folder: int, rel: str, body: CompareIn, ctx: Ctx) -> Response:
         if "result" not in out or "result" not in base:
             return JSONResponse({"error": f"scenario {name!r} could not run: "
                                  f"{out.get('error') or 'the file has problems'}"}, 422)
-        shown = ", ".join(f"{k} = {num(v)}" for k, v in overrides.items()) or "nothing"
+        shown = ", ".join(f"{k} = {pinned_text(model, k, v)}"
+                          for k, v in overrides.items()) or "nothing"
         runs.append((name, shown, out["result"]))
     return JSONResponse(scenario_table(base["result"], runs))
