@@ -212,27 +212,27 @@ def _add_chunk(acc: _Accumulator, model: Model, at: tuple[int, int, int],
 def _run_auto(model: Model, seed: int, overrides: Mapping[str, float] | None,
               on_progress: Callable[[float], None] | None, streams: StreamPool | None,
               on_chunk: Callable[[Outcomes], None] | None) -> RunResult:
-    """Blocks of :data:`~crossroads.engine.precision.AUTO_BLOCK` draws, each its own chunk
-    of the streams, until the precision is met after a whole block (from the floor on) or
-    the cap (the memory budget's, if lower) is reached: the rule reads only drawn numbers."""
+    """The floor's draws, then as many more as the precision so far says are missing
+    (whole blocks of :data:`~crossroads.engine.precision.AUTO_BLOCK`), each step its own
+    chunk of the streams, until the precision is met or the cap (the memory budget's, if
+    lower) is reached: sizes and the stopping rule read only drawn numbers."""
     from crossroads.engine import precision as pr
     from crossroads.engine.budget import largest_fitting
 
     cap = max(min(pr.AUTO_CAP, largest_fitting(model)) // pr.AUTO_BLOCK, 1) * pr.AUTO_BLOCK
     acc, sums = _Accumulator(model, cap), pr.Sums(len(model.options))
-    met = False
-    for index in range(cap // pr.AUTO_BLOCK):
-        r = _add_chunk(acc, model, (seed, index, pr.AUTO_BLOCK), overrides, streams, on_chunk)
+    index, size = 0, min(pr.AUTO_FLOOR, cap)
+    while size > 0:
+        r = _add_chunk(acc, model, (seed, index, size), overrides, streams, on_chunk)
         sums.add(r.value, s.p_best(r.value) * r.value.shape[1])
         if on_progress is not None:
             on_progress(acc.filled / cap)
-        met = acc.filled >= pr.AUTO_FLOOR and sums.measure().met
-        if met:
-            break
+        got = sums.measure()
+        index, size = index + 1, 0 if got.met else got.more(cap, CHUNK)
     acc.trim()
     result = RunResult.build(model, acc.n, seed, acc)
-    stopped = "precision" if met else "cap"
-    return replace(result, precision=sums.measure().to_dict(stopped=stopped))
+    stopped = "precision" if got.met else "cap"
+    return replace(result, precision=got.to_dict(stopped=stopped))
 
 
 def _stats(x: np.ndarray, means: FloatArray) -> list[dict[str, float]]:

@@ -1,9 +1,11 @@
 """`samples: auto`: draw block after block until the decision's numbers are as precise as
 stated (docs/performance.md).
 
-The rule reads only the drawn numbers, after whole blocks of :data:`AUTO_BLOCK` draws, so
-the same file and seed stop at the same count and give the same bytes. It stops at the
-first whole block, from :data:`AUTO_FLOOR` draws on, where
+It draws :data:`AUTO_FLOOR` draws, then as many more as the standard errors so far say
+are missing (rounded up to whole blocks of :data:`AUTO_BLOCK`, at most one chunk at a
+time), each step its own chunk of the streams, and checks again. Sizes and the stopping
+rule read only the drawn numbers, so the same file and seed stop at the same count and
+give the same bytes. It stops at the first check where
 
 * every option's P(best) has a Monte Carlo standard error of at most
   :data:`P_BEST_TARGET` (0.5 percentage points): sqrt(p (1 - p) / n), largest at p = 1/2,
@@ -55,6 +57,21 @@ class Precision:
     @property
     def met(self) -> bool:
         return self.p_best_se <= P_BEST_TARGET and self.gap_se <= self.gap_target
+
+    def more(self, cap: int, most: int) -> int:
+        """The draws to add next: as many as the standard errors so far say are missing
+        (a standard error falls as 1/sqrt(n)), rounded up to whole blocks, at least one
+        block, at most ``most`` at a time and never beyond ``cap`` in all.
+
+        >>> Precision(8_000, 0.004, 20_000.0, 223.0, 200.0).more(200_000, 50_000)
+        4000
+        """
+        ratios = [self.p_best_se / P_BEST_TARGET]
+        ratios.append(self.gap_se / self.gap_target if self.gap_target > 0 else
+                      (math.inf if self.gap_se > 0 else 0.0))
+        need = self.n * max(ratios) ** 2 - self.n
+        blocks = math.ceil(need / AUTO_BLOCK) if math.isfinite(need) else cap
+        return max(0, min(max(blocks, 1) * AUTO_BLOCK, most, cap - self.n))
 
     def to_dict(self, *, stopped: str) -> dict[str, Any]:
         """The `precision` object of `run --json` (docs/cli.md)."""
