@@ -128,3 +128,21 @@ def test_a_cliff_pays_the_years_it_held_back_when_it_ends(cliff: int, paid: list
     """, horizon=5)
     assert out.cash[0, 0].tolist() == pytest.approx(paid)
     assert out.cash[0, 0].sum() == pytest.approx(400.0)  # a cliff delays, never forfeits
+
+
+@pytest.mark.parametrize(("unvested", "paid"), [
+    ("forfeit", [100, 0, 0, 0, 0]),
+    ("accelerate", [400, 0, 0, 0, 0]),
+    ("keep", [100, 100, 100, 100, 0]),
+])
+def test_an_exit_in_the_first_year_settles_the_unvested_shares(unvested: str,
+                                                               paid: list[int]) -> None:
+    # the exit lands in year 0 (exit_after: 0): year 0's tranche pays; the rest is forfeited,
+    # paid at once, or kept vesting and paid as it vests
+    out = walk(f"""
+    a:
+      companies: {{r: {{exit: 1, multiple: 1, exit_after: 0, unvested: {unvested}}}}}
+      roles:
+        r: {{cash: 0, equity: {{grant: 400, vest_years: 4}}}}
+    """, horizon=5)
+    assert out.cash[0, 0].tolist() == pytest.approx(paid)
