@@ -1,6 +1,6 @@
 """crossroads benchmarks: `make bench` (or `python benchmarks/run.py [--quick]`).
 
-Writes benchmarks/RESULTS.md: the machine, then seven measurements, each the median of
+Writes benchmarks/RESULTS.md: the machine, then eight measurements, each the median of
 several repeats with the spread, its target and whether it is met (README.md says what
 each one measures and why).
 """
@@ -20,6 +20,7 @@ sys.path.insert(0, str(HERE))
 
 import founding  # noqa: E402
 import machine  # noqa: E402
+import precision  # noqa: E402
 import two_options  # noqa: E402
 import web_whatif  # noqa: E402
 from timing import Section, seconds, verdict  # noqa: E402
@@ -90,6 +91,8 @@ def _steps(plan: Plan, case: Path) -> list[Step]:
         (6, "analyses", lambda: [founding.analyses(case, plan.analysis_repeats)]),
         (7, "web what-if latency (in process and through `crossroads serve`)",
          lambda: [web_whatif.whatif_latency(case, plan.whatif_requests)]),
+        (8, "samples auto, start-up, report and sensitivity against run (side by side)",
+         lambda: [precision.precision(case, plan.shell_repeats)]),
     ]
 
 
@@ -97,10 +100,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="a fast subset: no 1M/10M founding runs, 200k two-option draws")
-    parser.add_argument("--only", type=int, nargs="+", choices=(1, 2, 5, 6, 7), default=[],
+    parser.add_argument("--only", type=int, nargs="+", choices=(1, 2, 5, 6, 7, 8), default=[],
                         help="run these steps only (2 runs sections 2, 3 and 4)")
     parser.add_argument("--case", type=Path, default=CASE,
-                        help="the decision file for sections 1, 5, 6 and 7 "
+                        help="the decision file for sections 1, 5, 6, 7 and 8 "
                         "(default: %(default)s)")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md",
                         help="where to write the results (default: %(default)s)")

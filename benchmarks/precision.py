@@ -1,0 +1,142 @@
+"""Section 8: answers as fast as their precision allows, side by side in one run.
+
+Every row is a fresh process from the shell, measured in the same run with the machine's
+load stated, so the ratios hold even when the absolute times move with the load:
+
+* the libraries alone (``import numpy, pydantic, ruamel.yaml``), the floor no change to
+  crossroads can remove; the founding case with ``--samples auto`` should take at most 5x it
+  (and at most 1.0 s on a quiet machine);
+* start-up alone: ``import crossroads.cli``, and a run of one draw (imports, load, one draw);
+* ``report`` against ``run`` at the same samples (target: within 3x);
+* ``sensitivity`` against ``run`` at the same samples (target: within 2x).
+
+Run alone: ``python benchmarks/precision.py [--repeats 3]`` prints the section.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import machine  # noqa: E402
+from timing import Section, Timing, seconds  # noqa: E402
+
+CASE = HERE.parent / "examples" / "why-i-quit-data-science.yaml"
+LIBRARIES = "import numpy, pydantic, ruamel.yaml"
+#: the samples at which report and sensitivity are compared with run
+SAME = 20_000
+TIMEOUT = 900
+
+
+def _wall(cmd: list[str], repeats: int) -> tuple[Timing, Timing]:
+    """Wall time and CPU time (user + system of the child: steadier than the wall clock on
+    a shared machine, where busy neighbours stretch it) of ``repeats`` runs of ``cmd``."""
+    values, cpu = [], []
+    for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       stdin=subprocess.DEVNULL, check=True, timeout=TIMEOUT)
+        values.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return Timing(tuple(values)), Timing(tuple(cpu))
+
+
+def _auto_draws(exe: str, case: Path) -> tuple[str, str]:
+    """The draws an auto run used and the precision it reached, from its JSON."""
+    out = subprocess.run([exe, "run", str(case), "--samples", "auto", "--json"],
+                         capture_output=True, text=True, timeout=TIMEOUT)
+    if out.returncode != 0:
+        return "auto", "`--samples auto` not supported"
+    data = json.loads(out.stdout)
+    p = data.get("precision") or {}
+    nan = float("nan")
+    return (f"{data['samples']:,}",
+            f"P(best) se {p.get('p_best_se', nan):.4f} (target "
+            f"{p.get('p_best_target', nan):.4f}); gap se {p.get('gap_se', nan):,.0f} "
+            f"(target {p.get('gap_target', nan):,.0f})")
+
+
+def _file_samples(case: Path) -> str:
+    for line in case.read_text().splitlines():
+        if line.startswith("samples:"):
+            return line.split(":", 1)[1].strip()
+    return "100000"
+
+
+def precision(case: Path = CASE, repeats: int = 3) -> Section:
+    """The rows above, their ratios (on CPU time) and whether each target is met."""
+    exe = str(Path(sys.executable).with_name("crossroads"))
+    load_before = machine.load()
+    run_cmd = [exe, "run", str(case)]
+    rows: list[tuple[str, tuple[Timing, Timing]]] = [
+        (f'`python -c "{LIBRARIES}"` (the libraries alone)',
+         _wall([sys.executable, "-c", LIBRARIES], repeats)),
+        ('start-up: `python -c "import crossroads.cli"`',
+         _wall([sys.executable, "-c", "import crossroads.cli"], repeats)),
+        ("start-up: `crossroads run CASE --samples 1 --json`",
+         _wall([*run_cmd, "--samples", "1", "--json"], repeats))]
+    draws, reached = _auto_draws(exe, case)
+    if draws != "auto":
+        rows.append((f"`crossroads run CASE --samples auto --json` ({draws} draws)",
+                     _wall([*run_cmd, "--samples", "auto", "--json"], repeats)))
+    rows.append((f"`crossroads run CASE --json` (the file's `samples: {_file_samples(case)}`)",
+                 _wall([*run_cmd, "--json"], repeats)))
+    rows.append((f"`crossroads run CASE --samples {SAME} --json`",
+                 _wall([*run_cmd, "--samples", str(SAME), "--json"], repeats)))
+    with tempfile.TemporaryDirectory() as tmp:
+        rows.append((f"`crossroads report CASE --samples {SAME} -o r.html`",
+                     _wall([exe, "report", str(case), "--samples", str(SAME), "-o",
+                            str(Path(tmp) / "r.html")], repeats)))
+    rows.append((f"`crossroads sensitivity CASE --samples {SAME} --json`",
+                 _wall([exe, "sensitivity", str(case), "--samples", str(SAME), "--json"],
+                       repeats)))
+    return _section(rows, draws, reached, load_before)
+
+
+def _section(rows: list[tuple[str, tuple[Timing, Timing]]], draws: str, reached: str,
+             load_before: str) -> Section:
+    cpu = {label.split("`")[1]: c.median for label, (_, c) in rows}
+    libs = rows[0][1][1].median
+    run = next(c.median for label, (_, c) in rows if f"--samples {SAME} --json" in label)
+    auto = next((c.median for label, (_, c) in rows if "--samples auto" in label), None)
+    report = cpu[f"crossroads report CASE --samples {SAME} -o r.html"]
+    sens = cpu[f"crossroads sensitivity CASE --samples {SAME} --json"]
+    met = (auto is not None and auto <= 5 * libs and report <= 3 * run and sens <= 2 * run)
+    sec = Section(8, "Answers as fast as their precision allows (fresh processes, one run)",
+                  "auto run <= 5x the libraries (and <= 1.0 s quiet); report <= 3x run; "
+                  "sensitivity <= 2x run (ratios of CPU time)", met=met,
+                  header=("command", "wall time (median [spread])", "CPU time (median)",
+                          "CPU ratio"))
+    for label, (wall, c) in rows:
+        if "report" in label or "sensitivity" in label or f"--samples {SAME}" in label:
+            ratio = f"{c.median / run:.1f}x run"
+        else:
+            ratio = f"{c.median / libs:.1f}x the libraries"
+        sec.rows.append((label, str(wall), seconds(c.median), ratio))
+    sec.notes.append(f"Precision the auto run reached: {reached}.")
+    sec.notes.append(f"Load average before: {load_before}; after: {machine.load()} on "
+                     f"{os.cpu_count()} cores. Ratios are of CPU time (user + system of the "
+                     "command's process), which a busy machine stretches far less than the "
+                     "wall clock; the 1.0 s target is wall time on a quiet machine.")
+    return sec
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--case", type=Path, default=CASE)
+    args = parser.parse_args()
+    print(precision(args.case, args.repeats).markdown())
