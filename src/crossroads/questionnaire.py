@@ -76,11 +76,13 @@ class Criterion:
 
 @dataclass(frozen=True)
 class StepUp:
-    """A chance of moving up (senior, manager...) after some years, with a pay rise."""
+    """A move up (senior, manager...) that can first happen after some years in the role,
+    and from then on happens with a chance each year (it is tried again every year, as a
+    promotion is, not once), with a pay rise."""
 
     title: str
-    chance: Number = Number("50%")
-    after: Number = Number("2 to 4")
+    chance: Number = Number("30%")
+    after: Number = Number("2")
     jump: Number = Number("20% to 40%")
 
 
@@ -375,8 +377,8 @@ def _params(a: Answers, plans: list[_Plan]) -> list[str]:
     return out + [""]
 
 
-_STEP_NOTES = {"chance": "the chance of becoming {step}",
-               "after": "years before the step to {step}",
+_STEP_NOTES = {"chance": "the chance a year of becoming {step}, once it can happen",
+               "after": "years in the role before the step to {step} can happen",
                "jump": "pay rise on becoming {step}"}
 
 
@@ -427,7 +429,7 @@ def _option(alt: Alternative, plan: _Plan, a: Answers, crits: list[str]) -> list
             nxt = plan.roles[i + 1]
             out += ["        next:", f"          - to: {nxt}",
                     f"            after: {plan.params[f'{nxt}_after']}",
-                    f"            chance: {plan.params[f'{nxt}_chance']}"]
+                    f"            per_year: {plan.params[f'{nxt}_chance']}"]
     return out
 
 

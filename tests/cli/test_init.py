@@ -71,9 +71,15 @@ def test_init_writes_a_file_that_loads_and_runs(tmp_path: Path) -> None:
         in text
     assert "    currency: INR" in text and text.count("currency: INR") == 1
     assert "platform_engineer_senior_chance: 60% to 85%" in text
-    assert "# senior people: the chance of becoming Senior" in text
-    assert "platform_engineer_em_chance: 50%" in text and "# assumption: the chance of " \
-        "becoming EM" in text
+    assert "# senior people: the chance a year of becoming Senior, once it can happen" in text
+    assert "platform_engineer_em_chance: 30%" in text and "# assumption: the chance a year " \
+        "of becoming EM" in text
+    # a step up is tried every year once it can happen, as promotions are: `check` has no
+    # role left only by one-shot chances to warn about
+    assert "per_year: platform_engineer_senior_chance" in text
+    assert " chance: " not in text.split("options:")[1]
+    from crossroads.model.warn import one_shot_roles
+    assert one_shot_roles(model) == []
     assert "# - Asha (15 years, SG): EM is a coin flip" in text
     assert "order: [enjoyment, money, learning]" in text
 

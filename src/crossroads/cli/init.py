@@ -221,8 +221,9 @@ def _details(alt: Alternative, criteria: list[str], currency: str) -> Alternativ
 
 def _step() -> StepUp:
     title = ask("    Title of the step up", check=_required("a title"))
-    chance = ask("    Chance it happens", "50%", _estimate(probability=True))
-    after = ask("    After how many years in the role before it", "2 to 4",
+    chance = ask("    Chance a year that it happens, once it can (tried every year)", "30%",
+                 _estimate(probability=True))
+    after = ask("    After how many years in the role can it first happen", "2",
                 _estimate(kind="years"))
     jump = ask("    Pay rise when it happens", "20% to 40%", _estimate(kind="jump"))
     source = ask("    Where do these numbers come from? (Enter: your own guess)")

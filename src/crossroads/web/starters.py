@@ -62,12 +62,12 @@ def _two_offers(question: str) -> Answers:
 def _step_up(question: str) -> Answers:
     return Answers(decision=question, alternatives=(
         Alternative("Stay on the current track", role="senior", cash=Number("120k to 140k"),
-                    steps=(StepUp("lead", Number("20% to 40%"), Number("2 to 4"),
+                    steps=(StepUp("lead", Number("15% to 30%"), Number("2"),
                                   Number("15% to 30%")),)),
         Alternative("Switch tracks", role="junior in the new field",
                     cash=Number("90k to 110k"), raise_=Number("4% to 8%"),
-                    steps=(StepUp("senior in the new field", Number("50% to 80%"),
-                                  Number("1 to 3"), Number("20% to 40%")),))))
+                    steps=(StepUp("senior in the new field", Number("25% to 45%"),
+                                  Number("1"), Number("20% to 40%")),))))
 
 
 STARTERS: dict[str, Starter] = {
