@@ -206,7 +206,7 @@ options:
 @pytest.mark.parametrize(("text", "line", "column", "words"), [
     (NOT_FINITE, 5, 6, "not a finite number in"),  # the param, drawn first
     (NOT_FINITE.replace("log(x - 1.5)", "log(x)"), 12, 17, "(one gives inf)"),
-    (NOT_FINITE.replace("log(x - 1.5)", "log(x)").replace("x / (x - x)", "1e200, raise: 1e200"),
+    (NOT_FINITE.replace("log(x - 1.5)", "log(x)").replace("x / (x - x)", "1e200, raise: 1e200%"),
      10, 3, "option `b`: its cash is not a finite number below 3.4e38"),
 ])
 def test_values_that_are_not_finite_are_located_errors(

@@ -107,6 +107,9 @@ SCORED = GOOD.replace("options:", "criteria:\n  fun: {worth: 1k, default: 5}\nop
 RAILS = [
     ("a bare raise above 1", _role("        raise: 5"), 15, 16,
      "`raise: 5` is 500% a year (did you mean 5%?)"),
+    ("a bare raise far above 1", _role("        raise: 500"), 15, 16,
+     "`raise: 500` is 50000% a year (write 500% if you mean it; a bare number is a share, "
+     "so 5% is 0.05 or 5%)"),
     ("a bare raise range", _role("        raise: 4 to 6"), 15, 16,
      "`raise: 4 to 6` is 400% to 600% a year (did you mean 4% to 6%?)"),
     ("a bare raise through a param", GOOD.replace("multiple: 3 to 4", "multiple: 3 to 4\n"

@@ -84,10 +84,14 @@ def _rate(per: str) -> _Rule:
     def rule(key: str, text: str, compiled: Compiled, _: tuple[float, float]) -> Problem | None:
         meant = as_percent(text)
         bare = [t.value for t in number_tokens(text)]
-        # 5 or 4 to 6: a percentage without its sign; 1e200 is no one's typo for a percent
-        if compiled.as_dist() is None or meant is None or not 1.0 < max(bare) <= 100.0:
+        if compiled.as_dist() is None or meant is None or not 1.0 < max(bare):
             return None
         hundred = as_percent(text, scale=100.0)
+        if max(bare) > 100.0:  # 500 is no one's typo for 5%: ask for the sign, not a guess
+            return Problem(f"`{key}: {text}` is {hundred}{per}",
+                           f"write {meant} if you mean it; a bare number is a share, so "
+                           "5% is 0.05 or 5%")
+        # 5 or 4 to 6: a percentage without its sign
         extra = "; 150% would be one and a half times the base cash" if per.endswith(
             "base cash") else ""
         top = {" a year": 1.25, "": 1.5}.get(per)  # `1.03`, `1.2 to 1.4`: a multiplier
