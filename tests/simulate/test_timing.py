@@ -146,3 +146,16 @@ def test_an_exit_in_the_first_year_settles_the_unvested_shares(unvested: str,
         r: {{cash: 0, equity: {{grant: 400, vest_years: 4}}}}
     """, horizon=5)
     assert out.cash[0, 0].tolist() == pytest.approx(paid)
+
+
+def test_a_grant_reads_previous_as_the_pay_before_the_role_started() -> None:
+    # `previous` is the base cash paid the year before the role began: nothing for the role
+    # a draw starts in, 100 for y entered in year 1. Each grant vests in its first year.
+    out = walk("""
+    a:
+      companies: {x: {shares: public}, y: {shares: public}}
+      roles:
+        x: {cash: 100, equity: {grant: 1000 + previous, vest_years: 1}, next: [{to: y, after: 1}]}
+        y: {cash: 200, equity: {grant: 1000 + previous, vest_years: 1}}
+    """, horizon=3)
+    assert out.equity[0, 0].tolist() == pytest.approx([1000.0, 1100.0, 0.0])
