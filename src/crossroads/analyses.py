@@ -69,29 +69,32 @@ class Sample:
 
 def collect(model: Model, samples: int | None = None, seed: int | None = None, *,
             overrides: Mapping[str, Any] | None = None, keep_skills: bool = False,
-            streams: StreamPool | None = None) -> Sample:
+            streams: StreamPool | None = None, keep_inline: bool = True) -> Sample:
     """Simulate ``samples`` draws and keep what the analyses need, chunk by chunk.
 
     ``streams`` keeps the random numbers for the next collect of the same model and seed
     (a tornado's swings): the numbers are the same either way, only drawn once.
+    ``keep_inline=False`` leaves out the inline ranges' values (a tornado's swing reads
+    only the value: a third of a small collect's fixed cost).
 
     Refuses (a DecisionError at the file's ``samples``) a count whose kept numbers would
     not fit the memory budget, before drawing anything.
     """
     n = samples if samples is not None else model.samples
     shared = _SHARED.get()
-    key = (id(model), n, model.seed if seed is None else seed, keep_skills)
+    key = (id(model), n, model.seed if seed is None else seed, keep_skills, keep_inline)
     if shared is not None and not overrides and key in shared and shared[key][0] is model:
         return shared[key][1]
-    got = _collect(model, n, seed, overrides, keep_skills, streams)
+    got = _collect(model, n, seed, overrides, keep_skills, streams, keep_inline)
     if shared is not None and not overrides:
         _freeze(got)
         shared[key] = (model, got)
     return got
 
 
-#: Within :func:`one_sample`: (model id, samples, seed, keep_skills) -> (model, Sample).
-_SHARED: ContextVar[dict[tuple[int, int, int, bool], tuple[Model, Sample]] | None] = \
+#: Within :func:`one_sample`: (model id, samples, seed, keep_skills, keep_inline) ->
+#: (model, Sample).
+_SHARED: ContextVar[dict[tuple[int, int, int, bool, bool], tuple[Model, Sample]] | None] = \
     ContextVar("crossroads_one_sample", default=None)
 
 
@@ -115,14 +118,15 @@ def _freeze(got: Sample) -> None:
 
 
 def _collect(model: Model, n: int, seed: int | None, overrides: Mapping[str, Any] | None,
-             keep_skills: bool, streams: StreamPool | None) -> Sample:
+             keep_skills: bool, streams: StreamPool | None, keep_inline: bool = True
+             ) -> Sample:
     check_budget(model, n, per_draw=kept_bytes_per_draw(model, keep_skills=keep_skills),
                  keep_skills=keep_skills)
     seed = model.seed if seed is None else seed
     whole_number("seed", seed, least=0)
     parts: list[dict[str, Any]] = []
     stuck = StuckCounts(model)
-    inline = _kept_inline(model)
+    inline = _kept_inline(model) if keep_inline else ()
     for index, start in enumerate(range(0, n, CHUNK)):
         size = min(CHUNK, n - start)
         chunk = {k: v[start:start + size] if np.ndim(v) else v
@@ -477,7 +481,8 @@ def sensitivity(model: Model, method: str = "tornado", samples: int | None = Non
     def gap(overrides: Mapping[str, Any], draws: int) -> FloatArray:
         if not overrides and draws == n:
             return np.asarray(base.value[a] - base.value[b])  # drawn once, for the leaders
-        got = collect(model, draws, seed, overrides=overrides or None, streams=pool)
+        got = collect(model, draws, seed, overrides=overrides or None, streams=pool,
+                      keep_inline=not overrides)
         return np.asarray(got.value[a] - got.value[b])
 
     if method == "tornado":
