@@ -159,3 +159,22 @@ def test_a_grant_reads_previous_as_the_pay_before_the_role_started() -> None:
         y: {cash: 200, equity: {grant: 1000 + previous, vest_years: 1}}
     """, horizon=3)
     assert out.equity[0, 0].tolist() == pytest.approx([1000.0, 1100.0, 0.0])
+
+
+def test_each_company_fails_on_its_own_and_pays_on_its_own() -> None:
+    # x fails for sure at the end of year 0 (to gap); y, a later employer with its own
+    # fate, never fails. A draw at x must still leave it, whatever y does; and y's shares
+    # (liquid from the year it joins, 300 vesting in its first year) pay while x's state
+    # sits empty.
+    out = walk("""
+    a:
+      companies:
+        x: {fails: 100%, on_failure: gap}
+        y: {fails: 0%, on_failure: gap, exit: 1, exit_after: 0, multiple: 1}
+      roles:
+        s: {company: x, cash: 10}
+        gap: {cash: 0, next: [{to: t, after: 1}]}
+        t: {company: y, cash: 20, equity: {grant: 300, vest_years: 1}}
+    """, horizon=4)
+    assert out.roles[0, 0].tolist() == [0, 1, 2, 2]
+    assert out.cash[0, 0].tolist() == pytest.approx([10.0, 0.0, 320.0, 20.0])
