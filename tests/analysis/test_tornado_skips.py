@@ -73,3 +73,22 @@ def test_one_sample_serves_every_analysis_the_same_draws() -> None:
                   crossroads.voi(model, 1_000).to_dict())
     assert json.dumps(shared, sort_keys=True) == json.dumps(alone, sort_keys=True)
     assert collect(model, 1_000) is not first          # outside: drawn again
+
+
+def test_the_tornado_draws_until_each_swing_is_precise() -> None:
+    model = crossroads.load(TEXT)
+    d = crossroads.sensitivity(model, "tornado", samples=16_000).to_dict()
+    p = d["precision"]
+    assert p["draws"] in (2_000, 4_000, 8_000, 16_000)
+    assert p["largest_se"] <= p["target"] or p["draws"] == 16_000
+    bars = {b["param"]: b for b in d["bars"]}
+    widest = max(abs(b["high"] - b["low"]) for b in d["bars"])
+    assert p["target"] == 0.05 * widest
+    # one swing's standard error, recomputed from its paired per-draw differences
+    a = bars["a_pay"]
+    ends = [collect(model, p["draws"], overrides={"a_pay": a[k]}) for k in
+            ("low_input", "high_input")]
+    diff = (ends[1].value[0] - ends[1].value[1]) - (ends[0].value[0] - ends[0].value[1])
+    assert diff.std(ddof=1) / np.sqrt(p["draws"]) <= p["largest_se"]
+    assert float(diff.mean()) == a["high"] - a["low"] or abs(
+        float(diff.mean()) - (a["high"] - a["low"])) < 1e-6 * abs(a["high"])
