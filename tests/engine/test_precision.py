@@ -117,3 +117,16 @@ def test_a_bad_samples_word_is_refused_at_its_place() -> None:
     bad = CliRunner().invoke(app, ["run", "examples/two-offers.yaml", "--samples", "0"])
     assert bad.exit_code == 2 and "nor `auto`" in " ".join(
         line.strip("│ ") for line in bad.output.splitlines())
+
+
+def test_the_table_title_states_the_draws_and_the_precision_reached() -> None:
+    from crossroads.cli.output import run_table
+
+    result = crossroads.run(crossroads.load(KNOWN))
+    title = str(run_table(result).title)
+    p = result.precision
+    assert p is not None
+    assert (f"12,000 draws (auto: P(best) ±{p['p_best_se'] * 100:.1f} pp, gap ±$"
+            in title)
+    assert "auto" not in str(run_table(crossroads.run(crossroads.load(KNOWN),
+                                                       samples=500)).title)
