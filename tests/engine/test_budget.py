@@ -45,11 +45,15 @@ def test_the_working_set_grows_with_options_times_years_up_to_one_chunk() -> Non
 
 
 def test_an_analysis_counts_its_own_kept_numbers_and_the_working_set() -> None:
+    from crossroads.analyses import collect, kept_bytes_per_draw
+
     model = crossroads.load(wide_file(20, 60, 100))
-    per_draw = budget.analyses_kept_bytes(model)
+    # what collect keeps: the analyses' numbers and each inline range the value reads
+    per_draw = kept_bytes_per_draw(model)
+    assert per_draw > budget.analyses_kept_bytes(model)  # the inline cash and raise ranges
     most = budget.largest_fitting(model, per_draw)
     with pytest.raises(crossroads.DecisionError, match=f"at most {most:,}"):
-        crossroads.analyses.collect(model, samples=most + 1)
+        collect(model, samples=most + 1)
 
 
 @pytest.mark.slow
