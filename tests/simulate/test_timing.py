@@ -178,3 +178,39 @@ def test_each_company_fails_on_its_own_and_pays_on_its_own() -> None:
     """, horizon=4)
     assert out.roles[0, 0].tolist() == [0, 1, 2, 2]
     assert out.cash[0, 0].tolist() == pytest.approx([10.0, 0.0, 320.0, 20.0])
+
+
+def test_an_exit_without_exit_after_falls_in_a_uniform_year_of_the_horizon() -> None:
+    # docs/simulation.md: with no `exit_after` the exit is a whole number of years from 0 to
+    # horizon - 1 after joining, each as likely. The whole grant vests in year 0 and waits,
+    # so the year it is paid is the exit's year.
+    n, horizon = 20_000, 5
+    out = walk("""
+    a:
+      companies: {r: {exit: 100%, multiple: 1}}
+      roles:
+        r: {cash: 0, equity: {grant: 100, schedule: [100%]}}
+    """, horizon=horizon, n=n)
+    paid_year = out.cash[0].argmax(axis=1)
+    assert np.all(out.cash[0].sum(axis=1) == 100.0)
+    shares = np.bincount(paid_year, minlength=horizon) / n
+    p = 1 / horizon
+    assert shares == pytest.approx(np.full(horizon, p), abs=4 * np.sqrt(p * (1 - p) / n))
+
+
+def test_draws_joining_two_companies_in_the_same_year_each_get_their_fate() -> None:
+    # at the end of year 0 about half the draws move to x (listed shares) and the rest to y
+    # (an exit in the year they join): both pay their 200 grant as it vests in year 1
+    out = walk("""
+    a:
+      companies:
+        x: {shares: public}
+        y: {exit: 1, exit_after: 0, multiple: 1}
+      roles:
+        s: {cash: 0, next: [{to: px, after: 1, chance: 50%}, {to: qy, after: 1}]}
+        px: {company: x, cash: 0, equity: {grant: 200, vest_years: 1}}
+        qy: {company: y, cash: 0, equity: {grant: 200, vest_years: 1}}
+    """, horizon=3, n=400)
+    went = out.roles[0, :, 1]
+    assert set(went.tolist()) == {1, 2}
+    assert out.cash[0, :, 1].tolist() == [200.0] * 400
