@@ -49,3 +49,19 @@ def test_the_run_table_keeps_every_header_and_range_whole_at_80_columns() -> Non
     assert "…" not in text
     for header in ("value", "90% range", "NPV cash", "P(best)", "breaks even"):
         assert header in text
+
+
+def test_taxed_money_goes_to_its_own_table_and_nothing_is_cut_at_80_columns() -> None:
+    from crossroads.cli.output import money_table
+
+    text = TEXT.replace("options:", "tax: 30%\nterminal: {years: 2}\noptions:")
+    result = crossroads.run(crossroads.load(text), samples=200)
+    main, money = render(run_table(result)), render(money_table(result))
+    assert "NPV cash" not in main and "value: means" in main
+    for header in ("NPV cash after tax", "before tax", "past the horizon"):
+        assert header in money
+    # discount 0, 3 years: 100 a year is 300 before tax and 210 after a flat 30%
+    assert "$300" in money and "$210" in money
+    assert "…" not in main + money
+    assert all(len(line) <= 80 for line in (main + money).splitlines())
+    assert money_table(crossroads.run(crossroads.load(TEXT), samples=200)) is None

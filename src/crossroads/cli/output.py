@@ -26,37 +26,64 @@ def _precision(result: RunResult) -> str:
 
 
 def run_table(result: RunResult) -> Table:
-    """One row per option: value, NPV, P(best), break-even against the baseline."""
+    """One row per option: value, NPV, P(best), break-even against the baseline.
+
+    When money is taxed or valued past the horizon, NPV moves to :func:`money_table` with
+    its before-tax and past-horizon columns: eight columns do not fit 80 without cutting
+    headers and labels.
+    """
     cur = result.currency
     what = result.money["sentence"] if result.money else f"today's {cur}"
-    table = Table(caption="value and NPV: means; 90% range: the middle 90% of futures; "
-                  "breaks even: against the baseline", caption_justify="left",
+    split = _money_columns(result) != []
+    table = Table(caption=f"value{'' if split else ' and NPV'}: means; 90% range: the middle "
+                  "90% of futures; breaks even: against the baseline", caption_justify="left",
                   title=f"{printable(result.title)}\n{result.horizon} years, "
                   f"{result.samples:,} draws{_precision(result)}, seed {result.seed}; "
                   f"money in {what}",
                   title_justify="left")
-    table.add_column("option", max_width=24)
+    table.add_column("option", max_width=24, overflow="fold")
     table.add_column("value", justify="right", no_wrap=True)
     table.add_column("90% range", justify="right", no_wrap=True)
-    table.add_column("NPV cash", justify="right", no_wrap=True)
-    taxed = bool(result.money and result.money.get("after_tax"))
-    ends = any(o.get("terminal") for o in result.options.values())
-    if taxed:
-        table.add_column("before tax", justify="right")
-    if ends:
-        table.add_column("past horizon", justify="right")
-    table.add_column("P(best)", justify="right")
+    if not split:
+        table.add_column("NPV cash", justify="right", no_wrap=True)
+    table.add_column("P(best)", justify="right", no_wrap=True)
     table.add_column("breaks even", justify="right", max_width=16)
     for oid, o in result.options.items():
         v = o["value"]
-        extra = ([money(o["npv_pre_tax"]["mean"], cur)] if taxed else []) + (
-            [money(o["terminal"]["mean"], cur)] if ends else [])
+        npv = [] if split else [money(o["npv"]["mean"], cur)]
         table.add_row(
             printable(o["label"]), money(v["mean"], cur),
-            f"{money(v['p5'], cur)}–{money(v['p95'], cur)}",
-            money(o["npv"]["mean"], cur), *extra, pct(o["p_best"]),
+            f"{money(v['p5'], cur)}–{money(v['p95'], cur)}", *npv, pct(o["p_best"]),
             _break_even_cell(oid, o, result.baseline, result.horizon),
         )
+    return table
+
+
+def _money_columns(result: RunResult) -> list[tuple[str, str]]:
+    """(header, JSON key) of the money shown apart: before tax, past the horizon."""
+    taxed = bool(result.money and result.money.get("after_tax"))
+    ends = any(o.get("terminal") for o in result.options.values())
+    return ([("before tax", "npv_pre_tax")] if taxed else []) + (
+        [("past the horizon", "terminal")] if ends else [])
+
+
+def money_table(result: RunResult) -> Table | None:
+    """NPV beside what it leaves out: before tax, and the value past the horizon (counted in
+    value, not in NPV); None when the file neither taxes nor values past the horizon."""
+    columns = _money_columns(result)
+    if not columns:
+        return None
+    cur = result.currency
+    table = Table(title="Money: mean NPV of cash within the horizon, and apart from it",
+                  title_justify="left")
+    table.add_column("option", max_width=30, overflow="fold")
+    table.add_column("NPV cash" + (" after tax" if columns[0][1] == "npv_pre_tax" else ""),
+                     justify="right", no_wrap=True)
+    for header, _ in columns:
+        table.add_column(header, justify="right", no_wrap=True)
+    for o in result.options.values():
+        table.add_row(printable(o["label"]), money(o["npv"]["mean"], cur),
+                      *(money(o[key]["mean"], cur) for _, key in columns))
     return table
 
 
@@ -121,7 +148,8 @@ def _score(mean: float, info: dict[str, Any] | None) -> str:
 def print_run(result: RunResult) -> None:
     """The tables, then the verdict."""
     console.print(run_table(result))
-    for table in criteria_tables(result):
+    extra = money_table(result)
+    for table in ([extra] if extra is not None else []) + criteria_tables(result):
         console.print(table)
     console.print()
     for sentence in result.verdict:  # labels are user text: no markup, no control codes

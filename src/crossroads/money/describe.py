@@ -75,12 +75,21 @@ def _sentence(cur: str, inflation: str | None, real: bool, taxes: dict[str, str]
     parts = [f"today's {cur}", tax, infl]
     if fx:
         ppp = " purchasing-power parities" if fx["view"] == "ppp" else ""
-        for use, lead in (("pay", f"converted at{ppp} "), ("tax thresholds", "tax thresholds "
-                                                                          "at ")):
-            rates = [f"{c} {r['rate']}" + (" (reference)" if r["source"] == "reference" else "")
+        for use, lead in (("pay", f"converted at{ppp} "),
+                          ("tax thresholds", "tax brackets read in ")):
+            rates = [_rate(c, cur, r, brackets=use != "pay")
                      for c, r in fx["rates"].items() if r["for"] == use]
             if rates:
                 parts.append(lead + ", ".join(rates))
     if terminal:
         parts.append("value past the horizon counted apart from NPV")
     return ", ".join(parts)
+
+
+def _rate(code: str, cur: str, r: dict[str, Any], *, brackets: bool) -> str:
+    """``1 SGD = 0.74 USD (reference rate)``; for a tax table in another currency, the
+    currency its brackets are read in: ``INR at 1 INR = 0.0121 USD (reference rate)``."""
+    rate = r["rate"]
+    text = f"1 {code} = {rate:.3g} {cur}" if isinstance(rate, float) else f"1 {code} = {rate} {cur}"
+    source = " (reference rate)" if r["source"] == "reference" else ""
+    return f"{code} at {text}{source}" if brackets else f"{text}{source}"
