@@ -50,8 +50,8 @@ def test_how_often_the_leader_is_best_and_the_runner_up() -> None:
 
 
 @pytest.mark.parametrize(("a_cash", "p", "words"), [
-    (995, 0.005, "breaks even almost never (under 1% within 3 years)"),
-    (700, 0.30, "breaks even sometimes ("),
+    (995, 0.005, "almost never breaks even (under 1% within 3 years)"),
+    (700, 0.30, "sometimes breaks even ("),
 ])
 def test_break_even_uses_the_chance_words_and_never_rounds_to_zero(a_cash: int, p: float,
                                                                    words: str) -> None:

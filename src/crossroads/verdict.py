@@ -224,8 +224,10 @@ def _break_even_all(result: RunResult) -> str | None:
         if oid == result.baseline or be is None:
             continue
         p = be["p_within_horizon"]
+        word = chance_word(p)  # "rarely breaks even", but "breaks even about half the time"
         when = (f"breaks even by year {be['median_year']} in half of futures"
-                if be["median_year"] is not None else f"breaks even {chance_word(p)}")
+                if be["median_year"] is not None else
+                f"breaks even {word}" if word.startswith("about") else f"{word} breaks even")
         parts.append(f"{o['label']} {when} ({pct(p)} within {result.horizon} years)")
     if not parts:
         return None
