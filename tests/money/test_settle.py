@@ -263,6 +263,8 @@ def test_a_ppp_view_takes_your_rates_and_says_so() -> None:
     money = crossroads.run(model, samples=100).to_dict()["money"]
     assert money["fx"]["view"] == "ppp" and "converted at purchasing-power parities" in (
         money["sentence"])
-    with pytest.raises(DecisionError, match="needs your own rate for INR"):
-        crossroads.load(decision_text("a: {currency: INR, roles: {r: {cash: 40L}}}",
-                                      extra="fx_view: ppp\n"))
+    assert money["fx"]["rates"]["INR"]["source"] == "yours"
+    assert money["fx"]["ppp_reference"] is None      # the file's rate won: nothing shipped
+    with pytest.raises(DecisionError, match="no purchasing-power parity from ISK to USD"):
+        crossroads.load(decision_text("a: {currency: ISK, roles: {r: {cash: 40k}}}",
+                                      extra="fx_view: ppp\n"))   # not in the shipped table

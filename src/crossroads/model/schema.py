@@ -333,7 +333,8 @@ class Decision(_Strict):
         default_factory=dict, description="One unit of each other currency in the "
         "decision's currency.")
     fx_view: Literal["market", "ppp"] = Field(
-        "market", description="`ppp` when your `fx` rates are purchasing-power parities.")
+        "market", description="`ppp` to convert at purchasing-power parities: your `fx` "
+        "rates, else the shipped World Bank PPP conversion factors for 2023.")
     terminal: Terminal | None = None
 
     @field_validator("discount", mode="before")

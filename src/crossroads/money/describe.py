@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from crossroads.money.fx import describe_reference
+from crossroads.money.fx import describe_ppp, describe_reference
 
 if TYPE_CHECKING:
     from crossroads.model.compile import Model
@@ -37,7 +37,9 @@ def describe_money(model: Model) -> dict[str, Any]:
                             "for": "pay" if c in spec.paid_in else "tax thresholds"}
                         for c in sorted(spec.fx)},
               "reference": describe_reference()
-              if "reference" in spec.fx_source.values() else None}
+              if "reference" in spec.fx_source.values() else None,
+              "ppp_reference": describe_ppp()
+              if "ppp-reference" in spec.fx_source.values() else None}
     terminal = None
     if spec.has_terminal:
         terminal = {"years": spec.terminal_years,
@@ -91,5 +93,6 @@ def _rate(code: str, cur: str, r: dict[str, Any], *, brackets: bool) -> str:
     currency its brackets are read in: ``INR at 1 INR = 0.0121 USD (reference rate)``."""
     rate = r["rate"]
     text = f"1 {code} = {rate:.3g} {cur}" if isinstance(rate, float) else f"1 {code} = {rate} {cur}"
-    source = " (reference rate)" if r["source"] == "reference" else ""
+    source = {"reference": " (reference rate)",
+              "ppp-reference": " (World Bank PPP 2023)"}.get(r["source"], "")
     return f"{code} at {text}{source}" if brackets else f"{text}{source}"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from crossroads.estimate.dists import Constant
 from crossroads.estimate.expr import compile_estimate
 from crossroads.model.money_schema import Retirement, Tax
-from crossroads.money.fx import reference_rate
+from crossroads.money.fx import ppp_rate, reference_rate
 from crossroads.money.tax import Part, Table, shipped
 
 if TYPE_CHECKING:
@@ -61,8 +61,8 @@ class MoneySpec:
     real: bool                           # raises and amounts are already in today's money
     fx: Mapping[str, Field]              # one unit of a currency, in the decision's
     fx_text: Mapping[str, str]           # the rate as written, or the reference rate
-    fx_source: Mapping[str, str]         # "yours" or the reference data's date
-    fx_view: str                         # "market" or "ppp" (the file's own PPP rates)
+    fx_source: Mapping[str, str]         # "yours", "reference" or "ppp-reference"
+    fx_view: str                         # "market" or "ppp" (purchasing-power parities)
     options: tuple[OptionMoney, ...]
     terminal_years: int | None
     terminal_growth: Field | None
@@ -196,21 +196,35 @@ def _fx(c: _Compiler, used: Mapping[str, Path]
                         f"one {cur} in {d.currency}, such as 0.75")
             text[cur], source[cur] = str(d.fx[cur]), "yours"
             continue
-        rate = reference_rate(cur, d.currency)
-        if d.fx_view == "ppp":
-            c.error(path, f"`fx_view: ppp` needs your own rate for {cur}: crossroads ships "
-                    "no purchasing-power parities", f"give `fx: {{{cur}: <{d.currency} per "
-                    f"{cur} at PPP>}}` (World Bank, PPP conversion factor)")
-            continue
-        if rate is None:
-            c.error(path, f"no exchange rate from {cur} to {d.currency}",
-                    f"give one: `fx: {{{cur}: <{d.currency} per {cur}>}}` at the top level")
+        shipped = _shipped_rate(c, cur, path)
+        if shipped is None:
             continue
         from crossroads.model.compile import Field
 
+        rate, source[cur] = shipped
         fx[cur] = Field(f"money.fx.{cur}", compile_estimate(rate), ("fx",))
-        text[cur], source[cur] = f"{rate:.6g}", "reference"
+        text[cur] = f"{rate:.6g}"
     return fx, text, source
+
+
+def _shipped_rate(c: _Compiler, cur: str, path: Path) -> tuple[float, str] | None:
+    """The shipped default for ``cur``: the World Bank parity under ``fx_view: ppp``, else
+    the market reference rate; None (and an error) when crossroads ships none."""
+    d = c.decision
+    if d.fx_view == "ppp":
+        rate = ppp_rate(cur, d.currency)
+        if rate is None:
+            c.error(path, f"no purchasing-power parity from {cur} to {d.currency}: the "
+                    "shipped World Bank table (2023) has none", f"give `fx: {{{cur}: "
+                    f"<{d.currency} per {cur} at PPP>}}` (World Bank, PPP conversion factor)")
+            return None
+        return rate, "ppp-reference"
+    rate = reference_rate(cur, d.currency)
+    if rate is None:
+        c.error(path, f"no exchange rate from {cur} to {d.currency}",
+                f"give one: `fx: {{{cur}: <{d.currency} per {cur}>}}` at the top level")
+        return None
+    return rate, "reference"
 
 
 def _tax(c: _Compiler, tax: Tax | str | float, path: Path, key: str) -> TaxSpec:
