@@ -35,6 +35,12 @@ PINS: dict[str, dict[str, tuple[float, float, float]]] = {
         "bangalore": (43929815.44, 9951.55, 0.19998),
         "singapore": (50014551.50, 10630.73, 0.80002),
     },
+    "why-i-quit-data-science": {  # pinned at the file of commit 3f6ea1d
+        "ml_lead": (1614608.82, 444.39, 0.741075),
+        "platform": (1322213.42, 372.11, 0.0997225),
+        "bigco_mle": (1041797.00, 250.70, 0.0),
+        "sabbatical": (1383815.33, 361.00, 0.1592025),
+    },
 }
 
 
