@@ -214,3 +214,20 @@ def test_draws_joining_two_companies_in_the_same_year_each_get_their_fate() -> N
     went = out.roles[0, :, 1]
     assert set(went.tolist()) == {1, 2}
     assert out.cash[0, :, 1].tolist() == [200.0] * 400
+
+
+def test_a_grant_is_made_for_every_role_entered_in_a_year_and_reads_that_year() -> None:
+    # at the end of year 1 about half the draws move to n (no equity), the rest to g, whose
+    # grant of 1000 x year is made in year 2 (2000) and vests at once on listed shares
+    out = walk("""
+    a:
+      companies: {x: {shares: public}}
+      roles:
+        s: {company: x, cash: 0, next: [{to: n, after: 2, chance: 50%}, {to: g, after: 2}]}
+        n: {company: x, cash: 0}
+        g: {company: x, cash: 0, equity: {grant: 1000 * year, vest_years: 1}}
+    """, horizon=4, n=400)
+    to_g = out.roles[0, :, 2] == 2
+    assert 0 < to_g.sum() < 400
+    assert out.cash[0, to_g, 2].tolist() == [2000.0] * int(to_g.sum())
+    assert out.cash[0, ~to_g].sum() == 0.0
