@@ -12,7 +12,6 @@ critical violation on any page.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     _need_chromium()
     folder = tmp_path_factory.mktemp("trust") / "decisions"
     folder.mkdir()
-    shutil.copy(FOUNDING, folder / "founding.yaml")
+    # a fixed 100,000 draws, not `samples: auto` (16,000): the report's stages must last
+    # long enough to be seen and cancelled while the sliders answer
+    text = FOUNDING.read_text()
+    assert "\nsamples: auto" in text
+    (folder / "founding.yaml").write_text(text.replace("\nsamples: auto", "\nsamples: 100000"))
     (folder / "small.yaml").write_text(SMALL)
     (folder / "conflict.yaml").write_text(SMALL)
     port = free_port()
