@@ -106,9 +106,12 @@ def simulate(model: Model, draws: Draws, *, keep_skills: bool = False,
                      {s: a[i] for s, a in skills.items()},
                      inter[i] if inter is not None else None)
         walker = _Walker(model, option=model.options[i], draws=draws, sink=sink)
-        walker.run()
-        first_salary[i] = walker.first_salary
-        stuck[i] = walker.stuck()
+        try:
+            walker.run()
+            first_salary[i] = walker.first_salary
+            stuck[i] = walker.stuck()
+        finally:
+            walker.close()
 
     if model.skills:
         skill_draws(model, draws)  # derived once, before the threads share them
@@ -231,6 +234,13 @@ class _Walker:
         self.base = self._broadcast(self._value(start.cash, 0, previous=self.base, year=0))
         self.employers = Employers(option, draws, horizon, self._value)
         self.employers.start(self.role)
+
+    def close(self) -> None:
+        """Drop everything the walker holds. Its employers keep a bound method of it (and so
+        the walker), a reference cycle that only the garbage collector's next full pass
+        frees: until then a chunk's arrays stay alive, and a long run grew by about 200 MB a
+        chunk (4.4 GB at a million draws of the founding case)."""
+        self.__dict__.clear()
 
     def _slots(self) -> dict[str, _Slot]:
         roles = self.option.roles
