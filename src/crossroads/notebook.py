@@ -22,7 +22,6 @@ import hashlib
 import html as _html
 import itertools
 import json
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -147,7 +146,9 @@ def _plotly_script() -> str:
 
 
 def _chart(chart: Any) -> str:
-    figure = json.dumps(_finite(chart.figure), separators=(",", ":"), allow_nan=False)
+    from crossroads.report.render import finite_json
+
+    figure = json.dumps(finite_json(chart.figure), separators=(",", ":"), allow_nan=False)
     digest = hashlib.blake2b(figure.encode(), digest_size=6).hexdigest()
     cid = f"cr-nb-{digest}-{next(_drawn)}"
     safe = figure.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -160,17 +161,6 @@ def _chart(chart: Any) -> str:
             'd.textContent="";window.Plotly.newPlot(d,f.data,f.layout,{displaylogo:false,'
             'responsive:true});})();</script>'
             f"<p><small>{_esc(chart.reading)}</small></p></figure>")
-
-
-def _finite(obj: Any) -> Any:
-    """NaN and infinities (undefined statistics) become null, which JSON can carry."""
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_finite(v) for v in obj]
-    return obj
 
 
 # -- one renderer per analysis ----------------------------------------------------------

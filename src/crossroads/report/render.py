@@ -114,16 +114,21 @@ def _report_id(bundle: dict[str, Any]) -> str:
 
 def _script_json(obj: Any) -> Markup:
     """JSON safe inside ``<script type="application/json">``: no ``<``, ``>`` or ``&``."""
-    text = json.dumps(_finite(obj), separators=(",", ":"), allow_nan=False)
+    text = json.dumps(finite_json(obj), separators=(",", ":"), allow_nan=False)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-def _finite(obj: Any) -> Any:
-    """NaN and infinities (undefined statistics) become null, which JSON can carry."""
+def finite_json(obj: Any) -> Any:
+    """NaN and infinities (undefined statistics) become null, which JSON can carry; the
+    report and the notebook views embed charts through it.
+
+    >>> finite_json({"a": [1.0, float("nan")], "b": float("inf")})
+    {'a': [1.0, None], 'b': None}
+    """
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
     if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
+        return {k: finite_json(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_finite(v) for v in obj]
+        return [finite_json(v) for v in obj]
     return obj
