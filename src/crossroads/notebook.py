@@ -192,7 +192,8 @@ def _run(data: Mapping[str, Any]) -> str:
 
 
 def _criteria(data: Mapping[str, Any]) -> str:
-    names = list(next(iter(data["options"].values()), {}).get("criteria", {}))
+    first: Mapping[str, Any] = next(iter(data["options"].values()), {})
+    names = list(first.get("criteria", {}))
     if not names:
         return ""
     rows = [[c, *(f"{o['criteria'][c]['mean']:.1f}" for o in data["options"].values())]

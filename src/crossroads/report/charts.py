@@ -426,7 +426,7 @@ def voi_chart(voi: Mapping[str, Any], run: Mapping[str, Any]) -> Chart | None:
     layout["margin"]["t"] = 56
     reading = _voi_reading(evpi, evppi, cur)
     research = voi.get("evpi_params")
-    if evpi > 0 and finite(research):
+    if evpi > 0 and research is not None and finite(research):
         reading += (f" Of the {money(evpi, cur)} EVPI, learning every input at once would be "
                     f"worth {money(research, cur)}; the rest, "
                     f"{money(max(evpi - research, 0.0), cur)}, is luck no research resolves.")

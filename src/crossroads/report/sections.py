@@ -165,7 +165,8 @@ def _robustness(smaa: Mapping[str, Any], run: Mapping[str, Any]) -> Section:
                   "confidence: how often it is best at those weights; - : never first.",
                   numeric=tuple(range(1, len(crits) + 2))) if rows else None
     dropped = list(smaa.get("dropped") or [])
-    notes = ((f"Left out because they do not vary: {', '.join(dropped)}.",) if dropped else ())
+    notes: tuple[str, ...] = ((f"Left out because they do not vary: {', '.join(dropped)}.",)
+                              if dropped else ())
     scale = smaa.get("money_scale")
     if scale:
         notes += (f"Money counts from {money(scale['lo'], run['currency'])} (0) to "
