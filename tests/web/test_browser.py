@@ -16,15 +16,12 @@ from typing import Any
 
 import pytest
 
-from tests.browser import need_chromium
+from tests.browser import chromium, need_chromium
 from tests.web.conftest import FOUNDING
 from tests.web.load_run import free_port, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 # Waits are CSS selectors: Playwright's string predicates are eval()-ed in the page, and
 # the app's CSP (rightly) forbids eval.
@@ -51,14 +48,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 
 @pytest.fixture(scope="module")
 def browser(server: tuple[str, Path]) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

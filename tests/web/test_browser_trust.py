@@ -19,9 +19,10 @@ from typing import Any
 import pytest
 
 from crossroads.glossary import tip
+from tests.browser import chromium
 from tests.web.conftest import FOUNDING, SMALL
 from tests.web.load_run import free_port, start_server, stop_server
-from tests.web.test_browser import ARGS, CHROMIUM, SHOTS, _need_chromium
+from tests.web.test_browser import SHOTS, _need_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -51,14 +52,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 
 @pytest.fixture(scope="module")
 def browser(server: tuple[str, Path]) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 class Tabs:

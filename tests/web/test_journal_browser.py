@@ -22,9 +22,10 @@ from crossroads.journal.calibrate import Checkin
 from crossroads.journal.predict import predict
 from crossroads.store import transaction
 from crossroads.store.journal import Record, add_checkin, add_entry
+from tests.browser import ARGS, CHROMIUM
 from tests.web.conftest import FOUNDING
 from tests.web.load_run import free_port, stop_server
-from tests.web.test_browser import ARGS, CHROMIUM, SHOTS, _need_chromium
+from tests.web.test_browser import SHOTS, _need_chromium
 
 pytestmark = pytest.mark.browser
 
