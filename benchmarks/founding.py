@@ -30,7 +30,7 @@ if how == "api":
     except crossroads.DecisionError as exc:
         refused = str(exc)
 else:  # the same run without the up-front budget check, to measure what it would cost
-    from crossroads.run import run_model
+    from crossroads.engine.loop import run_model
     run_model(model, n, model.seed)
 t2 = time.perf_counter()
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

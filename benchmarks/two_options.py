@@ -143,19 +143,19 @@ def _recorder(probe: Probe) -> Callable[[Any], Any]:
 def probe_engine(model: Any, n: int) -> Probe:
     """One instrumented run: time per stage and every random stream drawn.
 
-    Wraps the stages ``crossroads.run.run_model`` calls; a stage it no longer calls by
-    that name is simply missing from the breakdown.
+    Wraps the stages ``crossroads.engine.loop.run_model`` calls; a stage it no longer calls
+    by that name is simply missing from the breakdown.
     """
-    run_module = importlib.import_module("crossroads.run")  # `crossroads.run` is the function
-    sample = importlib.import_module("crossroads.sample")
+    loop = importlib.import_module("crossroads.engine.loop")
+    sample = importlib.import_module("crossroads.simulate.sampling")
     summary = importlib.import_module("crossroads.analysis.summary")
 
     probe = Probe()
     with ExitStack() as stack:
-        for obj, name, label in ((run_module, "draw", "draw params"),
-                                 (run_module, "simulate", "simulate paths"),
+        for obj, name, label in ((loop, "draw", "draw params"),
+                                 (loop, "simulate", "simulate paths"),
                                  (summary, "reduce", "reduce years"),
-                                 (run_module.RunResult, "build", "summarise")):
+                                 (loop, "summarise", "summarise")):
             if hasattr(obj, name):
                 stack.enter_context(patched(obj, name, _stage(probe, label)))
         stack.enter_context(patched(sample.Streams, "_get", _recorder(probe)))
@@ -388,7 +388,7 @@ def _bulk(by_chunk: dict[int, list[tuple[str, str, tuple[int, ...]]]]) -> None:
 
 
 def _keyed(by_chunk: dict[int, list[tuple[str, str, tuple[int, ...]]]]) -> None:
-    from crossroads.sample import Streams
+    from crossroads.simulate.sampling import Streams
 
     for chunk, slots in by_chunk.items():
         streams = Streams(0, chunk)

@@ -14,11 +14,11 @@ import pytest
 from scipy.stats import norm
 
 import crossroads
-from crossroads.analyses import skills
+from crossroads.api import skills
+from crossroads.engine.loop import run_model
 from crossroads.model.compile import Model
-from crossroads.run import run_model
-from crossroads.sample import Streams, draw
 from crossroads.simulate.paths import simulate
+from crossroads.simulate.sampling import Streams, draw
 from tests.conftest import EXAMPLES
 
 EXAMPLE = EXAMPLES / "why-i-quit-data-science.yaml"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import crossroads
-from crossroads.analyses import collect
+from crossroads.engine.collect import collect
 from crossroads.model.inline import inert_inputs, inline_inputs
 from tests.conftest import decision_text
 

@@ -15,8 +15,8 @@ from crossroads.model import schema
 SRC = Path(crossroads.__file__).resolve().parent
 DOCS = SRC.parents[1] / "docs"
 
-PURE = ["model", "estimate", "simulate", "analysis", "journal", "sample.py", "run.py", "verdict.py",
-        "evidence/research.py", "evidence/exchange.py"]
+PURE = ["model", "estimate", "simulate", "analysis", "journal", "engine", "results.py",
+        "verdict.py", "evidence/research.py", "evidence/exchange.py"]
 IO_MODULES = {"rich", "typer", "click", "fastapi", "sqlalchemy", "psycopg", "uvicorn", "httpx",
               "jinja2", "crossroads.cli", "crossroads.web", "crossroads.store", "crossroads.api"}
 

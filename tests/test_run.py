@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from types import SimpleNamespace
 
@@ -13,9 +12,9 @@ from hypothesis import strategies as st
 from scipy.stats import rankdata
 
 import crossroads
+from crossroads.engine import accumulate, loop
+from crossroads.engine import summarise as run_module  # the run's per-draw statistics
 from tests.conftest import EXAMPLES
-
-run_module = importlib.import_module("crossroads.run")  # `crossroads.run` is the function
 
 
 def tied(seed: int, n: int, kind: str) -> np.ndarray:
@@ -173,8 +172,9 @@ def test_a_run_of_three_chunks_gives_the_same_json_twice_and_another_seed_differ
     """Reproducible to the byte across chunks (the chunks' numbers equal `collect`'s per-draw
     values: tests/test_run_oracles.py). Two chunks are past the screen's draws: reduced
     without their cumulative cash."""
-    monkeypatch.setattr(run_module, "CHUNK", 8_000)
-    monkeypatch.setattr(run_module, "SCREEN_DRAWS", 6_000)
+    monkeypatch.setattr(loop, "CHUNK", 8_000)
+    for module in (loop, accumulate, run_module):
+        monkeypatch.setattr(module, "SCREEN_DRAWS", 6_000)
     model = crossroads.load(EXAMPLES / "why-i-quit-data-science.yaml")
     first = json.dumps(crossroads.run(model, samples=16_001, seed=4).to_dict())
     again = json.dumps(crossroads.run(model, samples=16_001, seed=4).to_dict())

@@ -1,6 +1,6 @@
 """`run`'s summaries against independent NumPy on the same per-draw values.
 
-The per-draw values come from :func:`crossroads.analyses.collect` (the analyses' sample) or
+The per-draw values come from :func:`crossroads.engine.collect.collect` (the analyses' sample) or
 from the drawn params on a hand-made case where value is a closed form of them; the run's
 mean, MCSE, P(best), regret and `vs_baseline` must be what a few lines of NumPy say.
 """
@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 import crossroads
-from crossroads.analyses import collect
-from crossroads.sample import CHUNK
+from crossroads.engine.collect import collect
+from crossroads.simulate.sampling import CHUNK
 from tests.conftest import EXAMPLES, decision_text
 
 #: a, b, c pay x, y and 150 a year for 3 years (no discount): value = 3 x cash

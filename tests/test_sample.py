@@ -10,7 +10,7 @@ from scipy import stats
 
 import crossroads
 from crossroads.estimate.dists import Beta, LogNormal, Pert
-from crossroads.sample import Streams, draw, from_normal
+from crossroads.simulate.sampling import Streams, draw, from_normal
 from tests.conftest import EXAMPLES
 
 BASE = """\
@@ -81,7 +81,7 @@ def test_overrides_pin_a_param_and_its_dependants_follow() -> None:
 
 
 def test_a_stream_pool_gives_the_same_results_and_reuses_the_numbers() -> None:
-    from crossroads.sample import StreamPool
+    from crossroads.simulate.sampling import StreamPool
 
     model = crossroads.load(EXAMPLES / "why-i-quit-data-science.yaml")
     pool = StreamPool()
@@ -97,7 +97,7 @@ def test_a_stream_pool_gives_the_same_results_and_reuses_the_numbers() -> None:
 
 
 def test_a_stream_pool_is_bounded() -> None:
-    from crossroads.sample import StreamPool
+    from crossroads.simulate.sampling import StreamPool
 
     pool, model = StreamPool(max_draws=100), object()
     first = pool.get(model, seed=1, chunk=0, n=60)
@@ -110,7 +110,7 @@ def test_a_stream_pool_is_bounded() -> None:
 def test_every_shape_is_the_inverse_cdf_of_its_keys_normals(dist: object) -> None:
     """docs/estimates.md: drawn by inverse transform. A beta or PERT is its exact quantile
     at Phi(z) of the key's normals (to 1e-9), so two fields sharing a key are comonotone."""
-    from crossroads.sample import sample_dist
+    from crossroads.simulate.sampling import sample_dist
 
     streams = Streams(seed=4)
     z = streams.normal("k#0", (20_000,))

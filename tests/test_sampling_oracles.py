@@ -16,7 +16,7 @@ from scipy import stats
 import crossroads
 from crossroads.estimate.dists import Pert
 from crossroads.model.compile import normal_score_correlation
-from crossroads.sample import Streams, draw, sample_dist
+from crossroads.simulate.sampling import Streams, draw, sample_dist
 
 N = 200_000
 

@@ -18,8 +18,8 @@ from ruamel.yaml import YAML
 from scipy import integrate, stats
 
 import crossroads
-from crossroads.analyses import collect
 from crossroads.analysis.voi import evpi
+from crossroads.engine.collect import collect
 from crossroads.estimate.expr import compile_estimate
 from crossroads.model.compile import move_field, stream_key
 from tests.conftest import EXAMPLES, decision_text

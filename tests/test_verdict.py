@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import crossroads
-from crossroads.run import RunResult
+from crossroads.results import RunResult
 from crossroads.words import money, pct
 from tests.conftest import decision_text
 
@@ -185,7 +185,7 @@ def test_cash_alone_is_said_only_beyond_its_sampling_error() -> None:
 
 
 def test_the_price_sentence_quotes_the_number_prices_gives(examples) -> None:
-    from crossroads.analyses import prices
+    from crossroads.api import prices
 
     model = crossroads.load(examples / "why-i-quit-data-science.yaml")
     r = crossroads.run(model, samples=20_000)
@@ -241,7 +241,7 @@ def test_prices_smaa_and_the_verdict_count_the_value_past_the_horizon() -> None:
     # past the horizon) + 6 W. b leads at W = 4 (the middle of 2 to 6); a from W = 5 on.
     # Without the 60, prices would say a stays ahead at any worth: the verdict, `prices`
     # and SMAA's money must all read the same money, NPV plus the value past the horizon.
-    from crossroads.analyses import prices, smaa
+    from crossroads.api import prices, smaa
 
     text = decision_text("""
     a: {roles: {r: {cash: 100, criteria: {fun: 4}}}}

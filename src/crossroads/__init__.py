@@ -17,14 +17,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-# `load` and `run` are bound here, eagerly: importing crossroads.api imports the module
-# crossroads.run first, so the function `run` is bound after it and wins the name. A lazy
-# `run` would be replaced by the module the first time anything imported crossroads.run.
 from crossroads.api import load, run
 from crossroads.model.errors import DecisionError
 
 if TYPE_CHECKING:
-    from crossroads.analyses import (
+    from crossroads.api import (
         option_value,
         prices,
         risk,
@@ -36,8 +33,9 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-#: Names imported on first use (PEP 562): `crossroads run` never needs the analyses.
-_LAZY = {name: "crossroads.analyses" for name in
+#: Names bound on first use (PEP 562). Each analysis imports what it needs (SciPy's stats and
+#: optimisers, the analysis modules) inside its function: `crossroads run` loads none of it.
+_LAZY = {name: "crossroads.api" for name in
          ("option_value", "prices", "risk", "sensitivity", "skills", "smaa", "voi")}
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""The public Python API: ``load`` a decision, ``run`` it, read ``.to_dict()``.
+"""The public Python API: ``load`` a decision, ``run`` it, ask the analyses, read ``.to_dict()``.
 
 This module is an edge: it reads files and the research database and creates the random
 streams from the seed; everything it calls is pure.
@@ -7,6 +7,13 @@ streams from the seed; everything it calls is pure.
     decision = crossroads.load("decision.yaml")        # a path, or YAML text
     result = crossroads.run(decision, samples=None, seed=None)
     result.to_dict()                                   # exactly the `run --json` object
+    crossroads.skills(decision).to_dict()              # and voi, sensitivity, smaa, ...
+
+The analyses behind `voi`, `sensitivity`, `smaa`, `skills` and friends each simulate the
+decision once (common random numbers, chunked: :func:`crossroads.engine.collect.collect`),
+keep the per-draw numbers they need and hand them to a pure function in
+:mod:`crossroads.analysis`. Their results (:mod:`crossroads.results`) have ``to_dict()``
+matching the JSON shapes of docs/cli.md.
 """
 
 from __future__ import annotations
@@ -17,15 +24,24 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+import numpy as np
+
+from crossroads._types import FloatArray
+from crossroads.analysis import summary as s
+from crossroads.analysis.stuck import stranded_sentence
 from crossroads.engine import budget
+from crossroads.engine.budget import whole_number
+from crossroads.engine.collect import Sample, collect, kept_bytes_per_draw
+from crossroads.engine.loop import run_model
 from crossroads.engine.precision import AUTO_FLOOR
 from crossroads.model.compile import Model, Resolver, compile_model
 from crossroads.model.errors import DecisionError
 from crossroads.model.parse import parse_decision
-from crossroads.run import RunResult, run_model
-from crossroads.sample import StreamPool
+from crossroads.results import DictReport, RunResult, SensitivityReport, SkillsResult, VoiReport
+from crossroads.simulate.sampling import StreamPool
+from crossroads.verdict import coverage_sentences, skill_sentences, voi_sentences
 
 #: Peak memory a run may use (see :mod:`crossroads.engine.budget`).
 MEMORY_BUDGET_BYTES = budget.MEMORY_BUDGET_BYTES
@@ -80,13 +96,6 @@ def _resolver(text: str | bytes, db: str | None, weighting: str, cap: float) -> 
                                  needs_research="research(" in raw)
 
 
-def whole_number(name: str, value: object, *, least: int) -> None:
-    """Refuse what the command line would (``samples=0``, ``seed=True``, ``samples=1.5``)
-    with a ValueError naming it, before it turns into an IndexError deep in NumPy."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
-        raise ValueError(f"{name} must be a whole number of at least {least}, got {value!r}")
-
-
 def check_budget(model: Model, samples: int, per_draw: int | None = None, *,
                  keep_skills: bool = False) -> None:
     """Refuse a sample count whose peak memory would exceed the budget, naming the most
@@ -103,11 +112,11 @@ def run(model: Model, samples: int | Literal["auto"] | None = None, seed: int | 
     """Simulate every option and summarise: the numbers behind `crossroads run`.
 
     ``overrides`` pins params at fixed values (what-if sliders); params computed from them
-    follow. ``streams`` (a :class:`crossroads.sample.StreamPool`) keeps the random numbers
-    for the next run of the same model and seed, which a what-if repeats with one slider
-    moved; the results are the same with or without it. ``samples="auto"`` (the default
-    when the file says `samples: auto`) draws until the answer is as precise as
-    docs/performance.md states, and ``result.precision`` says what it reached.
+    follow. ``streams`` (a :class:`crossroads.simulate.sampling.StreamPool`) keeps the
+    random numbers for the next run of the same model and seed, which a what-if repeats
+    with one slider moved; the results are the same with or without it. ``samples="auto"``
+    (the default when the file says `samples: auto`) draws until the answer is as precise
+    as docs/performance.md states, and ``result.precision`` says what it reached.
     """
     n = samples_for_run(model, samples)
     check_budget(model, AUTO_FLOOR if n == "auto" else n)
@@ -159,3 +168,360 @@ def with_references(model: Model, result: RunResult) -> RunResult:
                         "reference": compare(options[oid]["label"], pay, salaries, summary)}
         notes.append(options[oid]["reference"]["sentence"])
     return replace(result, options=options, notes=(*result.notes, *notes))
+
+
+# -- skills -------------------------------------------------------------------------------
+
+
+def skills(model: Model, samples: int | None = None, seed: int | None = None) -> SkillsResult:
+    """Where each skill stands year by year on each path, and the intersection rank."""
+    if not model.skills:
+        return SkillsResult(model.horizon, (), {}, ("The decision file lists no skills.",))
+    got = collect(model, samples, seed, keep_skills=True)
+    options: dict[str, dict[str, Any]] = {}
+    for i, oid in enumerate(got.option_ids):
+        per_skill = {}
+        for sid, arr in got.skills.items():
+            q5, q50, q95 = np.percentile(100.0 * arr[i], [5, 50, 95], axis=0)
+            per_skill[sid] = {"percentile": _floats(q50), "p5": _floats(q5), "p95": _floats(q95)}
+        entry: dict[str, Any] = {"label": got.labels[i], "skills": per_skill}
+        if got.intersection is not None:
+            top = 100.0 * got.intersection[i]
+            q5, q50, q95 = np.percentile(top, [5, 50, 95], axis=0)
+            entry |= {"intersection_top_pct": _floats(q50),
+                      "intersection_p5": _floats(q5), "intersection_p95": _floats(q95)}
+        options[oid] = entry
+    return SkillsResult(model.horizon, model.intersection, options,
+                        tuple(skill_sentences(model, options)))
+
+
+def _floats(x: FloatArray) -> list[float]:
+    return [float(v) for v in x]
+
+
+# -- value of information ---------------------------------------------------------------
+
+#: How many conversations a hand-written estimate is worth, for EVSI (docs/analysis.md).
+PRIOR_SAMPLE_SIZE = 5.0
+
+
+def voi(model: Model, samples: int | None = None, seed: int | None = None, *,
+        groups: tuple[tuple[str, ...], ...] = (), ask: float | None = None,
+        db: str | None = None) -> VoiReport:
+    """Expected value of perfect, partial perfect and sample information (Strong et al. 2014).
+
+    ``groups`` are sets of params found out together; ``ask`` the number of new data points
+    (conversations) per param for EVSI, each shrinking toward the pooled estimate with the
+    Gaussian approximation of Jalal and Alarid-Escudero (2018).
+    """
+    from crossroads.analysis.voi import analyse_voi
+
+    got = collect(model, samples, seed)
+    for group in groups:
+        for name in group:
+            if name not in model.params:
+                raise KeyError(f"--group names an unknown param `{name}`")
+    people = research_people(model)
+    n0 = {k: float(people.get(k, PRIOR_SAMPLE_SIZE)) for k in [*got.params, *got.inline]}
+    rng = np.random.default_rng([model.seed if seed is None else seed, 1])
+    groups = tuple(g for g in groups if all(name in got.params for name in g))
+    from crossroads.model.inline import inert_inputs
+
+    result = analyse_voi(got.value, got.params, rng, groups=groups, ask=ask, n0=n0,
+                         inline=got.inline, inert=inert_inputs(model))
+    research = _research_coverage(model, people, db)
+    sentences = voi_sentences(model, result, ask) + coverage_sentences(result, research)
+    return VoiReport(result, model.currency, people, tuple(sentences), research)
+
+
+def _research_coverage(model: Model, people: dict[str, int], db: str | None
+                       ) -> dict[str, dict[str, Any]]:
+    """Who was asked about each `research(...)` param, and which markets and stages not."""
+    if not people:
+        return {}
+    from crossroads.evidence.research import people_for
+    from crossroads.evidence.resolve import load_log
+
+    try:
+        log = load_log(db)
+    except Exception:  # the log was readable at load time; coverage is a nicety
+        return {}
+    cap = model.decision.research.cap
+    return {name: people_for(log, name, cap=cap).to_dict() for name in people}
+
+
+def research_people(model: Model) -> dict[str, int]:
+    """How many people's estimates each `research(...)` param pools."""
+    out = {}
+    for name, f in model.params.items():
+        dist = f.expr.as_dist()
+        nodes = f.expr.random_nodes
+        if dist is not None and nodes and nodes[0].call == "research":
+            out[name] = len(getattr(dist, "components", (dist,)))
+    return out
+
+
+# -- sensitivity ------------------------------------------------------------------------
+
+
+def _leaders(base: Sample) -> tuple[int, int]:
+    order = np.argsort(base.value.mean(axis=1))[::-1]
+    return int(order[0]), int(order[1] if order.size > 1 else order[0])
+
+
+def _unread(model: Model, inputs: Mapping[str, Any], a: int, b: int) -> list[str]:
+    """The inputs that feed neither option ``a`` nor ``b``: pinning them cannot move the
+    gap, so a tornado states their swing as 0 instead of simulating it.
+
+    A param counts when `check`'s sharing lines name the options that read it and neither
+    is one of the two, and nothing outside the options (a criterion's worth, skills,
+    money) reads it; an inline range (``c.job.cash``) when its option is neither and no
+    role of the two is ``same_as`` one of its roles.
+    """
+    from crossroads.model.sharing import fields_of, params_used
+
+    ids = {model.option_ids[a], model.option_ids[b]}
+    users = params_used(model)
+    outside = {n for f in fields_of((dict(model.criteria), dict(model.skills), model.money))
+               for n in f.expr.names}
+    read = set(outside)
+    for name, f in model.params.items():  # dependency order: what outside reads, closed
+        if name in read:
+            read |= set(f.expr.names)
+    shared = {r.keyed_by[0] for i in (a, b) for r in model.options[i].roles}
+    out = []
+    for name in inputs:
+        if name in model.params:
+            if users.get(name) and not ids & set(users[name]) and name not in read:
+                out.append(name)
+        elif name.partition(".")[0] in set(model.option_ids) - ids - shared:
+            out.append(name)  # another option's own range (not worth.X, not skill.X)
+    return out
+
+
+def _inputs(model: Model) -> dict[str, Any]:
+    """The inputs a sensitivity analysis can swing: params that are one distribution, and
+    every inline range the value can read (``a.job.cash``; crossroads.model.inline)."""
+    from crossroads.model.inline import inert_inputs, inline_inputs
+
+    out = {}
+    for name, f in model.params.items():
+        dist = f.expr.as_dist()
+        if dist is not None and f.expr.random_nodes and not f.expr.random_nodes[0].each_year:
+            out[name] = dist
+    inert = inert_inputs(model)
+    for name, inline in inline_inputs(model).items():
+        if name not in inert and inline.dist.interval(0.9)[1] > inline.dist.interval(0.9)[0]:
+            out[name] = inline.dist
+    return out
+
+
+#: Saltelli base points and path replicates per point for Sobol indices (docs/analysis.md).
+SOBOL_POINTS = 512
+SOBOL_REPLICATES = 8
+
+
+def sensitivity(model: Model, method: str = "tornado", samples: int | None = None,
+                seed: int | None = None) -> SensitivityReport:
+    """Which inputs move the value gap between the two leading options, and how much."""
+    if method not in {"tornado", "sobol"}:
+        raise ValueError(f"unknown method {method!r}: use tornado or sobol")
+    seed = model.seed if seed is None else seed
+    n = min(model.samples if samples is None else samples, 20_000)
+    whole_number("samples", n, least=1)
+    pool = StreamPool(max_draws=n) if method == "tornado" else None  # swings reuse draws
+    base = collect(model, n, seed, streams=pool)
+    a, b = _leaders(base)
+    target = f"value difference: {model.option_ids[a]} - {model.option_ids[b]}"
+    inputs = _inputs(model)
+    from crossroads.model.inline import inert_inputs
+
+    inert = {"inert": sorted(inert_inputs(model))}  # the value never reads them: 0, unswung
+    if not inputs:
+        return SensitivityReport({"method": method, "target": target, "indices": {},
+                                  "bars": [], **inert})
+
+    def gap(overrides: Mapping[str, Any], draws: int) -> FloatArray:
+        if not overrides and draws == n:
+            return np.asarray(base.value[a] - base.value[b])  # drawn once, for the leaders
+        got = collect(model, draws, seed, overrides=overrides or None, streams=pool,
+                      keep_inline=not overrides)
+        return np.asarray(got.value[a] - got.value[b])
+
+    if method == "tornado":
+        report = _tornado(inputs, gap, n, target, _unread(model, inputs, a, b))
+    else:
+        report = _sobol(inputs, gap, np.random.default_rng([seed, 2]), target)
+    return SensitivityReport({**report.data, **inert})
+
+
+Gap = Any  # Callable[[Mapping[str, Any], int], FloatArray]
+
+
+#: The tornado's own draws: it starts on TORNADO_FLOOR of the analysis' samples and doubles
+#: them until every bar's swing has a standard error within TORNADO_SHARE of the widest
+#: swing (common random numbers make the swings far more precise than the gap itself).
+TORNADO_FLOOR = 2_000
+TORNADO_SHARE = 0.05
+
+
+def _tornado(inputs: dict[str, Any], gap: Gap, n: int, target: str,
+             unread: list[str]) -> SensitivityReport:
+    """Each input at its 5th and 95th percentile, the rest as drawn, on the same draws;
+    an input in ``unread`` feeds neither option compared: its bar is the base at both
+    ends, stated (``skipped``), not simulated. The draws are the tornado's own, chosen by
+    the bars' precision (:data:`TORNADO_FLOOR`, :data:`TORNADO_SHARE`)."""
+    from crossroads.analysis import sensitivity as sa
+
+    names = list(inputs)
+    lows = [float(inputs[k].ppf(np.array([0.05]))[0]) for k in names]
+    highs = [float(inputs[k].ppf(np.array([0.95]))[0]) for k in names]
+    swung = [(k, lo, hi) for k, lo, hi in zip(names, lows, highs, strict=True)
+             if k not in unread]
+    m = min(TORNADO_FLOOR, n)
+    while True:
+        means, se = _swings(gap, swung, m)
+        widest = max((abs(means[k, hi] - means[k, lo]) for k, lo, hi in swung), default=0.0)
+        if m >= n or max(se, default=0.0) <= TORNADO_SHARE * widest:
+            break
+        m = min(2 * m, n)
+    base = means["", 0.0]
+
+    def mean_gap(o: Mapping[str, Any]) -> float:
+        ((k, v),) = o.items() if o else (("", 0.0),)
+        return means.get((k, v), base)  # an unread input: the base at both ends
+
+    result = sa.tornado(mean_gap, names, lows, highs)
+    return SensitivityReport({
+        **result.to_dict(), "target": target, "method": "tornado", "skipped": sorted(unread),
+        "precision": {"draws": m, "largest_se": max(se, default=0.0),
+                      "target": TORNADO_SHARE * widest}})
+
+
+def _swings(gap: Gap, swung: list[tuple[str, float, float]], m: int
+            ) -> tuple[dict[tuple[str, float], float], list[float]]:
+    """The mean gap at each end of each swing on ``m`` draws (keyed (name, input); the base
+    as ("", 0)), and each swing's standard error from its paired per-draw differences."""
+    base = gap({}, m)
+    means = {("", 0.0): float(base.mean())}
+    se = []
+    for k, lo, hi in swung:
+        low, high = gap({k: lo}, m), gap({k: hi}, m)
+        means[k, lo], means[k, hi] = float(low.mean()), float(high.mean())
+        se.append(float((high - low).std(ddof=1) / np.sqrt(m)) if m > 1 else 0.0)
+    return means, se
+
+
+def _sobol(inputs: dict[str, Any], gap: Gap, rng: np.random.Generator,
+           target: str) -> SensitivityReport:
+    """Sobol indices of E[gap | inputs] with SALib, path luck shared within a base point."""
+    from crossroads.analysis import sensitivity as sa
+
+    names = list(inputs)
+    d = len(names)
+
+    def func(u: FloatArray) -> FloatArray:
+        # Rows come in blocks of d + 2 per base point (A, A with column j from B, B).
+        # Each kind of row is simulated in its own pass with the same seed, so a base
+        # point's A, AB_j and B rows walk identical paths (common random numbers): the
+        # estimators difference them, and the randomness of paths given params cancels
+        # instead of inflating every total index. Each point averages SOBOL_REPLICATES
+        # paths, because Sobol indices are about E[gap | params].
+        blocks = u.reshape(-1, d + 2, d)
+        out = np.empty(blocks.shape[:2])
+        for m in range(d + 2):
+            rows = np.repeat(blocks[:, m, :], SOBOL_REPLICATES, axis=0)
+            over = {k: inputs[k].ppf(rows[:, j]) for j, k in enumerate(names)}
+            out[:, m] = gap(over, rows.shape[0]).reshape(-1, SOBOL_REPLICATES).mean(axis=1)
+        return out.reshape(-1)
+
+    data = sa.sobol(func, names, SOBOL_POINTS, rng).to_dict(target)
+    return SensitivityReport({**data, "method": "sobol", "replicates": SOBOL_REPLICATES})
+
+
+# -- SMAA, prices, option value, risk ------------------------------------------------------
+
+
+def smaa(model: Model, samples: int | None = None, seed: int | None = None,
+         n_weights: int = 10_000) -> DictReport:
+    """SMAA-2 over money (NPV) and every criterion (Lahdelma and Salminen 2001).
+
+    Money and scores are rounded to the precision `run` keeps them in (float32 money, the
+    scores' :func:`~crossroads.engine.budget.score_dtype`), so `run`'s verdict and this command
+    quote the same share for the same file, samples and seed.
+    """
+    from crossroads.analysis.smaa import SMAA_DRAWS, describe, model_smaa
+    from crossroads.engine.budget import score_dtype
+
+    got = collect(model, samples, seed)
+    m = min(got.n, SMAA_DRAWS)
+    money = got.money(m, np.float32)  # NPV and any value past the horizon, as `run` keeps
+    scores = {c: x[:, :m].astype(score_dtype(model, c)) for c, x in got.scores.items()}
+    result = model_smaa(model, money, scores, model.seed if seed is None else seed, n_weights)
+    labels = dict(zip(got.option_ids, got.labels, strict=True))
+    data = result.to_dict()
+    data["sentences"] = list(describe(result, labels))
+    return DictReport(data)
+
+
+def prices(model: Model, samples: int | None = None, seed: int | None = None) -> DictReport:
+    """What you pay in money for what you value: the implied price of each criterion."""
+    from crossroads.analysis.prices import implied_prices
+
+    got = collect(model, samples, seed)
+    if not got.worth:
+        return DictReport({"currency": model.currency, "criteria": {},
+                           "note": "no criterion has a worth"})
+    # in the better direction: a `better: lower` criterion's points are counted as points
+    # less, and its worth (negative in the sample: more of it costs) as money per point less
+    lower = frozenset(c for c, spec in model.criteria.items() if spec.better == "lower")
+    points = {c: -x if c in lower else x for c, x in got.points.items()}
+    worth = {c: -x if c in lower else x for c, x in got.worth.items()}
+    # money as value counts it: NPV and any value past the horizon (the verdict's prices)
+    in_money = ("in NPV" if got.terminal is None else
+                "in money (NPV and the value past the horizon)")
+    result = implied_prices(got.money(), points, worth, got.option_ids,
+                            baseline=model.baseline, currency=model.currency, lower=lower,
+                            in_money=in_money)
+    return DictReport(result.to_dict())
+
+
+def risk(model: Model, samples: int | None = None, seed: int | None = None,
+         threshold: float = 0.0) -> DictReport:
+    """Regret, CVaR at 10% and stochastic dominance between options."""
+    from crossroads.analysis.risk import risk_profile
+
+    got = collect(model, samples, seed)
+    return DictReport(risk_profile(got.value, got.option_ids, baseline=model.baseline,
+                                   threshold=threshold).to_dict())
+
+
+def option_value(model: Model, without: tuple[str, ...], samples: int | None = None,
+                 seed: int | None = None) -> DictReport:
+    """What the chance to move into roles ``without`` adds to each option, on the same draws."""
+    from crossroads.model.edit import without_roles
+    from crossroads.verdict import money
+
+    closed = without_roles(model, without)
+    n = samples if samples is not None else model.samples
+    check_budget(model, n, per_draw=2 * kept_bytes_per_draw(model))  # two samples held
+    with_it = collect(model, samples, seed)
+    without_it = collect(closed, samples, seed)
+    gain = with_it.value - without_it.value
+    options = {}
+    sentences = []
+    for i, oid in enumerate(model.option_ids):
+        st = s.stats(gain[i])
+        shut = {r.id for r in closed.options[i].roles if r.closed}
+        stranded = {r: x for r, x in without_it.stuck.get(oid, {}).items() if r in shut}
+        options[oid] = {**st, "p_positive": float((gain[i] > 0).mean()),
+                        "stranded": stranded}
+        if stranded:
+            sentences.append(stranded_sentence(with_it.labels[i], stranded, without))
+        if np.any(gain[i] != 0):
+            sentences.append(f"On {with_it.labels[i]}, the option to become "
+                             f"{' / '.join(without)} is worth {money(st['mean'], model.currency)}"
+                             f" (90% of futures: {money(st['p5'], model.currency)} to "
+                             f"{money(st['p95'], model.currency)}).")
+    return DictReport({"currency": model.currency, "without": list(without),
+                       "options": options, "sentences": sentences})

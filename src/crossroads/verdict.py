@@ -17,21 +17,25 @@ appear with its number and one where it must not):
 5. when SMAA's weighing disagrees with the pricing: which unpriced criteria carry it and
    at what worth the priced answer would flip;
 6. cash alone, break-even, shorter horizons, the input that matters.
+
+The analyses' sentences are here too (:func:`skill_sentences`, :func:`voi_sentences`,
+:func:`coverage_sentences`), beside the run's: one place for what crossroads says.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from crossroads.words import chance_word, money, pct
 
 if TYPE_CHECKING:
     from crossroads.model.compile import Model
-    from crossroads.run import RunResult
+    from crossroads.results import RunResult
 
-__all__ = ["MATTERS", "money", "write_verdict"]
+__all__ = ["MATTERS", "coverage_sentences", "money", "skill_sentences", "voi_sentences",
+           "write_verdict"]
 
 #: An input is named when its first-order share of the leaders' gap variance is this much.
 MATTERS = 0.10
@@ -281,3 +285,75 @@ def _stated(model: Model, c: str, cur: str) -> str:
     except ValueError:
         return f"`{text}`"
     return f"{money(lo, cur)} to {money(hi, cur)}"
+
+
+# -- the analyses' sentences ------------------------------------------------------------
+
+
+def skill_sentences(model: Model, options: dict[str, dict[str, Any]]) -> list[str]:
+    """What `skills` says: per option, the intersection rank by year 4 (against the
+    baseline's) or the strongest skill."""
+    year = min(4, model.horizon - 1)
+    base = model.options[model.baseline].id
+    names = " x ".join(model.intersection)
+    out = []
+    for oid, o in options.items():
+        if "intersection_top_pct" in o:
+            mine = o["intersection_top_pct"][year]
+            text = f"{o['label']}: by year {year} you are in the top {mine:.1f}% at {names}"
+            if oid != base:
+                theirs = options[base]["intersection_top_pct"][year]
+                text += f", against the top {theirs:.1f}% on {options[base]['label']}"
+            out.append(text + ".")
+        else:
+            best = max(o["skills"], key=lambda k: o["skills"][k]["percentile"][year])
+            out.append(f"{o['label']}: by year {year} your strongest skill is {best} "
+                       f"(percentile {o['skills'][best]['percentile'][year]:.0f}).")
+    return out
+
+
+def coverage_sentences(result: Any, research: dict[str, dict[str, Any]]) -> list[str]:
+    """What `voi` says of the research log: whom you heard from about its top params."""
+    out = []
+    for r in result.ranking[:3]:
+        cov = research.get(r.param)
+        if cov is None:
+            continue
+        gaps = [*cov["missing_markets"], *cov["missing_stages"]]
+        text = f"You heard from {cov['people']} people about `{r.param}`"
+        out.append(text + (f"; nobody from {', '.join(gaps)}." if gaps else "."))
+    return out
+
+
+def voi_sentences(model: Model, result: Any, ask: float | None) -> list[str]:
+    """What `voi` says: what learning the params is worth, what stays luck, what to find
+    out next and what ``ask`` more conversations are worth."""
+    cur = model.currency
+    luck = max(result.evpi - result.evpi_params, 0.0)
+    out = [f"Learning every param at once would be worth {money(result.evpi_params, cur)}: "
+           "research on the params can buy no more than that.",
+           f"Foresight of everything would be worth {money(result.evpi, cur)} (EVPI); the "
+           f"{money(luck, cur)} beyond the params is the luck of the path (moves, failures, "
+           "exits) and the estimates written inline, which no conversation about a param "
+           "resolves."]
+    top = [r for r in result.ranking if r.evppi > 0.005 * max(result.evpi, 1e-9)][:3]
+    if top:
+        out.append("What to find out next: " + "; ".join(
+            f"`{r.param}` ({money(r.evppi, cur)}, {r.share:.0%} of EVPI)" for r in top) + ".")
+    else:
+        out.append("No single param is worth finding out: what is left is the luck of the "
+                   "path (moves, failures, exits), which no conversation resolves.")
+    if ask is not None and result.evsi:
+        best = max(result.evsi, key=lambda k: result.evsi[k])
+        floor = 0.005 * max(result.evpi, 1e-9)
+        if result.evsi[best] <= floor:
+            out.append(f"{ask:g} more conversations about any one param would not change "
+                       "the choice (EVSI about $0).")
+        else:
+            worthless = [k for k, v in result.evsi.items() if v <= floor]
+            line = (f"{ask:g} more conversations about `{best}` are worth about "
+                    f"{money(result.evsi[best], cur)}")
+            if worthless:
+                line += f"; none about `{worthless[0]}` is worth having"
+            out.append(line + ".")
+    return out

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 import crossroads
-from crossroads.analyses import collect
 from crossroads.analysis.expected import expected_given_params, p_best_expected
 from crossroads.analysis.voi import evpi
-from crossroads.sample import Streams, draw
+from crossroads.engine.collect import collect
+from crossroads.simulate.sampling import Streams, draw
 from tests.conftest import decision_text
 
 

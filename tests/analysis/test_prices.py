@@ -118,7 +118,7 @@ def test_prices_speak_in_the_better_direction() -> None:
     """`better: lower`: choosing calm over tense pays 3 x 10,000 for 3 x (5 - 2) = 9 fewer
     stress point-years; the lines a + w b in points less cross at 30,000 / 9 = 3,333."""
     import crossroads
-    from crossroads.analyses import prices
+    from crossroads.api import prices
     from tests.conftest import decision_text
 
     text = decision_text("""

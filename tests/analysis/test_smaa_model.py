@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import crossroads
-from crossroads.analyses import smaa
+from crossroads.api import smaa
 from crossroads.model.errors import DecisionError
 from tests.conftest import decision_text
 

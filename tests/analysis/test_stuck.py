@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import crossroads
-from crossroads.analyses import option_value
+from crossroads.api import option_value
 from crossroads.model.warn import one_shot_roles
 from tests.conftest import EXAMPLES, decision_text
 

@@ -19,8 +19,8 @@ from crossroads.analysis.summary import (
     value_of,
     year_major,
 )
-from crossroads.sample import Streams, draw
 from crossroads.simulate.paths import simulate
+from crossroads.simulate.sampling import Streams, draw
 from tests.conftest import EXAMPLES
 
 

@@ -10,7 +10,7 @@ import sys
 import numpy as np
 
 import crossroads
-from crossroads.analyses import collect
+from crossroads.engine.collect import collect
 from tests.conftest import ROOT
 
 #: a and b lead; c trails far behind and alone reads `c_pay` and its own inline raise
@@ -60,7 +60,7 @@ def test_a_tornado_imports_neither_salib_nor_scipy_stats() -> None:
 
 
 def test_one_sample_serves_every_analysis_the_same_draws() -> None:
-    from crossroads.analyses import one_sample
+    from crossroads.engine.collect import one_sample
 
     model = crossroads.load(TEXT)
     alone = (crossroads.smaa(model, 1_000).to_dict(), crossroads.voi(model, 1_000).to_dict())

@@ -53,7 +53,8 @@ def test_sensitivity_rejects_an_unknown_method(path: str) -> None:
 
 
 def test_smaa_prints_the_librarys_rank_acceptabilities(path: str) -> None:
-    from crossroads import analyses, load
+    from crossroads import api as analyses
+    from crossroads import load
 
     d = run_json("smaa", path)
     lib = json.loads(json.dumps(analyses.smaa(load(Path(path)), samples=2000).to_dict()))
@@ -80,7 +81,8 @@ def test_option_value_and_an_unknown_role(path: str) -> None:
 
 def test_prices_and_risk_print_the_librarys_numbers(path: str) -> None:
     """The commands add no arithmetic: their JSON is the library's on the same draws."""
-    from crossroads import analyses, load
+    from crossroads import api as analyses
+    from crossroads import load
 
     model = load(Path(path))
     prices = json.loads(json.dumps(analyses.prices(model, samples=2000).to_dict()))

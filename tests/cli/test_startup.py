@@ -40,8 +40,9 @@ def test_run_json_imports_no_rich_no_analyses_and_no_other_command() -> None:
         except SystemExit as exc:
             assert not exc.code, exc.code
     """)
-    unused = {"rich", "crossroads.analyses", "crossroads.cli.analysis", "crossroads.cli.init",
-              "crossroads.cli.research", "crossroads.cli.output", "crossroads.questionnaire",
+    unused = {"rich", "crossroads.analysis.voi", "crossroads.analysis.sensitivity",
+              "crossroads.cli.analysis", "crossroads.cli.init", "crossroads.cli.research",
+              "crossroads.cli.output", "crossroads.questionnaire",
               "crossroads.store", "sqlalchemy", "crossroads.report", "scipy.stats",
               "scipy.optimize"}  # the quick SMAA needs no LP for an order alone
     assert not unused & modules
@@ -50,7 +51,7 @@ def test_run_json_imports_no_rich_no_analyses_and_no_other_command() -> None:
 def test_load_imports_neither_scipy_optimize_nor_scipy_stats() -> None:
     modules = _modules_after(f"import crossroads; crossroads.load({FOUNDING!r})")
     assert "scipy.special" in modules  # the founding case has probability ranges
-    assert not {"scipy.optimize", "scipy.stats", "crossroads.analyses"} & modules
+    assert not {"scipy.optimize", "scipy.stats", "crossroads.analysis.voi"} & modules
 
 
 def test_a_file_without_normal_or_beta_functions_needs_no_scipy() -> None:
@@ -62,7 +63,7 @@ def test_a_file_without_normal_or_beta_functions_needs_no_scipy() -> None:
 
 
 def test_the_lazy_api_names_resolve() -> None:
-    assert crossroads.voi.__module__ == "crossroads.analyses"
+    assert crossroads.voi.__module__ == "crossroads.api"
     assert callable(crossroads.run) and crossroads.run.__module__ == "crossroads.api"
     assert set(crossroads.__all__) <= set(dir(crossroads))
     with pytest.raises(AttributeError, match="no attribute 'nope'"):

@@ -45,7 +45,7 @@ def test_the_working_set_grows_with_options_times_years_up_to_one_chunk() -> Non
 
 
 def test_an_analysis_counts_its_own_kept_numbers_and_the_working_set() -> None:
-    from crossroads.analyses import collect, kept_bytes_per_draw
+    from crossroads.engine.collect import collect, kept_bytes_per_draw
 
     model = crossroads.load(wide_file(20, 60, 100))
     # what collect keeps: the analyses' numbers and each inline range the value reads

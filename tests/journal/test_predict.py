@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from crossroads.api import load
+from crossroads.engine.loop import run_model
 from crossroads.journal.calibrate import percentile_of
 from crossroads.journal.predict import LEVELS, Collector, Prediction, predict
-from crossroads.run import run_model
 from crossroads.simulate.paths import Outcomes
 from tests.journal.fixtures import SMALL
 

@@ -13,8 +13,8 @@ import pytest
 
 import crossroads
 from crossroads.money.fx import ppp_factor, ppp_rate, ppp_reference, reference_rate
-from crossroads.sample import Streams, draw
 from crossroads.simulate.paths import simulate
+from crossroads.simulate.sampling import Streams, draw
 from tests.conftest import decision_text
 
 US, IN, SG, GB, DE = 1.0, 20.2025584710366, 0.8037836176702, 0.682911, 0.728102

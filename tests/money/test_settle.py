@@ -10,8 +10,8 @@ import crossroads
 from crossroads.model.errors import DecisionError
 from crossroads.money.settle import deflator, terminal_value
 from crossroads.money.tax import shipped, tax_due
-from crossroads.sample import Streams, draw
 from crossroads.simulate.paths import simulate
+from crossroads.simulate.sampling import Streams, draw
 from tests.conftest import decision_text
 
 

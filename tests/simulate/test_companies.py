@@ -12,8 +12,8 @@ import pytest
 
 import crossroads
 from crossroads.model.errors import DecisionError
-from crossroads.sample import Streams, draw
 from crossroads.simulate.paths import simulate
+from crossroads.simulate.sampling import Streams, draw
 from tests.conftest import decision_text
 
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import crossroads
-from crossroads.sample import Streams, draw
 from crossroads.simulate.paths import simulate
+from crossroads.simulate.sampling import Streams, draw
 from tests.conftest import decision_text
 
 
@@ -185,7 +185,7 @@ def test_same_seed_same_bytes_and_another_seed_differs() -> None:
 
 def test_chunks_do_not_change_per_draw_numbers() -> None:
     """A run's numbers are those of its chunks: chunk k is drawn from (seed, k)."""
-    from crossroads.sample import CHUNK
+    from crossroads.simulate.sampling import CHUNK
 
     text = decision_text("a: {roles: {r: {cash: 50k to 90k}}}")
     model = crossroads.load(text)

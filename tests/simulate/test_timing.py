@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import crossroads
-from crossroads.sample import Streams, draw
 from crossroads.simulate.paths import simulate
+from crossroads.simulate.sampling import Streams, draw
 from tests.conftest import decision_text
 
 

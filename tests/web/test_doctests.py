@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["crossroads.web.catalog", "crossroads.web.dashboard", "crossroads.web.formatting",
-           "crossroads.web.models",
+           "crossroads.web.compiled",
            "crossroads.web.routes.market", "crossroads.web.routes.new",
            "crossroads.web.routes.research", "crossroads.web.starters",
            "crossroads.web.security", "crossroads.web.settings"]

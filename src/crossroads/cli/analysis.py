@@ -1,7 +1,7 @@
 """Commands for the decision analyses: voi, sensitivity, smaa, skills, prices, risk, option-value.
 
 Each command loads the file (exit 1 with FILE:LINE:COL on bad input), runs one analysis
-from :mod:`crossroads.analyses`, and prints a table and plain sentences, or `--json`.
+from :mod:`crossroads.api`, and prints a table and plain sentences, or `--json`.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def voi_command(file: FileArg,
                          "data directory).")] = None,
                 as_json: JsonOpt = False) -> None:
     """What finding out is worth: EVPI, EVPPI per param and group, EVSI of N more data."""
-    from crossroads.analyses import voi
+    from crossroads.api import voi
 
     model = load_or_exit(file, db=db)
     groups = tuple(tuple(p.strip() for p in g.split(",") if p.strip()) for g in group or [])
@@ -92,7 +92,7 @@ def sensitivity_command(file: FileArg,
                         samples: SamplesOpt = None, seed: SeedOpt = None,
                         as_json: JsonOpt = False) -> None:
     """Which inputs move the value gap between the two leading options."""
-    from crossroads.analyses import sensitivity
+    from crossroads.api import sensitivity
 
     if method not in {"tornado", "sobol"}:
         console.print(f"--method must be tornado or sobol, got {method!r}")
@@ -120,7 +120,7 @@ def sensitivity_command(file: FileArg,
 def smaa_command(file: FileArg, samples: SamplesOpt = None, seed: SeedOpt = None,
                  as_json: JsonOpt = False) -> None:
     """SMAA-2: how often each option ranks first over all weights you could hold."""
-    from crossroads.analyses import smaa
+    from crossroads.api import smaa
 
     model = load_or_exit(file)
     try:
@@ -144,7 +144,7 @@ def smaa_command(file: FileArg, samples: SamplesOpt = None, seed: SeedOpt = None
 def skills_command(file: FileArg, samples: SamplesOpt = None, seed: SeedOpt = None,
                    as_json: JsonOpt = False) -> None:
     """Where each skill and the intersection rank stand, year by year, on each path."""
-    from crossroads.analyses import skills
+    from crossroads.api import skills
 
     model = load_or_exit(file)
     with _busy(as_json):
@@ -168,7 +168,7 @@ def skills_command(file: FileArg, samples: SamplesOpt = None, seed: SeedOpt = No
 def prices_command(file: FileArg, samples: SamplesOpt = None, seed: SeedOpt = None,
                    as_json: JsonOpt = False) -> None:
     """What you pay in money for what you value, and the worth at which the choice flips."""
-    from crossroads.analyses import prices
+    from crossroads.api import prices
 
     model = load_or_exit(file)
     with _busy(as_json):
@@ -184,7 +184,7 @@ def risk_command(file: FileArg,
                  samples: SamplesOpt = None, seed: SeedOpt = None,
                  as_json: JsonOpt = False) -> None:
     """Downside: P(regret), CVaR at 10% and first-order stochastic dominance."""
-    from crossroads.analyses import risk
+    from crossroads.api import risk
 
     if not math.isfinite(threshold):
         raise typer.BadParameter(f"must be a finite amount, got {threshold}",
@@ -207,7 +207,7 @@ def option_value_command(file: FileArg,
                          samples: SamplesOpt = None, seed: SeedOpt = None,
                          as_json: JsonOpt = False) -> None:
     """What the chance to move into some roles is worth: each option with and without it."""
-    from crossroads.analyses import option_value
+    from crossroads.api import option_value
 
     model = load_or_exit(file)
     roles = tuple(r.strip() for r in without.split(",") if r.strip())

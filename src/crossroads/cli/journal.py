@@ -91,8 +91,8 @@ def record(
 ) -> None:
     """Run the decision and keep the chosen option's predictions, year by year."""
     from crossroads.api import check_budget, with_references
+    from crossroads.engine.loop import bytes_per_draw
     from crossroads.journal import predict as jp
-    from crossroads.run import bytes_per_draw
     from crossroads.store import transaction
     from crossroads.store.journal import Record, add_entry
 

@@ -11,7 +11,7 @@ from crossroads.cli.common import console, printable
 from crossroads.words import money, pct, top_share
 
 if TYPE_CHECKING:
-    from crossroads.run import RunResult
+    from crossroads.results import RunResult
 
 
 def _precision(result: RunResult) -> str:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from crossroads.model.errors import DecisionError
-from crossroads.sample import CHUNK
+from crossroads.simulate.sampling import CHUNK
 
 if TYPE_CHECKING:
     from crossroads.model.compile import Model
@@ -42,6 +42,7 @@ __all__ = [
     "peak_bytes",
     "run_kept_bytes",
     "score_dtype",
+    "whole_number",
     "working_set_bytes",
 ]
 
@@ -69,7 +70,7 @@ def run_kept_bytes(model: Model) -> int:
 
 
 def analyses_kept_bytes(model: Model, *, keep_skills: bool = False) -> int:
-    """What :func:`crossroads.analyses.collect` keeps per draw (float64), counted twice:
+    """What :func:`crossroads.engine.collect.collect` keeps per draw (float64), counted twice:
     the chunks' parts and their concatenation are both alive while they are joined."""
     options, criteria = len(model.options), len(model.criteria)
     per_draw = 8 * (options * (2 + 2 * criteria) + criteria + len(model.params))
@@ -122,6 +123,13 @@ def largest_fitting(model: Model, per_draw: int | None = None, *,
     return lo
 
 
+def whole_number(name: str, value: object, *, least: int) -> None:
+    """Refuse what the command line would (``samples=0``, ``seed=True``, ``samples=1.5``)
+    with a ValueError naming it, before it turns into an IndexError deep in NumPy."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
+        raise ValueError(f"{name} must be a whole number of at least {least}, got {value!r}")
+
+
 def check_budget(model: Model, samples: int, per_draw: int | None = None, *,
                  keep_skills: bool = False) -> None:
     """Refuse, at the file's ``samples``, a count whose peak would exceed the budget.
@@ -129,8 +137,7 @@ def check_budget(model: Model, samples: int, per_draw: int | None = None, *,
     ``per_draw`` is what each draw keeps until the end: by default what `run` keeps;
     the analyses keep more and say how much (:func:`analyses_kept_bytes`).
     """
-    if isinstance(samples, bool) or not isinstance(samples, numbers.Integral) or samples < 1:
-        raise ValueError(f"samples must be a whole number of at least 1, got {samples!r}")
+    whole_number("samples", samples, least=1)
     need = peak_bytes(model, samples, per_draw, keep_skills=keep_skills)
     if need <= MEMORY_BUDGET_BYTES:
         return

@@ -278,7 +278,7 @@ def _compile(text: str, probability: bool, known_names: frozenset[str] | None) -
     """:func:`compile_estimate`, cached: a file repeats its estimates (`0`, `3 to 5`,
     `100 * (1 - intersection())` in every role), and a Compiled is immutable."""
     tree, py, omap = parse(text)
-    comp = _Compiler(text, py, omap, probability, known_names)
+    comp = _EstimateCompiler(text, py, omap, probability, known_names)
     ir = comp.walk(tree.body)
     if probability and isinstance(ir, _Const) and not 0.0 <= ir.value <= 1.0:
         raise ExprError("probability must be between 0% and 100%, "
@@ -305,8 +305,9 @@ _REJECTED: dict[type[ast.AST], tuple[str, str | None]] = {
 }
 
 
-class _Compiler:
-    """Walks the parsed tree once, accepting only the whitelist, building IR and nodes."""
+class _EstimateCompiler:
+    """Compiles one estimate (an expression) to Python: walks the parsed tree once,
+    accepting only the whitelist, building IR and nodes."""
 
     def __init__(self, text: str, py: str, omap: Sequence[int], probability: bool,
                  known: Collection[str] | None) -> None:

@@ -19,7 +19,7 @@ buy precision nobody can use in a yearly pay and cost five times the storage.
 
 Quantiles interpolate linearly between order statistics, as ``np.percentile`` does, over
 every draw of the run: :class:`Collector` receives each chunk's outcomes from
-:func:`crossroads.run.run_model` (``on_chunk``), so the prediction and the run's summary
+:func:`crossroads.engine.loop.run_model` (``on_chunk``), so the prediction and the run's summary
 come from the same draws.
 """
 
@@ -32,8 +32,9 @@ from typing import Any
 import numpy as np
 
 from crossroads._types import FloatArray
+from crossroads.engine.loop import run_model
 from crossroads.model.compile import Model
-from crossroads.run import RunResult, run_model
+from crossroads.results import RunResult
 from crossroads.simulate.paths import Outcomes
 
 __all__ = ["LEVELS", "Collector", "Prediction", "YearPrediction", "bytes_per_draw", "predict"]
@@ -114,7 +115,7 @@ class Prediction:
 class Collector:
     """Keeps one option's per-year pay and scores, and counts its roles, chunk by chunk.
 
-    Pass :meth:`add` as ``on_chunk`` to :func:`crossroads.run.run_model`; then
+    Pass :meth:`add` as ``on_chunk`` to :func:`crossroads.engine.loop.run_model`; then
     :meth:`prediction` turns what it kept into quantiles and shares. Role counts are
     exact integers summed over chunks; pay and scores are kept per draw because quantiles
     need every draw.
@@ -185,7 +186,7 @@ def _shares(ids: Sequence[str], counts: np.ndarray, n: int) -> dict[str, float]:
 def predict(model: Model, option: str, samples: Any, seed: int) -> tuple[RunResult, Prediction]:
     """Run the decision once and keep ``option``'s predictions from the same draws.
 
-    ``samples`` is a count, or whatever else :func:`crossroads.run.run_model` takes
+    ``samples`` is a count, or whatever else :func:`crossroads.engine.loop.run_model` takes
     ("auto"). The caller checks the memory budget with :func:`bytes_per_draw` added to the
     run's.
     """

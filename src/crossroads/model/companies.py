@@ -15,7 +15,7 @@ from crossroads.model.errors import did_you_mean
 from crossroads.model.schema import Company, Estimate, Option
 
 if TYPE_CHECKING:
-    from crossroads.model.compile import Field, OptionSpec, RoleSpec, _Compiler
+    from crossroads.model.compile import Field, OptionSpec, RoleSpec, _DecisionCompiler
     from crossroads.model.parse import Path
 
 #: How an exit treats shares not yet vested.
@@ -47,7 +47,7 @@ def company_names(opt: Option) -> list[str]:
     return [role.company or rid for rid, role in opt.roles.items()]
 
 
-def compile_companies(c: _Compiler, oid: str, opt: Option
+def compile_companies(c: _DecisionCompiler, oid: str, opt: Option
                       ) -> tuple[tuple[CompanySpec, ...], tuple[int, ...]]:
     """The option's companies and each role's company index.
 
@@ -83,7 +83,7 @@ def compile_companies(c: _Compiler, oid: str, opt: Option
     return tuple(specs), tuple(order.index(n) for n in names)
 
 
-def _key_owner(c: _Compiler, oid: str, opt: Option, name: str) -> tuple[str, str]:
+def _key_owner(c: _DecisionCompiler, oid: str, opt: Option, name: str) -> tuple[str, str]:
     """(option, field) of a company's stream keys: its own, or that of the company a
     `same_as` role of it works at (the shared employer's fate is then the same draw)."""
     for rid, role in opt.roles.items():
@@ -95,7 +95,7 @@ def _key_owner(c: _Compiler, oid: str, opt: Option, name: str) -> tuple[str, str
     return oid, f"company.{name}"
 
 
-def _compile_company(c: _Compiler, oid: str, name: str, co: Company, key: str,
+def _compile_company(c: _DecisionCompiler, oid: str, name: str, co: Company, key: str,
                      role_ids: list[str], names: list[str]) -> CompanySpec:
     path: Path = ("options", oid, "companies", name)
 

@@ -185,8 +185,9 @@ class Model:
         return tuple(o.id for o in self.options)
 
 
-class _Compiler:
-    """Compiles fields one by one, collecting every problem instead of stopping at the first."""
+class _DecisionCompiler:
+    """Compiles a decision file's fields into a :class:`Model` one by one, collecting every
+    problem instead of stopping at the first."""
 
     def __init__(self, located: Located, resolve: Resolver | None) -> None:
         self.located = located
@@ -256,7 +257,7 @@ def intersection_of(d: Decision) -> tuple[str, ...]:
 def compile_model(located: Located, resolve: Resolver | None = None) -> Model:
     """Compile a parsed decision; raise one DecisionError listing every problem found."""
     limits.check_counts(located)
-    c = _Compiler(located, resolve)
+    c = _DecisionCompiler(located, resolve)
     d = c.decision
     params = _compile_params(c)
     criteria = {
@@ -302,7 +303,7 @@ def compile_model(located: Located, resolve: Resolver | None = None) -> Model:
     )
 
 
-def _check_worth(c: _Compiler, spec: CriterionSpec) -> None:
+def _check_worth(c: _DecisionCompiler, spec: CriterionSpec) -> None:
     """A worth is money per point of *better*: refuse one below 0 (or a range reaching it).
 
     With ``better: lower`` the simulator counts a point more of the criterion as a point
@@ -324,7 +325,7 @@ def _check_worth(c: _Compiler, spec: CriterionSpec) -> None:
                 f"number; `better: {spec.better}` already says which way is better")
 
 
-def _compile_params(c: _Compiler) -> dict[str, Field]:
+def _compile_params(c: _DecisionCompiler) -> dict[str, Field]:
     raw = c.decision.params
     fields = {
         name: c.field(value, ("params", name), f"params.{name}",
@@ -359,7 +360,7 @@ def _probability_params(d: Decision) -> set[str]:
     return names & set(d.params)
 
 
-def _compile_option(c: _Compiler, oid: str, opt: Option) -> OptionSpec:
+def _compile_option(c: _DecisionCompiler, oid: str, opt: Option) -> OptionSpec:
     role_ids = list(opt.roles)
     start = opt.start or role_ids[0]
     if start not in opt.roles:
@@ -384,7 +385,8 @@ def _compile_option(c: _Compiler, oid: str, opt: Option) -> OptionSpec:
                       companies)
 
 
-def _compile_role(c: _Compiler, oid: str, rid: str, role: Role, role_ids: list[str]) -> RoleSpec:
+def _compile_role(c: _DecisionCompiler, oid: str, rid: str, role: Role,
+                  role_ids: list[str]) -> RoleSpec:
     base: Path = ("options", oid, "roles", rid)
     owner = _same_as(c, oid, rid, role)
 
@@ -426,7 +428,7 @@ def _compile_role(c: _Compiler, oid: str, rid: str, role: Role, role_ids: list[s
     return spec
 
 
-def _check_constant(c: _Compiler, f: Field, ok: Callable[[float], bool], expected: str,
+def _check_constant(c: _DecisionCompiler, f: Field, ok: Callable[[float], bool], expected: str,
                     prefix: str = "") -> None:
     """Refuse a number a run could not use; a range is checked draw by draw as it runs."""
     fixed = f.expr.as_dist()
@@ -434,7 +436,7 @@ def _check_constant(c: _Compiler, f: Field, ok: Callable[[float], bool], expecte
         c.error(f.path, f"{prefix}{f.path[-1]} must be {expected}, got {fixed.value:g}")
 
 
-def _same_as(c: _Compiler, oid: str, rid: str, role: Role) -> tuple[str, str]:
+def _same_as(c: _DecisionCompiler, oid: str, rid: str, role: Role) -> tuple[str, str]:
     """The (option, role) whose stream keys a role uses: its own, or the one it is `same_as`."""
     if role.same_as is None:
         return oid, rid
@@ -460,7 +462,7 @@ def _same_as(c: _Compiler, oid: str, rid: str, role: Role) -> tuple[str, str]:
     return oid, rid
 
 
-def _compile_move(c: _Compiler, base: Path, key: str, i: int, move: object,
+def _compile_move(c: _DecisionCompiler, base: Path, key: str, i: int, move: object,
                   role_ids: list[str]) -> TransitionSpec:
     from crossroads.model.schema import Transition
 
@@ -481,7 +483,7 @@ def _compile_move(c: _Compiler, base: Path, key: str, i: int, move: object,
     return TransitionSpec(to, after, chance, per_year, key)
 
 
-def _compile_equity(c: _Compiler, base: Path, owner: tuple[str, str],
+def _compile_equity(c: _DecisionCompiler, base: Path, owner: tuple[str, str],
                     eq: Equity) -> EquitySpec:
     path: Path = (*base, "equity")
     if eq.schedule is not None:
@@ -510,7 +512,7 @@ def _compile_equity(c: _Compiler, base: Path, owner: tuple[str, str],
     )
 
 
-def _compile_skills(c: _Compiler) -> dict[str, SkillSpec]:
+def _compile_skills(c: _DecisionCompiler) -> dict[str, SkillSpec]:
     block = c.decision.skills
     out = {}
     for sid, sk in block.skills.items():
@@ -539,7 +541,7 @@ def _compile_skills(c: _Compiler) -> dict[str, SkillSpec]:
     return out
 
 
-def _check_correlations(c: _Compiler) -> None:
+def _check_correlations(c: _DecisionCompiler) -> None:
     before = len(c.problems)
     for i, (a, b, rho) in enumerate(c.decision.correlations):
         for name in (a, b):
@@ -588,7 +590,7 @@ def normal_score_correlation(
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def _check_names(c: _Compiler) -> None:
+def _check_names(c: _DecisionCompiler) -> None:
     """Names appear in expressions and stream keys, so they must be identifiers."""
     d = c.decision
     groups: list[tuple[Path, Iterable[str]]] = [
@@ -607,7 +609,7 @@ def _check_names(c: _Compiler) -> None:
                     f"try `{name}_rate` or `my_{name}`", key=True)
 
 
-def _check_weights(c: _Compiler) -> None:
+def _check_weights(c: _DecisionCompiler) -> None:
     w = c.decision.weights
     if w is None:
         return

@@ -20,7 +20,7 @@ import numpy as np
 
 from crossroads.model.compile import Field, Model
 from crossroads.model.errors import DecisionError
-from crossroads.sample import Streams, draw
+from crossroads.simulate.sampling import Streams, draw
 
 __all__ = ["DRAWS", "FileWarning", "file_warnings", "negative_pay", "one_shot_roles"]
 

@@ -30,8 +30,8 @@ from crossroads.money.tax import tax_due
 
 if TYPE_CHECKING:
     from crossroads.model.compile import Field, Model, OptionSpec
-    from crossroads.sample import Draws
     from crossroads.simulate.paths import Outcomes
+    from crossroads.simulate.sampling import Draws
 
 
 def settle(model: Model, draws: Draws, outcomes: Outcomes) -> Outcomes:

@@ -20,7 +20,7 @@ from crossroads.money.fx import ppp_rate, reference_rate
 from crossroads.money.tax import Part, Table, shipped
 
 if TYPE_CHECKING:
-    from crossroads.model.compile import Field, _Compiler
+    from crossroads.model.compile import Field, _DecisionCompiler
     from crossroads.model.parse import Path
     from crossroads.model.schema import Option
 
@@ -92,7 +92,7 @@ class MoneySpec:
             or any(r.share is not None for o in self.options for r in o.roles)
 
 
-def compile_money(c: _Compiler) -> MoneySpec:
+def compile_money(c: _DecisionCompiler) -> MoneySpec:
     """Compile the decision's money keys; problems go to the compiler's list."""
     d = c.decision
     used: dict[str, Path] = {}   # every currency needing a rate, and where it first appears
@@ -114,7 +114,7 @@ def compile_money(c: _Compiler) -> MoneySpec:
     )
 
 
-def _option(c: _Compiler, oid: str, opt: Option, d_tax: TaxSpec | None,
+def _option(c: _DecisionCompiler, oid: str, opt: Option, d_tax: TaxSpec | None,
             used: dict[str, Path]) -> OptionMoney:
     """One option's currency and each role's currency, tax, retirement and terminal value."""
     o_cur = opt.currency or c.decision.currency
@@ -145,7 +145,7 @@ def _option(c: _Compiler, oid: str, opt: Option, d_tax: TaxSpec | None,
     return OptionMoney(o_cur, tuple(roles))
 
 
-def _inflation(c: _Compiler, paid_in: set[str]) -> dict[str, Field]:
+def _inflation(c: _DecisionCompiler, paid_in: set[str]) -> dict[str, Field]:
     """One inflation for every currency, or one per currency (each currency in use)."""
     given = c.decision.inflation
     if given is None:
@@ -165,7 +165,7 @@ def _inflation(c: _Compiler, paid_in: set[str]) -> dict[str, Field]:
                                 for cur, v in given.items()})
 
 
-def _above_minus_one(c: _Compiler, rates: dict[str, Field]) -> dict[str, Field]:
+def _above_minus_one(c: _DecisionCompiler, rates: dict[str, Field]) -> dict[str, Field]:
     """Refuse an inflation of -100% or below, which no money survives (a division by 0)."""
     for f in rates.values():
         fixed = f.expr.as_dist()
@@ -174,7 +174,7 @@ def _above_minus_one(c: _Compiler, rates: dict[str, Field]) -> dict[str, Field]:
     return rates
 
 
-def _fx(c: _Compiler, used: Mapping[str, Path]
+def _fx(c: _DecisionCompiler, used: Mapping[str, Path]
         ) -> tuple[dict[str, Field], dict[str, str], dict[str, str]]:
     """A rate for every other currency in use: the file's, else the shipped reference."""
     d = c.decision
@@ -207,7 +207,7 @@ def _fx(c: _Compiler, used: Mapping[str, Path]
     return fx, text, source
 
 
-def _shipped_rate(c: _Compiler, cur: str, path: Path) -> tuple[float, str] | None:
+def _shipped_rate(c: _DecisionCompiler, cur: str, path: Path) -> tuple[float, str] | None:
     """The shipped default for ``cur``: the World Bank parity under ``fx_view: ppp``, else
     the market reference rate; None (and an error) when crossroads ships none."""
     d = c.decision
@@ -227,7 +227,7 @@ def _shipped_rate(c: _Compiler, cur: str, path: Path) -> tuple[float, str] | Non
     return rate, "reference"
 
 
-def _tax(c: _Compiler, tax: Tax | str | float, path: Path, key: str) -> TaxSpec:
+def _tax(c: _DecisionCompiler, tax: Tax | str | float, path: Path, key: str) -> TaxSpec:
     assert isinstance(tax, Tax)  # the schema's validator made every `tax:` a Tax
     def f(name: str) -> Field | None:
         value = getattr(tax, name)

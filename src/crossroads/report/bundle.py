@@ -48,8 +48,8 @@ def build_bundle(model: Model, *, samples: int | None = None, seed: int | None =
     """
     say = on_progress or (lambda _stage, _fraction: None)
     import crossroads
-    from crossroads.analyses import kept_bytes_per_draw
     from crossroads.api import check_budget
+    from crossroads.engine.collect import kept_bytes_per_draw
 
     # the analyses keep more per draw than `run`: refuse before the run, not after it
     check_budget(model, samples if samples is not None else model.samples,
@@ -58,7 +58,7 @@ def build_bundle(model: Model, *, samples: int | None = None, seed: int | None =
     bundle: dict[str, Any] = {"run": crossroads.run(
         model, samples=samples, seed=seed,
         on_progress=lambda f: say("run", f / steps)).to_dict()}
-    from crossroads.analyses import one_sample
+    from crossroads.engine.collect import one_sample
 
     with one_sample():  # the analyses read one sample of the same draws
         for done, (key, kwargs) in enumerate(ANALYSES.items(), 1):

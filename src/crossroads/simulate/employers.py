@@ -22,8 +22,8 @@ import numpy as np
 
 from crossroads._types import FloatArray
 from crossroads.model.compile import Field, OptionSpec
-from crossroads.sample import Draws
 from crossroads.simulate.money import NEVER, EquityState
+from crossroads.simulate.sampling import Draws
 
 #: ``value(field, year, rows, **names)``: the walker's evaluation of a field.
 Evaluate = Callable[..., object]

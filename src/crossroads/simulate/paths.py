@@ -26,9 +26,9 @@ from crossroads._types import FloatArray
 from crossroads.model.companies import one_shot_only
 from crossroads.model.compile import Field, Model, OptionSpec, RoleSpec, TransitionSpec
 from crossroads.money.settle import role_rates, settle
-from crossroads.sample import Draws
 from crossroads.simulate.employers import Employers
 from crossroads.simulate.money import discount_factors
+from crossroads.simulate.sampling import Draws
 from crossroads.simulate.skilltrack import SkillTracker, skill_draws
 
 Value = FloatArray | float
@@ -96,7 +96,7 @@ def simulate(model: Model, draws: Draws, *, keep_skills: bool = False,
     stuck = np.full((len(model.options), n), -1, dtype=np.int16)
 
     def walk(i: int) -> None:
-        # overflow is refused once the years are summed (crossroads.run.check_finite), and
+        # overflow is refused once the years are summed (crossroads.engine.loop.check_finite), and
         # NumPy's error state is per thread: quiet its warnings here, where the work runs
         with np.errstate(over="ignore", invalid="ignore"):
             _walk(i)

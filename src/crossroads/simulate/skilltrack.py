@@ -15,7 +15,7 @@ import numpy as np
 
 from crossroads._types import FloatArray
 from crossroads.model.compile import Field, Model
-from crossroads.sample import Draws
+from crossroads.simulate.sampling import Draws
 
 
 class SkillTracker:

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from crossroads.model.errors import DecisionError
-from crossroads.web.models import problems_of, validate_text
+from crossroads.web.compiled import problems_of, validate_text
 
 __all__ = ["CHECK_SECONDS", "CheckTimeout", "check_job", "time_limit"]
 

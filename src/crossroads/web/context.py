@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
 from crossroads.web.catalog import Catalog
-from crossroads.web.models import MODELS, ModelCache
+from crossroads.web.compiled import MODELS, ModelCache
 from crossroads.web.pool import SimPool
 from crossroads.web.reports import Reports
 from crossroads.web.settings import Settings

@@ -38,9 +38,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from crossroads.model.errors import DecisionError
-from crossroads.sample import StreamPool
+from crossroads.simulate.sampling import StreamPool
+from crossroads.web.compiled import MODELS, internal_problems, problems_of
 from crossroads.web.dashboard import dashboard_charts, option_rows, sliders
-from crossroads.web.models import MODELS, internal_problems, problems_of
 
 __all__ = ["Busy", "ReportJob", "SimPool", "WhatIfJob", "WorkerLost", "run_report",
            "run_whatif"]

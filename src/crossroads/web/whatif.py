@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from crossroads.web.catalog import DecisionFile
+from crossroads.web.compiled import stamp
 from crossroads.web.formatting import num
-from crossroads.web.models import stamp
 from crossroads.web.pool import WhatIfJob, run_whatif
 
 if TYPE_CHECKING:

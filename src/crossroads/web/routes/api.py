@@ -15,10 +15,10 @@ from pydantic import BaseModel, Field
 from crossroads.model.errors import DecisionError
 from crossroads.web.catalog import OutsideFolders
 from crossroads.web.checks import check_job
+from crossroads.web.compiled import problems_of, stamp
 from crossroads.web.context import Ctx
 from crossroads.web.dashboard import option_deltas, scenario_table
 from crossroads.web.formatting import num, param
-from crossroads.web.models import problems_of, stamp
 from crossroads.web.params import unit_of
 from crossroads.web.versions import Conflict, save_if_unchanged
 from crossroads.web.whatif import BadOverrides, check_overrides, compute

@@ -10,9 +10,9 @@ from fastapi.responses import Response
 
 from crossroads.model.errors import DecisionError
 from crossroads.web.checks import check_job
+from crossroads.web.compiled import problems_of
 from crossroads.web.context import Ctx
 from crossroads.web.dashboard import sliders
-from crossroads.web.models import problems_of
 from crossroads.web.routes.reports import report_available
 from crossroads.web.versions import read_versioned
 from crossroads.web.whatif import compute

@@ -24,8 +24,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from crossroads.questionnaire import currency_problem, estimate_problem
 from crossroads.web.catalog import DecisionFile, OutsideFolders, atomic_write
+from crossroads.web.compiled import validate_text
 from crossroads.web.context import Ctx, WebContext
-from crossroads.web.models import validate_text
 from crossroads.web.starters import STARTERS, starter_text
 
 __all__ = ["FormError", "check_name", "printable", "router"]

@@ -1,0 +1,180 @@
+"""The analyses' sample: every option's per-draw results, kept whole, chunk by chunk.
+
+Each analysis simulates the decision once (common random numbers, chunked) through
+:func:`collect`, keeps the per-draw numbers it needs and hands them to a pure function in
+:mod:`crossroads.analysis`. Within :func:`one_sample`, analyses asking for the same sample
+share one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from crossroads._types import FloatArray
+from crossroads.analysis import summary as s
+from crossroads.analysis.stuck import StuckCounts
+from crossroads.engine import budget
+from crossroads.engine.budget import analyses_kept_bytes, whole_number
+from crossroads.engine.loop import check_finite
+from crossroads.model.compile import Model
+from crossroads.simulate.paths import simulate
+from crossroads.simulate.sampling import CHUNK, StreamPool, Streams, draw, inline_values
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Per-draw results of every option: the input of every analysis."""
+
+    option_ids: tuple[str, ...]
+    labels: tuple[str, ...]
+    value: FloatArray                  # (n_options, n)
+    npv: FloatArray                    # (n_options, n)
+    points: dict[str, FloatArray]      # discounted criterion points, (n_options, n)
+    scores: dict[str, FloatArray]      # discounted average scores, (n_options, n)
+    worth: dict[str, FloatArray]       # (n,)
+    params: dict[str, FloatArray]      # (n,) for every param that varies per draw
+    skills: dict[str, FloatArray] = field(default_factory=dict)  # (n_options, n, horizon)
+    intersection: FloatArray | None = None                       # (n_options, n, horizon)
+    #: per option, the share of draws stuck in each role to the horizon (analysis/stuck.py)
+    stuck: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: every inline range the value can read and that varies, by name (``a.r.cash``)
+    inline: dict[str, FloatArray] = field(default_factory=dict)
+    #: discounted value past the horizon (docs/money.md), (n_options, n); None when off
+    terminal: FloatArray | None = None
+
+    @property
+    def n(self) -> int:
+        return int(self.value.shape[1])
+
+    def money(self, m: int | None = None, dtype: type = np.float64) -> FloatArray:
+        """What money counts for in value: NPV plus the value past the horizon, in the
+        first ``m`` draws, at ``dtype`` (`run` keeps both in float32: the SMAA and prices
+        it quotes must read the same numbers)."""
+        npv: FloatArray = self.npv[:, :m].astype(dtype)
+        if self.terminal is None:
+            return npv
+        return np.asarray(npv + self.terminal[:, :m].astype(dtype))
+
+
+def collect(model: Model, samples: int | None = None, seed: int | None = None, *,
+            overrides: Mapping[str, Any] | None = None, keep_skills: bool = False,
+            streams: StreamPool | None = None, keep_inline: bool = True) -> Sample:
+    """Simulate ``samples`` draws and keep what the analyses need, chunk by chunk.
+
+    ``streams`` keeps the random numbers for the next collect of the same model and seed
+    (a tornado's swings): the numbers are the same either way, only drawn once.
+    ``keep_inline=False`` leaves out the inline ranges' values (a tornado's swing reads
+    only the value: a third of a small collect's fixed cost).
+
+    Refuses (a DecisionError at the file's ``samples``) a count whose kept numbers would
+    not fit the memory budget, before drawing anything.
+    """
+    n = samples if samples is not None else model.samples
+    shared = _SHARED.get()
+    key = (id(model), n, model.seed if seed is None else seed, keep_skills, keep_inline)
+    if shared is not None and not overrides and key in shared and shared[key][0] is model:
+        return shared[key][1]
+    got = _collect(model, n, seed, overrides, keep_skills, streams, keep_inline)
+    if shared is not None and not overrides:
+        _freeze(got)
+        shared[key] = (model, got)
+    return got
+
+
+#: Within :func:`one_sample`: (model id, samples, seed, keep_skills, keep_inline) ->
+#: (model, Sample).
+_SHARED: ContextVar[dict[tuple[int, int, int, bool, bool], tuple[Model, Sample]] | None] = \
+    ContextVar("crossroads_one_sample", default=None)
+
+
+@contextmanager
+def one_sample() -> Iterator[None]:
+    """Within it, the analyses that ask :func:`collect` for the same model, samples, seed
+    and kind read the sample drawn first (the report: one sample, many analyses). Its
+    arrays are read-only, so no analysis can change what the next one reads."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _freeze(got: Sample) -> None:
+    for x in vars(got).values():
+        for a in (x.values() if isinstance(x, dict) else (x,)):
+            if isinstance(a, np.ndarray):
+                a.setflags(write=False)
+
+
+def _collect(model: Model, n: int, seed: int | None, overrides: Mapping[str, Any] | None,
+             keep_skills: bool, streams: StreamPool | None, keep_inline: bool = True
+             ) -> Sample:
+    budget.check_budget(model, n, per_draw=kept_bytes_per_draw(model, keep_skills=keep_skills),
+                        keep_skills=keep_skills)
+    seed = model.seed if seed is None else seed
+    whole_number("seed", seed, least=0)
+    parts: list[dict[str, Any]] = []
+    stuck = StuckCounts(model)
+    inline = _kept_inline(model) if keep_inline else ()
+    for index, start in enumerate(range(0, n, CHUNK)):
+        size = min(CHUNK, n - start)
+        chunk = {k: v[start:start + size] if np.ndim(v) else v
+                 for k, v in (overrides or {}).items()}  # per-draw overrides follow the chunk
+        got = Streams(seed, index) if streams is None else streams.get(model, seed, index, size)
+        draws = draw(model, size, got, chunk)
+        out = simulate(model, draws, keep_skills=keep_skills)
+        stuck.add(out.stuck)
+        r = s.reduce(out, model.baseline)
+        check_finite(model, r)
+        parts.append({
+            "value": r.value, "npv": r.npv, "points": r.points, "scores": r.scores,
+            "worth": out.worth, "terminal": r.terminal,
+            "params": {k: np.broadcast_to(np.asarray(v, dtype=np.float64), (size,))
+                       for k, v in out.params.items() if np.ndim(v) <= 1},
+            "inline": inline_values(model, draws.streams, size, inline),
+            "skills": {k: np.array(v) for k, v in out.skills.items()} if keep_skills else {},
+            "intersection": (np.array(out.intersection)
+                             if keep_skills and out.intersection is not None else None),
+        })
+    return replace(_join(model, parts), stuck=stuck.shares(n))
+
+
+def kept_bytes_per_draw(model: Model, *, keep_skills: bool = False) -> int:
+    """What :func:`collect` keeps per draw (see :mod:`crossroads.engine.budget`), with each
+    inline range the value can read (float64, counted twice like the rest)."""
+    return analyses_kept_bytes(model, keep_skills=keep_skills) + 16 * len(_kept_inline(model))
+
+
+def _kept_inline(model: Model) -> tuple[str, ...]:
+    """The inline ranges :func:`collect` keeps: those the value can read (the others'
+    EVPPI is 0 by construction, so their draws are not needed)."""
+    from crossroads.model.inline import inert_inputs, inline_inputs
+
+    inert = inert_inputs(model)
+    return tuple(name for name in inline_inputs(model) if name not in inert)
+
+
+def _join(model: Model, parts: list[dict[str, Any]]) -> Sample:
+    def cat(key: str, axis: int = 1) -> Any:
+        return np.concatenate([p[key] for p in parts], axis=axis)
+
+    def cat_map(key: str, axis: int = 1) -> dict[str, FloatArray]:
+        return {k: np.concatenate([p[key][k] for p in parts], axis=axis) for k in parts[0][key]}
+
+    params = {k: v for k, v in cat_map("params", 0).items() if np.ptp(v) > 0}
+    inline = {k: v for k, v in cat_map("inline", 0).items() if np.ptp(v) > 0}
+    inter = cat("intersection") if parts[0]["intersection"] is not None else None
+    terminal = cat("terminal") if parts[0]["terminal"] is not None else None
+    return Sample(
+        option_ids=model.option_ids, labels=tuple(o.label for o in model.options),
+        value=cat("value"), npv=cat("npv"), points=cat_map("points"),
+        scores=cat_map("scores"), worth=cat_map("worth", 0), params=params,
+        skills=cat_map("skills") if parts[0]["skills"] else {}, intersection=inter,
+        inline=inline, terminal=terminal,
+    )
