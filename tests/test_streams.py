@@ -21,7 +21,7 @@ import crossroads
 from crossroads.analysis.voi import evpi
 from crossroads.engine.collect import collect
 from crossroads.estimate.expr import compile_estimate
-from crossroads.model.compile import move_field, stream_key
+from crossroads.model.fields import move_field, stream_key
 from tests.conftest import EXAMPLES, decision_text
 
 TWO_RAISES = decision_text("""

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import crossroads
-from crossroads.analysis.expected import expected_given_params, p_best_expected
-from crossroads.analysis.voi import evpi
+from crossroads.analysis.expected import p_best_expected
+from crossroads.analysis.voi import evpi, expected_given_params
 from crossroads.engine.collect import collect
 from crossroads.simulate.sampling import Streams, draw
 from tests.conftest import decision_text
@@ -90,7 +90,7 @@ def test_p_best_expected_without_params_is_the_best_mean() -> None:
 
 def test_evpi_params_fits_fewer_draws_when_many_params_make_the_basis_large() -> None:
     """40 params: about 1,381 columns, so at most FIT_CELLS / 1,381 draws (128 MB)."""
-    from crossroads.analysis.expected import FIT_CELLS, FIT_DRAWS, _columns
+    from crossroads.analysis.voi import FIT_CELLS, FIT_DRAWS, _columns
 
     assert _columns(14) == 1 + 15 * 14 + 91          # the founding case: pairs, linear
     assert min(FIT_DRAWS, FIT_CELLS // _columns(14)) == FIT_DRAWS

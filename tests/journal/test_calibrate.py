@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crossroads.journal.calibrate import Checkin, Entry, brier, percentile_of, review
-from crossroads.journal.predict import Prediction, YearPrediction
+from crossroads.journal.prediction import Prediction, YearPrediction
 from crossroads.journal.sentences import ordinal, pay_sentence
 
 LEVELS = (0.0, 25.0, 50.0, 75.0, 100.0)

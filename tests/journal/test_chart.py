@@ -8,7 +8,7 @@ import pytest
 
 from crossroads.journal.calibrate import Checkin, Entry, review
 from crossroads.journal.chart import fan_basis, fan_svg, nice_ticks, pit_svg
-from crossroads.journal.predict import Prediction, YearPrediction
+from crossroads.journal.prediction import Prediction, YearPrediction
 
 LEVELS = tuple(k / 2 for k in range(201))
 

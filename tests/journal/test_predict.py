@@ -8,7 +8,8 @@ import pytest
 from crossroads.api import load
 from crossroads.engine.loop import run_model
 from crossroads.journal.calibrate import percentile_of
-from crossroads.journal.predict import LEVELS, Collector, Prediction, predict
+from crossroads.journal.predict import Collector, predict
+from crossroads.journal.prediction import LEVELS, Prediction
 from crossroads.simulate.paths import Outcomes
 from tests.journal.fixtures import SMALL
 

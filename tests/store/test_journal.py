@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from crossroads.journal.calibrate import Checkin
-from crossroads.journal.predict import Prediction, YearPrediction
+from crossroads.journal.prediction import Prediction, YearPrediction
 from crossroads.store import transaction
 from crossroads.store.journal import (
     EntryNotFound,

@@ -11,107 +11,30 @@ E[V_a | params] keeps the first and averages out the second. From it:
   (beside EVPI, which buys foresight of the luck too).
 
 E[V_a - V_0 | params] is the VoI regression (Strong, Oakley & Brennan 2014) of
-:mod:`crossroads.analysis.voi` on every param at once. ``voi`` fits the flexible one: each
-param's penalised spline plus rank-polynomial interactions, one GCV penalty, on the first
-:data:`FIT_DRAWS` draws (with one param, that param's own spline or exact group means).
-``run`` fits a cheaper additive one for ``p_best_expected`` (:func:`p_best_expected`):
-cubic polynomials in each param's rank, on the first :data:`RUN_DRAWS` draws, so that a
-run (and a what-if) pays milliseconds for it.
-
->>> rng = np.random.default_rng(0)
->>> theta = rng.normal(size=4000)
->>> luck = rng.normal(size=4000)
->>> values = np.stack([np.zeros(4000), theta + luck])
->>> e = expected_given_params(values, {"theta": theta})
->>> round(e.evppi.value, 1), e.p_best.round(1).tolist()   # phi(0) = 0.399; a coin flip
-(0.4, [0.5, 0.5])
+:mod:`crossroads.analysis.voi` on every param at once. ``voi`` fits the flexible one
+(:func:`crossroads.analysis.voi.expected_given_params`, which lives beside the regression
+it reuses): each param's penalised spline plus rank-polynomial interactions, one GCV
+penalty, on the first :data:`~crossroads.analysis.voi.FIT_DRAWS` draws (with one param,
+that param's own spline or exact group means). ``run`` fits a cheaper additive one for
+``p_best_expected`` (:func:`p_best_expected`, here): cubic polynomials in each param's
+rank, on the first :data:`RUN_DRAWS` draws, with NumPy alone, so that a run (and a
+what-if) pays milliseconds for it and never imports the VoI module (SciPy's linalg).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from crossroads._types import FloatArray
 
-if TYPE_CHECKING:  # voi imports scipy.linalg (~0.25 s): `run` needs only NumPy here
-    from crossroads.analysis.voi import Evppi, _Fit
-
-#: Draws the regression on every param is fitted on: enough for a few hundred
-#: coefficients, few enough that a run's summary stays cheap.
-FIT_DRAWS = 50_000
-#: At most this many numbers in the all-params design matrix (128 MB): with many params the
-#: basis grows (15 spline columns each, plus their pairs), so fewer draws are fitted.
-FIT_CELLS = 16_000_000
 #: Draws the run's additive fit for ``p_best_expected`` uses.
 RUN_DRAWS = 5_000
 #: Degree of each param's polynomial in its rank, in the run's additive fit (:func:`_legendre`).
 RANK_DEGREE = 3
 #: log10 of the ridge penalties the run's fit chooses from by GCV, relative to mean(s).
 _LOG_LAMBDAS = np.linspace(-9.0, 6.0, 61)
-
-
-@dataclass(frozen=True)
-class Expected:
-    """E[V | params] summarised: each option's share of draws where it is best given the
-    params, and what learning every param at once is worth (in the units of the values)."""
-
-    p_best: FloatArray        # (n_options,) shares, summing to 1
-    evppi: Evppi              # EVPPI of all params as one group
-    draws: int                # how many draws the regression was fitted on
-
-
-def expected_given_params(values: FloatArray, params: Mapping[str, FloatArray],
-                          rng: np.random.Generator | None = None) -> Expected:
-    """``p_best_expected`` and ``evpi_params`` from one regression on every param.
-
-    Args:
-        values: value per option and draw, ``(n_options, n)``.
-        params: each param's draws, ``(n,)``, drawn jointly with ``values``; params that
-            do not vary are left out (they carry no information).
-        rng: for the standard error of ``evpi_params``; None skips it.
-    """
-    from crossroads.analysis.voi import (
-        Evppi,
-        _check_param,
-        _estimate,
-        _fit_group,
-        _fit_single,
-        _increments,
-        evpi,
-    )
-
-    v = np.asarray(values, dtype=np.float64)
-    varying = [name for name, x in params.items() if np.ptp(np.asarray(x)) > 0]
-    m = min(v.shape[1], FIT_DRAWS, max(2_000, FIT_CELLS // _columns(len(varying))))
-    v = v[:, :m]
-    xs = [_check_param(np.asarray(params[name])[:m], m, name) for name in varying]
-    xs = [x for x in xs if np.ptp(x) > 0]
-    if v.shape[0] < 2 or not xs:
-        return Expected(_best_share(v.mean(axis=1)[:, None]), Evppi(0.0, None, "constant", 1.0),
-                        m)
-    target = _increments(v)
-    with_se = rng is not None
-    fit = _fit_single(xs[0], target, with_se) if len(xs) == 1 else _fit_group(xs, target,
-                                                                               with_se)
-    return Expected(_best_share(_fitted(fit)), _estimate(fit, evpi(v), rng), m)
-
-
-def _columns(d: int) -> int:
-    """About how many columns the all-params fit has for ``d`` params (voi's group basis:
-    15 spline columns each, plus the interactions of :func:`voi._interaction_degrees`)."""
-    if d <= 1:
-        return 16
-    from math import comb
-
-    from crossroads.analysis.voi import N_KNOTS, _interaction_degrees
-
-    inter = sum(comb(d, order) * degree**order
-                for order, degree in _interaction_degrees(d).items())
-    return int(1 + (N_KNOTS + 3) * d + inter)
 
 
 def p_best_expected(values: FloatArray, params: Mapping[str, FloatArray]) -> FloatArray:
@@ -134,7 +57,7 @@ def p_best_expected(values: FloatArray, params: Mapping[str, FloatArray]) -> Flo
     xs = [np.asarray(x, dtype=np.float64).reshape(-1)[:m] for x in params.values()]
     xs = [x for x in xs if x.shape[0] == m and np.ptp(x) > 0]
     if v.shape[0] < 2 or not xs:
-        return _best_share(v.mean(axis=1)[:, None])
+        return best_share(v.mean(axis=1)[:, None])
     basis = np.empty((m, RANK_DEGREE * len(xs)))
     rank = np.empty(m)
     for j, x in enumerate(xs):
@@ -144,7 +67,7 @@ def p_best_expected(values: FloatArray, params: Mapping[str, FloatArray]) -> Flo
     d = (v[1:] - v[0]).T
     mean = d.mean(axis=0)
     fitted = _ridge_gcv(basis, d - mean) + mean
-    return _best_share(np.vstack([np.zeros(m), fitted.T]))
+    return best_share(np.vstack([np.zeros(m), fitted.T]))
 
 
 def _ridge_gcv(x: FloatArray, y: FloatArray) -> FloatArray:
@@ -185,22 +108,12 @@ def _legendre(r: FloatArray) -> FloatArray:
                      20.0 * r2 * r - 30.0 * r2 + 12.0 * r - 1.0], axis=1)
 
 
-def _fitted(fit: _Fit) -> FloatArray:
-    """E[V_a - V_0 | params] per option and draw, (n_options, n): row 0 is all zeros."""
-    from crossroads.analysis.voi import _row_chunks
-
-    n = fit.basis.n
-    out = np.zeros((fit.beta.shape[1] + 1, n))
-    for rows in _row_chunks(n):
-        out[1:, rows] = (fit.basis.apply(fit.beta, rows) + fit.offset).T
-    return out
-
-
-def _best_share(expected: FloatArray) -> FloatArray:
-    """Each row's share of columns where it is the largest; ties split evenly."""
+def best_share(expected: FloatArray) -> FloatArray:
+    """Each row's share of columns where it is the largest; ties split evenly (`run`'s
+    ``p_best_expected`` and voi's :func:`~crossroads.analysis.voi.expected_given_params`)."""
     top = expected.max(axis=0)
     best = expected >= top - 1e-9 * np.maximum(np.abs(top), 1.0)
     return np.asarray((best / best.sum(axis=0)).mean(axis=1))
 
 
-__all__ = ["FIT_DRAWS", "RUN_DRAWS", "Expected", "expected_given_params", "p_best_expected"]
+__all__ = ["RUN_DRAWS", "best_share", "p_best_expected"]

@@ -32,6 +32,7 @@ from scipy import linalg
 from scipy.special import eval_sh_legendre
 
 from crossroads._types import FloatArray
+from crossroads.analysis.expected import best_share
 
 N_KNOTS = 12          # interior knots of a single param's spline
 DISCRETE_MAX = 20     # at most this many distinct values: exact group means
@@ -615,8 +616,84 @@ def analyse_voi(values: FloatArray, params: Mapping[str, FloatArray],
         for name, draws in inputs.items():
             prior = n0[name] if isinstance(n0, Mapping) else n0
             evsis[name] = evsi(values, draws, ask, prior)
-    from crossroads.analysis.expected import expected_given_params
-
     everything = expected_given_params(values, params, rng).evppi
     return VoiResult(total, singles, grouped, evsis, rank_params(total, singles), ask,
                      everything.value, everything.se)
+
+
+# -- E[V | params] on every param at once: voi's `evpi_params` ---------------------------------
+
+#: Draws the regression on every param is fitted on: enough for a few hundred
+#: coefficients, few enough that a run's summary stays cheap.
+FIT_DRAWS = 50_000
+#: At most this many numbers in the all-params design matrix (128 MB): with many params the
+#: basis grows (15 spline columns each, plus their pairs), so fewer draws are fitted.
+FIT_CELLS = 16_000_000
+
+
+@dataclass(frozen=True)
+class Expected:
+    """E[V | params] summarised: each option's share of draws where it is best given the
+    params, and what learning every param at once is worth (in the units of the values).
+
+    >>> rng = np.random.default_rng(0)
+    >>> theta = rng.normal(size=4000)
+    >>> luck = rng.normal(size=4000)
+    >>> values = np.stack([np.zeros(4000), theta + luck])
+    >>> e = expected_given_params(values, {"theta": theta})
+    >>> round(e.evppi.value, 1), e.p_best.round(1).tolist()   # phi(0) = 0.399; a coin flip
+    (0.4, [0.5, 0.5])
+    """
+
+    p_best: FloatArray        # (n_options,) shares, summing to 1
+    evppi: Evppi              # EVPPI of all params as one group
+    draws: int                # how many draws the regression was fitted on
+
+
+def expected_given_params(values: FloatArray, params: Mapping[str, FloatArray],
+                          rng: np.random.Generator | None = None) -> Expected:
+    """``p_best_expected`` and ``evpi_params`` from one regression on every param.
+
+    Args:
+        values: value per option and draw, ``(n_options, n)``.
+        params: each param's draws, ``(n,)``, drawn jointly with ``values``; params that
+            do not vary are left out (they carry no information).
+        rng: for the standard error of ``evpi_params``; None skips it.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    varying = [name for name, x in params.items() if np.ptp(np.asarray(x)) > 0]
+    m = min(v.shape[1], FIT_DRAWS, max(2_000, FIT_CELLS // _columns(len(varying))))
+    v = v[:, :m]
+    xs = [_check_param(np.asarray(params[name])[:m], m, name) for name in varying]
+    xs = [x for x in xs if np.ptp(x) > 0]
+    if v.shape[0] < 2 or not xs:
+        return Expected(best_share(v.mean(axis=1)[:, None]),
+                        Evppi(0.0, None, "constant", 1.0), m)
+    target = _increments(v)
+    with_se = rng is not None
+    fit = _fit_single(xs[0], target, with_se) if len(xs) == 1 else _fit_group(xs, target,
+                                                                               with_se)
+    return Expected(best_share(_fitted(fit)), _estimate(fit, evpi(v), rng), m)
+
+
+def _columns(d: int) -> int:
+    """About how many columns the all-params fit has for ``d`` params (voi's group basis:
+    15 spline columns each, plus the interactions of :func:`_interaction_degrees`)."""
+    if d <= 1:
+        return 16
+    from math import comb
+
+    inter = sum(comb(d, order) * degree**order
+                for order, degree in _interaction_degrees(d).items())
+    return int(1 + (N_KNOTS + 3) * d + inter)
+
+
+def _fitted(fit: _Fit) -> FloatArray:
+    """E[V_a - V_0 | params] per option and draw, (n_options, n): row 0 is all zeros."""
+    n = fit.basis.n
+    out = np.zeros((fit.beta.shape[1] + 1, n))
+    for rows in _row_chunks(n):
+        out[1:, rows] = (fit.basis.apply(fit.beta, rows) + fit.offset).T
+    return out
+
+

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from crossroads.journal.predict import Prediction, YearPrediction
+from crossroads.journal.prediction import Prediction, YearPrediction
 
 __all__ = ["Checkin", "Entry", "assess", "brier", "check_checkin", "latest_per_year",
            "percentile_of", "pit_histogram", "review"]
@@ -64,7 +64,7 @@ def check_checkin(pred: Prediction, checkin: Checkin) -> str | None:
     horizon, a role the option does not have, a criterion it did not score, a number
     that is not finite.
 
-    >>> from crossroads.journal.predict import YearPrediction
+    >>> from crossroads.journal.prediction import YearPrediction
     >>> pred = Prediction("a", "A", {"r": "R"}, "r", (0.0, 100.0),
     ...                   (YearPrediction(0, (1.0, 2.0), {"r": 1.0}, {"r": 1.0}),))
     >>> check_checkin(pred, Checkin(1, cash=5.0))

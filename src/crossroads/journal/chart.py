@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from crossroads.journal.predict import Prediction
+from crossroads.journal.prediction import Prediction
 from crossroads.journal.sentences import ordinal
 
 __all__ = ["fan_basis", "fan_svg", "nice_ticks", "pit_svg"]

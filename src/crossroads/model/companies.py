@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from crossroads.model.errors import did_you_mean
+from crossroads.model.fields import Field, option_key
 from crossroads.model.schema import Company, Estimate, Option
 
 if TYPE_CHECKING:
-    from crossroads.model.compile import Field, OptionSpec, RoleSpec, _DecisionCompiler
+    from crossroads.model.compile import OptionSpec, RoleSpec, _DecisionCompiler
     from crossroads.model.parse import Path
 
 #: How an exit treats shares not yet vested.
@@ -55,8 +56,6 @@ def compile_companies(c: _DecisionCompiler, oid: str, opt: Option
     leave a role without its fate), and so is a role with equity at a company with no fate:
     shares that pay nobody knows when are not worth a default.
     """
-    from crossroads.model.compile import option_key
-
     names = company_names(opt)
     order = list(dict.fromkeys(names))
     role_ids = list(opt.roles)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator, Mapping
 
-from crossroads.model.compile import Field, Model
+from crossroads.model.compile import Model
+from crossroads.model.fields import Field
 
 
 def fields_of(node: object) -> Iterator[Field]:

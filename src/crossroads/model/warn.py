@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crossroads.model.compile import Field, Model
+from crossroads.model.compile import Model
 from crossroads.model.errors import DecisionError
+from crossroads.model.fields import Field
 from crossroads.simulate.sampling import Streams, draw
 
 __all__ = ["DRAWS", "FileWarning", "file_warnings", "negative_pay", "one_shot_roles"]

@@ -29,7 +29,8 @@ from crossroads.money.spec import MoneySpec, OptionMoney, RoleMoney, TaxSpec
 from crossroads.money.tax import tax_due
 
 if TYPE_CHECKING:
-    from crossroads.model.compile import Field, Model, OptionSpec
+    from crossroads.model.compile import Model, OptionSpec
+    from crossroads.model.fields import Field
     from crossroads.simulate.paths import Outcomes
     from crossroads.simulate.sampling import Draws
 

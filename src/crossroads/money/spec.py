@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 
 from crossroads.estimate.dists import Constant
 from crossroads.estimate.expr import compile_estimate
+from crossroads.model.fields import Field
 from crossroads.model.money_schema import Retirement, Tax
 from crossroads.money.fx import ppp_rate, reference_rate
 from crossroads.money.tax import Part, Table, shipped
 
 if TYPE_CHECKING:
-    from crossroads.model.compile import Field, _DecisionCompiler
+    from crossroads.model.compile import _DecisionCompiler
     from crossroads.model.parse import Path
     from crossroads.model.schema import Option
 
@@ -199,8 +200,6 @@ def _fx(c: _DecisionCompiler, used: Mapping[str, Path]
         shipped = _shipped_rate(c, cur, path)
         if shipped is None:
             continue
-        from crossroads.model.compile import Field
-
         rate, source[cur] = shipped
         fx[cur] = Field(f"money.fx.{cur}", compile_estimate(rate), ("fx",))
         text[cur] = f"{rate:.6g}"

@@ -21,7 +21,8 @@ from collections.abc import Callable
 import numpy as np
 
 from crossroads._types import FloatArray
-from crossroads.model.compile import Field, OptionSpec
+from crossroads.model.compile import OptionSpec
+from crossroads.model.fields import Field
 from crossroads.simulate.money import NEVER, EquityState
 from crossroads.simulate.sampling import Draws
 

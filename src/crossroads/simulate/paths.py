@@ -24,7 +24,8 @@ import numpy as np
 
 from crossroads._types import FloatArray
 from crossroads.model.companies import one_shot_only
-from crossroads.model.compile import Field, Model, OptionSpec, RoleSpec, TransitionSpec
+from crossroads.model.compile import Model, OptionSpec, RoleSpec, TransitionSpec
+from crossroads.model.fields import Field
 from crossroads.money.settle import role_rates, settle
 from crossroads.simulate.employers import Employers
 from crossroads.simulate.money import discount_factors

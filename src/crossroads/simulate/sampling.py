@@ -2,7 +2,7 @@
 
 Every random input has a *key* (``params.lead_multiple#0``,
 ``opt.ml_lead.role.lead.raise#0``, ``opt.ml_lead.role.lead.move->head_of_ml``; see
-:func:`crossroads.model.compile.stream_key`) and its numbers come from a stream seeded by
+:func:`crossroads.model.fields.stream_key`) and its numbers come from a stream seeded by
 (seed, chunk, key). So:
 
 * the same file and seed give the same bytes, whatever else the file contains;
@@ -33,7 +33,8 @@ import numpy as np
 
 from crossroads._types import FloatArray
 from crossroads.estimate.dists import Beta, Dist, Pert
-from crossroads.model.compile import Field, Model, normal_score_correlation
+from crossroads.model.compile import Model, normal_score_correlation
+from crossroads.model.fields import Field
 from crossroads.model.parse import Located
 
 #: Draws per chunk. Part of the numbers' identity: changing it changes every result.

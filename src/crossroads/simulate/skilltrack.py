@@ -14,7 +14,8 @@ from typing import Any, cast
 import numpy as np
 
 from crossroads._types import FloatArray
-from crossroads.model.compile import Field, Model
+from crossroads.model.compile import Model
+from crossroads.model.fields import Field
 from crossroads.simulate.sampling import Draws
 
 

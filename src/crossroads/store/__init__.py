@@ -6,12 +6,13 @@ Open a transaction on a migrated database and pass the connection to the log fun
     with transaction(None) as conn:          # --db / $CROSSROADS_DB / the default file
         log = list_conversations(conn)
 
-* :mod:`~crossroads.store.engine`: URL resolution, engines, :func:`transaction`;
+* :mod:`~crossroads.store.engine`: URL resolution, engines, :class:`StoreError`;
 * :mod:`~crossroads.store.schema`: tables and versioned migrations;
+* :mod:`~crossroads.store.session`: :func:`transaction` on a migrated database;
 * :mod:`~crossroads.store.research_log`: conversations in and out.
 """
 
-from crossroads.store.engine import ENV_VAR, StoreError, open_engine, resolve_url, transaction
+from crossroads.store.engine import ENV_VAR, StoreError, open_engine, resolve_url
 from crossroads.store.research_log import (
     ConversationNotFound,
     add_conversation,
@@ -23,6 +24,7 @@ from crossroads.store.research_log import (
     update_conversation,
 )
 from crossroads.store.schema import SCHEMA_VERSION, SchemaError, current_version, migrate
+from crossroads.store.session import transaction
 
 __all__ = [
     "ENV_VAR",

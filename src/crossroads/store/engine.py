@@ -18,8 +18,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +26,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-__all__ = ["ENV_VAR", "StoreError", "default_url", "mask_url", "open_engine", "resolve_url",
-           "transaction"]
+__all__ = ["ENV_VAR", "StoreError", "default_url", "mask_url", "one_line", "open_engine",
+           "resolve_url"]
 
 ENV_VAR = "CROSSROADS_DB"
 
@@ -106,7 +104,7 @@ def open_engine(db: str | None = None) -> Engine:
         raise StoreError(f"cannot open database {mask_url(url)}: {exc}{hint}") from None
     except (ArgumentError, ValueError, OSError, SQLAlchemyError) as exc:
         raise StoreError(f"cannot open database {mask_url(url)}: "
-                         f"{_one_line(str(exc))}") from None
+                         f"{one_line(str(exc))}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
@@ -140,41 +138,7 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
+    """The first line of an error's text, for a one-line StoreError."""
     text = text.strip()
     return text.splitlines()[0] if text else "unknown error"
-
-
-@contextmanager
-def transaction(db: str | Engine | None = None) -> Iterator[Connection]:
-    """A connection inside one transaction on a migrated database: commit or roll back.
-
-    Everything done with the connection commits together when the block ends, or not at
-    all if it raises (or the process dies). Database errors become :class:`StoreError`.
-
-    >>> with transaction("sqlite://") as conn:
-    ...     conn.exec_driver_sql("SELECT count(*) FROM conversations").scalar()
-    0
-    """
-    from crossroads.store.schema import migrate
-
-    engine = db if isinstance(db, Engine) else open_engine(db)
-    where = engine.url.render_as_string(hide_password=True)
-    try:
-        try:
-            with engine.begin() as conn:
-                migrate(conn)
-        except (ValueError, OSError) as exc:  # e.g. a port out of range, found on connecting
-            raise StoreError(f"database {where}: {_one_line(str(exc))}") from None
-        with engine.begin() as conn:
-            yield conn
-    except SQLAlchemyError as exc:
-        raise StoreError(f"database {where}: {_first_line(exc)}") from exc
-    finally:
-        if not isinstance(db, Engine):
-            engine.dispose()
-
-
-def _first_line(exc: SQLAlchemyError) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select
 
 from crossroads.journal.calibrate import Checkin, Entry
-from crossroads.journal.predict import Prediction, YearPrediction
+from crossroads.journal.prediction import Prediction, YearPrediction
 from crossroads.store.engine import StoreError
 from crossroads.store.schema import journal_checkins, journal_entries, journal_years
 
