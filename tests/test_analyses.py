@@ -8,7 +8,7 @@ from scipy import stats
 
 import crossroads
 from crossroads import api as A
-from crossroads.engine import collect as C
+from crossroads.engine import loop
 from tests.conftest import EXAMPLES, decision_text
 
 # One year, no discount: the value gap between `bet` and `safe` is exactly x ~ N(100, 1000).
@@ -129,7 +129,7 @@ def test_skills_json_has_the_contract_shape_with_a_default_intersection() -> Non
 def test_collect_refuses_a_count_beyond_the_memory_budget_before_drawing(
         monkeypatch: pytest.MonkeyPatch) -> None:
     model = crossroads.load(NORMAL)
-    monkeypatch.setattr(C, "draw", lambda *a, **k: pytest.fail("drew before the check"))
+    monkeypatch.setattr(loop, "draw", lambda *a, **k: pytest.fail("drew before the check"))
     per_draw = A.kept_bytes_per_draw(model)
     with pytest.raises(crossroads.DecisionError, match="use at most"):
         A.collect(model, samples=(2 * 1024**3) // per_draw + 1)

@@ -17,14 +17,12 @@ from typing import Any
 import numpy as np
 
 from crossroads._types import FloatArray
-from crossroads.analysis import summary as s
 from crossroads.analysis.stuck import StuckCounts
 from crossroads.engine import budget
 from crossroads.engine.budget import analyses_kept_bytes, whole_number
-from crossroads.engine.loop import check_finite
+from crossroads.engine.loop import Chunk, each_chunk, even_sizes
 from crossroads.model.compile import Model
-from crossroads.simulate.paths import simulate
-from crossroads.simulate.sampling import CHUNK, StreamPool, Streams, draw, inline_values
+from crossroads.simulate.sampling import StreamPool, inline_values
 
 
 @dataclass(frozen=True)
@@ -122,26 +120,25 @@ def _collect(model: Model, n: int, seed: int | None, overrides: Mapping[str, Any
     parts: list[dict[str, Any]] = []
     stuck = StuckCounts(model)
     inline = _kept_inline(model) if keep_inline else ()
-    for index, start in enumerate(range(0, n, CHUNK)):
-        size = min(CHUNK, n - start)
-        chunk = {k: v[start:start + size] if np.ndim(v) else v
-                 for k, v in (overrides or {}).items()}  # per-draw overrides follow the chunk
-        got = Streams(seed, index) if streams is None else streams.get(model, seed, index, size)
-        draws = draw(model, size, got, chunk)
-        out = simulate(model, draws, keep_skills=keep_skills)
+
+    def add(chunk: Chunk) -> None:
+        out, r, size = chunk.outcomes, chunk.reduced, chunk.size
         stuck.add(out.stuck)
-        r = s.reduce(out, model.baseline)
-        check_finite(model, r)
         parts.append({
             "value": r.value, "npv": r.npv, "points": r.points, "scores": r.scores,
             "worth": out.worth, "terminal": r.terminal,
             "params": {k: np.broadcast_to(np.asarray(v, dtype=np.float64), (size,))
                        for k, v in out.params.items() if np.ndim(v) <= 1},
-            "inline": inline_values(model, draws.streams, size, inline),
+            "inline": inline_values(model, chunk.draws.streams, size, inline),
             "skills": {k: np.array(v) for k, v in out.skills.items()} if keep_skills else {},
             "intersection": (np.array(out.intersection)
                              if keep_skills and out.intersection is not None else None),
         })
+
+    # every draw's cumulative cash is reduced, as before the loops were one (the reduce's
+    # default then); the analyses read none of it
+    each_chunk(model, seed, even_sizes(n), add, overrides=overrides, streams=streams,
+               keep_skills=keep_skills, cumulative_draws=n)
     return replace(_join(model, parts), stuck=stuck.shares(n))
 
 

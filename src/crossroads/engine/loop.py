@@ -1,4 +1,6 @@
-"""One `run`: draw, simulate and reduce chunk by chunk, then summarise.
+"""The chunk loop: draw, simulate and reduce chunk by chunk (:func:`each_chunk`), for `run`
+(:func:`run_model`, which accumulates and summarises) and for the analyses' sample
+(:func:`crossroads.engine.collect.collect`, which keeps every draw).
 
 Draws are processed in chunks of :data:`~crossroads.simulate.sampling.CHUNK`; memory holds
 one chunk's year-by-year outcomes plus a few numbers per draw
@@ -8,9 +10,9 @@ one chunk's year-by-year outcomes plus a few numbers per draw
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import replace
-from typing import Literal
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 import numpy as np
 
@@ -21,7 +23,7 @@ from crossroads.engine.summarise import summarise
 from crossroads.model.compile import Model
 from crossroads.results import RunResult
 from crossroads.simulate.paths import Outcomes, simulate
-from crossroads.simulate.sampling import CHUNK, StreamPool, Streams, draw
+from crossroads.simulate.sampling import CHUNK, Draws, StreamPool, Streams, draw
 
 
 def bytes_per_draw(model: Model) -> int:
@@ -53,6 +55,69 @@ def check_finite(model: Model, r: s.Reduced) -> None:
                     "career: check their ranges", key=True)
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """One chunk of draws, drawn, simulated and reduced: what both loops accumulate."""
+
+    index: int            # the chunk's place in the streams: (seed, index, key)
+    start: int            # its first draw's place in the whole sample
+    draws: Draws
+    outcomes: Outcomes    # year by year: dropped once the chunk is accumulated
+    reduced: s.Reduced    # a few numbers per draw
+
+    @property
+    def size(self) -> int:
+        return self.draws.n
+
+
+def even_sizes(n: int) -> list[int]:
+    """``n`` draws in chunks of :data:`~crossroads.simulate.sampling.CHUNK`, the last
+    one shorter."""
+    return [min(CHUNK, n - start) for start in range(0, n, CHUNK)]
+
+
+def each_chunk(model: Model, seed: int, sizes: Iterable[int], add: Callable[[Chunk], None],
+               *, overrides: Mapping[str, Any] | None = None,
+               streams: StreamPool | None = None, keep_skills: bool = False,
+               views: tuple[int, ...] = (), cumulative_draws: int = 0) -> None:
+    """The one chunk loop, for `run` (:func:`run_model`) and the analyses
+    (:func:`crossroads.engine.collect.collect`): chunk ``index`` of ``sizes[index]`` draws
+    uses the streams of ``(seed, index)``, so the same sizes give the same numbers, and
+    ``add`` receives each chunk in turn. A chunk's year-by-year outcomes are dropped when
+    ``add`` returns (unless it keeps them), before the next chunk is drawn: memory holds
+    one chunk's working set at a time.
+
+    ``sizes`` may be a generator that reads what the chunks so far found (`samples: auto`
+    decides each next size after the previous chunk is added). ``overrides`` pin params:
+    a number for every draw, or an array of one value per draw of the whole sample, which
+    each chunk slices (Sobol points). ``streams`` keeps the random numbers for the next
+    loop over the same model and seed (what-ifs, tornado swings); the numbers are the same
+    either way. ``views`` are the shorter horizons reduced beside the whole one; the first
+    ``cumulative_draws`` draws keep their year-by-year cumulative cash. Money that is not
+    a finite number is refused, at its option, chunk by chunk (:func:`check_finite`).
+    """
+    start = 0
+    for index, size in enumerate(sizes):
+        add(_one_chunk(model, seed, (index, start, size), overrides, streams, keep_skills,
+                       views, start < cumulative_draws))
+        start += size
+
+
+def _one_chunk(model: Model, seed: int, at: tuple[int, int, int],
+               overrides: Mapping[str, Any] | None, streams: StreamPool | None,
+               keep_skills: bool, views: tuple[int, ...], keep_cumulative: bool) -> Chunk:
+    """Draw, simulate and reduce chunk ``at`` = (index, start, size)."""
+    index, start, size = at
+    pinned = {k: v[start:start + size] if np.ndim(v) else v
+              for k, v in (overrides or {}).items()}  # per-draw overrides follow the chunk
+    got = Streams(seed, index) if streams is None else streams.get(model, seed, index, size)
+    draws = draw(model, size, got, pinned)
+    outcomes = simulate(model, draws, keep_skills=keep_skills)
+    reduced = s.reduce(outcomes, model.baseline, views, keep_cumulative=keep_cumulative)
+    check_finite(model, reduced)
+    return Chunk(index, start, draws, outcomes, reduced)
+
+
 def run_model(model: Model, n: int | Literal["auto"], seed: int, *,
               overrides: Mapping[str, float] | None = None,
               on_progress: Callable[[float], None] | None = None,
@@ -69,35 +134,29 @@ def run_model(model: Model, n: int | Literal["auto"], seed: int, *,
     if n == "auto":
         return _run_auto(model, seed, overrides, on_progress, streams, on_chunk)
     acc = Accumulator(model, n)
-    chunks = range(0, n, CHUNK)
-    for index, start in enumerate(chunks):
-        _add_chunk(acc, model, (seed, index, min(CHUNK, n - start)), overrides, streams,
-                   on_chunk)
+    sizes = even_sizes(n)
+
+    def add(chunk: Chunk) -> None:
+        _add_chunk(acc, chunk, on_chunk)
         if on_progress is not None:
-            on_progress((index + 1) / len(chunks))
+            on_progress((chunk.index + 1) / len(sizes))
+
+    each_chunk(model, seed, sizes, add, overrides=overrides, streams=streams,
+               views=model.views, cumulative_draws=SCREEN_DRAWS)
     return summarise(model, n, seed, acc)
 
 
-def _add_chunk(acc: Accumulator, model: Model, at: tuple[int, int, int],
-               overrides: Mapping[str, float] | None, streams: StreamPool | None,
-               on_chunk: Callable[[Outcomes], None] | None) -> s.Reduced:
-    """Draw, simulate and reduce chunk ``index`` of ``size`` draws ``at`` (seed, index,
-    size) into ``acc``; returns its reduced outcomes."""
-    seed, index, size = at
-    chunk_streams = (Streams(seed, index) if streams is None else
-                     streams.get(model, seed, index, size))
-    draws = draw(model, size, chunk_streams, overrides)
-    outcomes = simulate(model, draws)
-    reduced = s.reduce(outcomes, model.baseline, model.views,
-                       keep_cumulative=acc.filled < SCREEN_DRAWS)
-    check_finite(model, reduced)
+def _add_chunk(acc: Accumulator, chunk: Chunk,
+               on_chunk: Callable[[Outcomes], None] | None) -> None:
+    """Accumulate one chunk of the run into ``acc``, then show its outcomes to
+    ``on_chunk``."""
+    reduced, outcomes = chunk.reduced, chunk.outcomes
     acc.add(reduced, outcomes.params)
-    add_inline(acc, draws)
+    add_inline(acc, chunk.draws)
     acc.add_points(reduced, outcomes.worth)
     acc.stuck.add(outcomes.stuck)
     if on_chunk is not None:
         on_chunk(outcomes)
-    return reduced
 
 
 def _run_auto(model: Model, seed: int, overrides: Mapping[str, float] | None,
@@ -112,14 +171,25 @@ def _run_auto(model: Model, seed: int, overrides: Mapping[str, float] | None,
 
     cap = max(min(pr.AUTO_CAP, largest_fitting(model)) // pr.AUTO_BLOCK, 1) * pr.AUTO_BLOCK
     acc, sums = Accumulator(model, cap), pr.Sums(len(model.options))
-    index, size = 0, min(pr.AUTO_FLOOR, cap)
-    while size > 0:
-        r = _add_chunk(acc, model, (seed, index, size), overrides, streams, on_chunk)
+    measured: list[pr.Precision] = []
+
+    def sizes() -> Iterator[int]:  # read after each chunk is accumulated
+        size = min(pr.AUTO_FLOOR, cap)
+        while size > 0:
+            yield size
+            measured.append(sums.measure())
+            size = 0 if measured[-1].met else measured[-1].more(cap, CHUNK)
+
+    def add(chunk: Chunk) -> None:
+        _add_chunk(acc, chunk, on_chunk)
+        r = chunk.reduced
         sums.add(r.value, s.p_best(r.value) * r.value.shape[1])
         if on_progress is not None:
             on_progress(acc.filled / cap)
-        got = sums.measure()
-        index, size = index + 1, 0 if got.met else got.more(cap, CHUNK)
+
+    each_chunk(model, seed, sizes(), add, overrides=overrides, streams=streams,
+               views=model.views, cumulative_draws=SCREEN_DRAWS)
+    got = measured[-1]
     acc.trim()
     result = summarise(model, acc.n, seed, acc)
     stopped = "precision" if got.met else "cap"
