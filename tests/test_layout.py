@@ -1,5 +1,5 @@
-"""The layout's rules, checked by machine (docs/architecture.md): no import cycle, and no
-module named like an attribute of its package.
+"""The layout's rules, checked by machine (docs/architecture.md): no import cycle, no
+module named like an attribute of its package, and tests that mirror the packages.
 
 Imports are read from the source with ``ast``: every ``import`` and ``from ... import``,
 those inside functions included (a cycle closed at call time is still a cycle a reader has
@@ -148,3 +148,17 @@ def test_no_module_is_named_like_an_attribute_of_its_package(package: str) -> No
         assert isinstance(value, types.ModuleType) and \
             value.__name__ == f"{package}.{info.name}", \
             f"{package}.{info.name} is a module and {package}'s attribute {value!r}"
+
+
+TESTS = Path(__file__).resolve().parent
+#: Test folders that are not a package's: helpers and vendored files.
+NOT_PACKAGES = {"__pycache__"}
+
+
+def test_each_tests_folder_is_named_for_a_package() -> None:
+    """tests/<name>/ holds the tests of crossroads/<name>/ (docs/testing.md)."""
+    folders = {p.name for p in TESTS.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    packages = {p.parent.name for p in SRC.glob("*/__init__.py")}
+    assert folders, "no test folders found"
+    assert not folders - packages - NOT_PACKAGES, \
+        f"test folders with no package of that name: {sorted(folders - packages)}"

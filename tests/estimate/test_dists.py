@@ -1,6 +1,6 @@
 """Every distribution against scipy.stats: quantiles, CDF, mean, interval, sample mean.
 
-Same seed, same draws is the streams' promise (tests/test_sample.py): ``ppf`` is a pure
+Same seed, same draws is the streams' promise (tests/simulate/test_sampling.py): ``ppf`` is a pure
 function, so calling it twice on the same numbers would test nothing."""
 
 from __future__ import annotations

@@ -170,7 +170,7 @@ def test_fans_are_np_percentile_of_the_first_draws(monkeypatch: pytest.MonkeyPat
 def test_a_run_of_three_chunks_gives_the_same_json_twice_and_another_seed_differs(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Reproducible to the byte across chunks (the chunks' numbers equal `collect`'s per-draw
-    values: tests/test_run_oracles.py). Two chunks are past the screen's draws: reduced
+    values: tests/engine/test_run_oracles.py). Two chunks are past the screen's draws: reduced
     without their cumulative cash."""
     monkeypatch.setattr(loop, "CHUNK", 8_000)
     for module in (loop, accumulate, run_module):
