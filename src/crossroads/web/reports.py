@@ -4,8 +4,9 @@ A report runs every analysis at the file's sample count: 20 to 40 seconds of CPU
 a gigabyte of memory. Run on the what-if workers, two reports made a slider wait 17 s and
 left each worker at 600 MiB. So each report gets a fresh process of its own:
 
-- started with ``spawn`` at a low CPU priority (``nice`` +19): when a what-if and a report
-  want the same core, the what-if gets it;
+- started with ``spawn`` at a low CPU priority (``nice`` +19, every thread of it: see
+  :func:`lower_priority`): when a what-if and a report want the same core, the what-if
+  gets it;
 - at most :data:`SLOTS` at once, the others queued (:data:`QUEUE` in all, then ``Busy``);
 - telling the server how far it is (``on_progress`` of the report bundle) through a pipe;
 - terminated when nobody waits for it any more: the page polls while it waits, and a
@@ -44,6 +45,30 @@ KEEP_SECONDS = 300.0
 """A finished report stays downloadable this long."""
 
 NICE = 19
+"""The report process's nice value: the lowest priority, so a what-if (nice 0) takes a core
+from it at once and it runs on what the what-ifs leave."""
+
+
+def lower_priority(nice: int = NICE) -> None:
+    """Put every thread of this process at ``nice``; nothing where the system cannot.
+
+    On Linux a nice value belongs to a thread, and ``os.nice`` sets only the caller's.
+    By the time a report process runs its target it has imported NumPy (unpickling the
+    target imports crossroads), and OpenBLAS starts its thread pool at that import: left
+    alone, those threads would keep nice 0 and compete with the what-ifs whenever the
+    report's analyses call BLAS (measured: one thread of each report process at nice 0).
+    Threads started later (the simulator's, one per option) inherit the caller's value.
+    """
+    with contextlib.suppress(OSError):
+        os.nice(max(0, nice - os.nice(0)))
+    try:
+        threads = [int(tid) for tid in os.listdir("/proc/self/task")]
+    except OSError:  # not Linux: the process's value is every thread's
+        return
+    for tid in threads:
+        with contextlib.suppress(OSError):  # a thread that has just exited
+            if os.getpriority(os.PRIO_PROCESS, tid) < nice:
+                os.setpriority(os.PRIO_PROCESS, tid, nice)
 
 
 @dataclass
@@ -78,8 +103,7 @@ STAGES = {"run": "simulating every option", "voi": "value of information",
 
 def _child(job: ReportJob, conn: Connection) -> None:
     """The report process: low priority, progress up the pipe, then the answer."""
-    with contextlib.suppress(OSError):
-        os.nice(NICE)
+    lower_priority()
 
     def progress(stage: str, fraction: float) -> None:
         conn.send(("progress", STAGES.get(stage, stage), min(0.98, fraction * 0.95)))
