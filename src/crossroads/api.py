@@ -108,7 +108,7 @@ def check_budget(model: Model, samples: int, per_draw: int | None = None, *,
 def run(model: Model, samples: int | Literal["auto"] | None = None, seed: int | None = None, *,
         overrides: Mapping[str, float] | None = None,
         on_progress: Callable[[float], None] | None = None,
-        streams: StreamPool | None = None) -> RunResult:
+        streams: StreamPool | None = None, extras: bool = True) -> RunResult:
     """Simulate every option and summarise: the numbers behind `crossroads run`.
 
     ``overrides`` pins params at fixed values (what-if sliders); params computed from them
@@ -117,6 +117,9 @@ def run(model: Model, samples: int | Literal["auto"] | None = None, seed: int | 
     with one slider moved; the results are the same with or without it. ``samples="auto"``
     (the default when the file says `samples: auto`) draws until the answer is as precise
     as docs/performance.md states, and ``result.precision`` says what it reached.
+    ``extras=False`` skips what a what-if slider does not redraw
+    (:data:`crossroads.engine.loop.EXTRAS`: ``p_best_expected``, the quick SMAA, the input
+    screen and the verdict's sentences on them); every other number is the same.
     """
     n = samples_for_run(model, samples)
     check_budget(model, AUTO_FLOOR if n == "auto" else n)
@@ -130,7 +133,7 @@ def run(model: Model, samples: int | Literal["auto"] | None = None, seed: int | 
                 not math.isfinite(value):
             raise ValueError(f"param `{name}` must be pinned at a finite number, got {value!r}")
     result = run_model(model, n, model.seed if seed is None else seed, overrides=overrides,
-                       on_progress=on_progress, streams=streams)
+                       on_progress=on_progress, streams=streams, extras=extras)
     return with_references(model, result)
 
 

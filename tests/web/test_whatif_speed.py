@@ -7,8 +7,59 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+
+import crossroads
+from crossroads.engine.loop import EXTRAS
+from crossroads.web.routes.api import LEAN_VERDICT
+from tests.web.conftest import FOUNDING, csrf_token, post_json
+
+PIN = {"startup_raise": 0.12}
+
+
+def _without(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in keys}
+
+
+def test_a_lean_run_skips_the_extras_and_keeps_every_other_number() -> None:
+    model = crossroads.load(FOUNDING)
+    full = crossroads.run(model, samples=3000, overrides=PIN).to_dict()
+    lean = crossroads.run(model, samples=3000, overrides=PIN, extras=False).to_dict()
+    assert set(lean) == set(full)  # the same keys: a lean run removes no key
+    assert lean["weighted"] is None and lean["screen"] == {} and lean["screen_share"] is None
+    assert full["weighted"] and full["screen"] and full["screen_share"]
+    assert _without(lean, (*EXTRAS, "verdict", "options")) == \
+        _without(full, (*EXTRAS, "verdict", "options"))
+    for key, option in lean["options"].items():
+        assert option["p_best_expected"] is None
+        assert isinstance(full["options"][key]["p_best_expected"], float)
+        assert _without(option, EXTRAS) == _without(full["options"][key], EXTRAS)
+    # the lean verdict is the full one without the sentences on what it skipped
+    rest = iter(full["verdict"])
+    assert all(line in rest for line in lean["verdict"])
+    assert len(lean["verdict"]) < len(full["verdict"])
+
+
+def test_crossroads_run_is_complete_by_default() -> None:
+    data = crossroads.run(crossroads.load(FOUNDING), samples=2000).to_dict()
+    assert "skipped" not in data and data["weighted"] and data["screen"]
+    assert all(isinstance(o["p_best_expected"], float) for o in data["options"].values())
+
+
+@pytest.mark.anyio
+async def test_a_pinned_whatif_says_what_it_skipped(client: httpx.AsyncClient) -> None:
+    token = await csrf_token(client)
+    url = "/api/whatif/0/founding.yaml"
+    base = (await post_json(client, url, {"overrides": {}}, token)).json()
+    pinned = (await post_json(client, url, {"overrides": PIN}, token)).json()
+    assert "skipped" not in base["result"] and LEAN_VERDICT not in base["verdict"]
+    assert base["result"]["screen"]  # the first view orders the sliders by it
+    assert pinned["result"]["skipped"] == list(EXTRAS)
+    assert pinned["verdict"] == [*pinned["result"]["verdict"], LEAN_VERDICT]
+    assert pinned["deltas"] and pinned["rows"] and pinned["charts"]
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="per-thread nice: Linux")

@@ -26,9 +26,10 @@ from crossroads.simulate.sampling import Draws
 class Accumulator:
     """Streaming sums for exact means and probabilities; compact storage for percentiles."""
 
-    def __init__(self, model: Model, n: int) -> None:
+    def __init__(self, model: Model, n: int, extras: bool = True) -> None:
         o, h = len(model.options), model.horizon
         self.model, self.n, self.filled = model, n, 0
+        self.extras = extras  # False: keep nothing for the EXTRAS (a what-if's lean run)
         self.npv = np.empty((o, n), np.float32)
         self.value = np.empty((o, n), np.float32)
         self.salary = np.empty((o, n), np.float32)
@@ -72,7 +73,7 @@ class Accumulator:
             self.break_even[i] += np.bincount(years, minlength=self.model.horizon + 1)
         if self.filled < SCREEN_DRAWS:
             self.cumulative.append(r.cumulative)
-            for name, x in params.items():
+            for name, x in params.items() if self.extras else ():
                 if np.ndim(x) == 1:
                     self.params.setdefault(name, []).append(np.asarray(x, dtype=np.float64))
         self.filled += size
@@ -130,7 +131,7 @@ def add_inline(acc: Accumulator, draws: Draws) -> None:
     """Keep each inline range's uniform score Phi(z) for the first :data:`INLINE_DRAWS`
     draws: its value is a monotone function of z, so Phi(z) is its exact rank."""
     start = acc.filled - draws.n  # acc.add has counted this chunk
-    if start >= INLINE_DRAWS or len(acc.model.options) < 2:
+    if start >= INLINE_DRAWS or len(acc.model.options) < 2 or not acc.extras:
         return
     from scipy.special import ndtr
 

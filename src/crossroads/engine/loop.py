@@ -118,11 +118,18 @@ def _one_chunk(model: Model, seed: int, at: tuple[int, int, int],
     return Chunk(index, start, draws, outcomes, reduced)
 
 
+#: What a run computes beyond the numbers of each option: the keys a lean run
+#: (``run_model(..., extras=False)``) leaves empty, and the verdict's sentences on them
+#: (what research can settle, SMAA's weighing, the input that matters) with them.
+EXTRAS = ("p_best_expected", "weighted", "screen", "screen_share")
+
+
 def run_model(model: Model, n: int | Literal["auto"], seed: int, *,
               overrides: Mapping[str, float] | None = None,
               on_progress: Callable[[float], None] | None = None,
               streams: StreamPool | None = None,
-              on_chunk: Callable[[Outcomes], None] | None = None) -> RunResult:
+              on_chunk: Callable[[Outcomes], None] | None = None,
+              extras: bool = True) -> RunResult:
     """Simulate ``n`` draws of every option with ``seed`` and summarise them; ``"auto"``
     draws until the answer is as precise as :mod:`crossroads.engine.precision` states.
 
@@ -130,10 +137,15 @@ def run_model(model: Model, n: int | Literal["auto"], seed: int, *,
     sliders); the numbers are the same either way. ``on_chunk(outcomes)`` sees each
     chunk's year-by-year outcomes before they are dropped (the decision journal keeps the
     chosen option's pay and roles from them).
+
+    ``extras=False`` is a lean run for the web's what-if sliders, which redraw only each
+    option's numbers and charts: it skips the :data:`EXTRAS` (each option's
+    ``p_best_expected`` is None, ``weighted`` and ``screen_share`` None, ``screen`` empty;
+    about a quarter of a 20,000-draw run) and every other number is the same.
     """
     if n == "auto":
-        return _run_auto(model, seed, overrides, on_progress, streams, on_chunk)
-    acc = Accumulator(model, n)
+        return _run_auto(model, seed, overrides, on_progress, streams, on_chunk, extras)
+    acc = Accumulator(model, n, extras)
     sizes = even_sizes(n)
 
     def add(chunk: Chunk) -> None:
@@ -161,7 +173,7 @@ def _add_chunk(acc: Accumulator, chunk: Chunk,
 
 def _run_auto(model: Model, seed: int, overrides: Mapping[str, float] | None,
               on_progress: Callable[[float], None] | None, streams: StreamPool | None,
-              on_chunk: Callable[[Outcomes], None] | None) -> RunResult:
+              on_chunk: Callable[[Outcomes], None] | None, extras: bool = True) -> RunResult:
     """The floor's draws, then as many more as the precision so far says are missing
     (whole blocks of :data:`~crossroads.engine.precision.AUTO_BLOCK`), each step its own
     chunk of the streams, until the precision is met or the cap (the memory budget's, if
@@ -170,7 +182,7 @@ def _run_auto(model: Model, seed: int, overrides: Mapping[str, float] | None,
     from crossroads.engine.budget import largest_fitting
 
     cap = max(min(pr.AUTO_CAP, largest_fitting(model)) // pr.AUTO_BLOCK, 1) * pr.AUTO_BLOCK
-    acc, sums = Accumulator(model, cap), pr.Sums(len(model.options))
+    acc, sums = Accumulator(model, cap, extras), pr.Sums(len(model.options))
     measured: list[pr.Precision] = []
 
     def sizes() -> Iterator[int]:  # read after each chunk is accumulated

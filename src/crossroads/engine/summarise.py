@@ -32,7 +32,7 @@ def summarise(model: Model, n: int, seed: int, acc: Accumulator) -> RunResult:
     npv_mean, value_mean = acc.mean("npv"), acc.mean("value")
     npv_se, value_se = acc.mcse("npv"), acc.mcse("value")
     pb = acc.mean("best")
-    pbe = _p_best_expected(acc)
+    pbe = _p_best_expected(acc) if acc.extras else None
     edges = _edges(acc.value)
     fans = _fans(acc.cumulative)
     npv = _stats(acc.npv, npv_mean)
@@ -53,7 +53,7 @@ def summarise(model: Model, n: int, seed: int, acc: Accumulator) -> RunResult:
             "value": value[i],
             "criteria": {c: rows[i] for c, rows in criteria.items()},
             "p_best": float(pb[i]),
-            "p_best_expected": float(pbe[i]),
+            "p_best_expected": float(pbe[i]) if pbe is not None else None,
             "break_even": None if i == base else
             s.break_even_counts_summary(acc.break_even[i], n),
             "mcse": {"npv_mean": float(npv_se[i]), "value_mean": float(value_se[i]),
@@ -68,11 +68,11 @@ def summarise(model: Model, n: int, seed: int, acc: Accumulator) -> RunResult:
         }
     views = {v: dict(zip(model.option_ids, _stats(x, acc.view_sums[v] / n), strict=True))
              for v, x in acc.views.items()}
-    screen, shares = _screen(acc)
+    screen, shares = _screen(acc) if acc.extras else ({}, None)
     screen = _screen_inline(acc, screen)
     result = RunResult(model.title, n, seed, model.horizon, model.currency,
                        model.options[base].id, model.option_ids, options, (), views,
-                       screen, weighted=_quick_smaa(model, acc, seed),
+                       screen, weighted=_quick_smaa(model, acc, seed) if acc.extras else None,
                        screen_share=shares, criteria_points=_criteria_points(model, acc),
                        money=describe_money(model), notes=tuple(stuck_sentences(model, stuck)))
     return RunResult(**{**result.__dict__, "verdict": tuple(write_verdict(model, result))})

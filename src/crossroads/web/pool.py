@@ -92,6 +92,14 @@ def run_whatif(job: WhatIfJob) -> dict[str, Any]:
     ``{"error": ...}``. An exception that fails to unpickle in the server breaks the whole
     process pool, and a NaN would fail the JSON answer.
 
+    A run with params pinned is lean (``crossroads.run(..., extras=False)``): the dashboard
+    redraws each option's numbers, their changes, the charts and the verdict after a slider
+    moves, and nothing else, so the run skips ``p_best_expected``, the quick SMAA and the
+    input screen (:data:`crossroads.engine.loop.EXTRAS`, about a quarter of its CPU time); its
+    ``result`` lists them under ``skipped``, and its verdict goes without the sentences on
+    them. The unpinned run is complete: it is the page's first view (its screen orders the
+    sliders) and the base every change is measured from.
+
     ``run_ms`` is the wall time of ``crossroads.run`` inside the worker; ``cpu_ms`` the CPU
     time the worker process spent meanwhile (the simulator may use a thread per core), which
     is what the run costs when nothing else competes for the CPU. In a thread pool it
@@ -107,13 +115,17 @@ def run_whatif(job: WhatIfJob) -> dict[str, Any]:
 
 def _whatif(job: WhatIfJob) -> dict[str, Any]:
     from crossroads.api import run
+    from crossroads.engine.loop import EXTRAS
 
     model = MODELS.get(Path(job.path), db=job.db, version=job.research_version)
+    lean = bool(job.overrides)
     wall, cpu = time.perf_counter(), time.process_time()
     result = run(model, samples=job.samples, seed=job.seed, overrides=dict(job.overrides),
-                 streams=STREAMS)
+                 streams=STREAMS, extras=not lean)
     run_ms, cpu_ms = 1000 * (time.perf_counter() - wall), 1000 * (time.process_time() - cpu)
     data = result.to_dict()
+    if lean:
+        data["skipped"] = list(EXTRAS)
     if not _finite(data):
         pinned = ", ".join(f"{name} = {value:g}" for name, value in job.overrides)
         return {"error": f"the numbers overflow with {pinned} pinned: pin values nearer "

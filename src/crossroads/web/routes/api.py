@@ -99,6 +99,14 @@ async def save(body: SaveIn, ctx: Ctx) -> Response:
                          "version": saved, "summary": checked["summary"]})
 
 
+LEAN_VERDICT = ("With a value pinned, this verdict is about the numbers above: what research "
+                "could settle, the weighing of your criteria (SMAA) and the input that "
+                "matters most are worked out for the unpinned run; unpin to see them.")
+"""The last line of a pinned run's verdict: a what-if run is lean (web/pool.py), so the
+sentences on what it skipped are missing, and the page says so rather than let them
+vanish without a word."""
+
+
 @router.post("/whatif/{folder}/{rel:path}", name="whatif")
 async def whatif(folder: int, rel: str, body: WhatIfIn,
                  ctx: Ctx) -> Response:
@@ -136,6 +144,8 @@ async def whatif(folder: int, rel: str, body: WhatIfIn,
     payload = {k: out[k] for k in ("rows", "charts", "run_ms", "cpu_ms", "queue_ms",
                                    "total_ms", "cached", "samples", "overrides")}
     payload["verdict"] = out["result"]["verdict"]
+    if out["result"].get("skipped"):
+        payload["verdict"] = [*payload["verdict"], LEAN_VERDICT]
     payload["deltas"] = option_deltas(out["result"], base.get("result"))
     payload["result"] = out["result"]
     payload["stamp"] = list(stamp(file.path))
