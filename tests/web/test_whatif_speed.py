@@ -1,11 +1,12 @@
 """What keeps a slider quick: lean what-if runs, reports at the lowest priority in every
-thread, and a worker that hands memory back only when idle (docs/web.md, Speed)."""
+thread, and a worker that hands memory back only when idle (docs/web.md)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 
 import crossroads
 from crossroads.engine.loop import EXTRAS
+from crossroads.web import pool
 from crossroads.web.routes.api import LEAN_VERDICT
 from tests.web.conftest import FOUNDING, csrf_token, post_json
 
@@ -81,3 +83,26 @@ def test_every_thread_of_a_report_process_runs_at_the_lowest_priority() -> None:
                          check=True, timeout=60).stdout.split()
     nice, threads, values = int(out[0]), int(out[1]), [int(v) for v in out[2:]]
     assert threads >= 2 and values == [nice]
+
+
+def test_a_worker_hands_memory_back_only_when_idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    trims: list[float] = []
+    monkeypatch.setattr(pool.multiprocessing, "parent_process", lambda: object())
+    monkeypatch.setattr(pool, "_trim", lambda: trims.append(time.monotonic()))
+    monkeypatch.setattr(pool, "TRIM_AFTER", 0.05)
+    monkeypatch.setattr(pool, "_trimmer", None)
+
+    def job(seconds: float) -> int:
+        time.sleep(seconds)
+        return len(trims)
+
+    took, seen = pool._timed(job, 0.0)
+    assert seen == 0 and trims == []  # answered before any trim
+    time.sleep(0.3)
+    assert len(trims) == 1  # then trimmed, once, when idle
+    pool._timed(job, 0.0)
+    _, during = pool._timed(job, 0.2)  # a job longer than TRIM_AFTER follows at once
+    assert during == 1  # the first job's trim was called off: none ran during the second
+    time.sleep(0.3)
+    assert len(trims) == 2
+    assert pool._trimmer is not None and not pool._trimmer.is_alive()
