@@ -2,7 +2,8 @@
 
 (a) In process: :func:`crossroads.web.pool.run_whatif`, the function a simulation worker
 runs for each what-if (``crossroads.run`` at 20,000 draws with the slider's param pinned,
-then the JSON, the table rows and the charts), called in a loop after a warm-up.
+lean: without the analyses the sliders do not redraw, ``crossroads.run.EXTRAS``; then the
+JSON, the table rows and the charts), called in a loop after a warm-up.
 
 (b) Through the server: `crossroads serve` started as a child process on 127.0.0.1 and a
 free port, then the requests the dashboard's script sends: the page is fetched once (its
