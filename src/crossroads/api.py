@@ -30,7 +30,6 @@ import numpy as np
 
 from crossroads._types import FloatArray
 from crossroads.analysis import summary as s
-from crossroads.analysis.stuck import stranded_sentence
 from crossroads.engine import budget
 from crossroads.engine.budget import whole_number
 from crossroads.engine.collect import Sample, collect, kept_bytes_per_draw
@@ -41,7 +40,12 @@ from crossroads.model.errors import DecisionError
 from crossroads.model.parse import parse_decision
 from crossroads.results import DictReport, RunResult, SensitivityReport, SkillsResult, VoiReport
 from crossroads.simulate.sampling import StreamPool
-from crossroads.verdict import coverage_sentences, skill_sentences, voi_sentences
+from crossroads.verdict import (
+    coverage_sentences,
+    skill_sentences,
+    stranded_sentence,
+    voi_sentences,
+)
 
 #: Peak memory a run may use (see :mod:`crossroads.engine.budget`).
 MEMORY_BUDGET_BYTES = budget.MEMORY_BUDGET_BYTES

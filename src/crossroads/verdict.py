@@ -19,7 +19,8 @@ appear with its number and one where it must not):
 6. cash alone, break-even, shorter horizons, the input that matters.
 
 The analyses' sentences are here too (:func:`skill_sentences`, :func:`voi_sentences`,
-:func:`coverage_sentences`), beside the run's: one place for what crossroads says.
+:func:`coverage_sentences`, :func:`stuck_sentences`, :func:`stranded_sentence`), beside
+the run's: one place for what crossroads says.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ if TYPE_CHECKING:
     from crossroads.model.compile import Model
     from crossroads.results import RunResult
 
-__all__ = ["MATTERS", "coverage_sentences", "money", "skill_sentences", "voi_sentences",
-           "write_verdict"]
+__all__ = ["MATTERS", "coverage_sentences", "money", "skill_sentences", "stranded_sentence",
+           "stuck_sentences", "voi_sentences", "write_verdict"]
 
 #: An input is named when its first-order share of the leaders' gap variance is this much.
 MATTERS = 0.10
@@ -357,3 +358,32 @@ def voi_sentences(model: Model, result: Any, ask: float | None) -> list[str]:
                 line += f"; none about `{worthless[0]}` is worth having"
             out.append(line + ".")
     return out
+
+
+def stuck_sentences(model: Model, shares: dict[str, dict[str, float]]) -> list[str]:
+    """What ``run`` says: e.g. "35% of draws of Keep working stay `job` to the horizon..."."""
+    labels = {o.id: o.label for o in model.options}
+    out = []
+    for oid, roles in shares.items():
+        for rid, share in roles.items():
+            out.append(f"{_share(share)} of draws of {labels[oid]} stay `{rid}` to the horizon: "
+                       "its only ways out are one-shot chances, all of which failed "
+                       "(`after: T, per_year: p` retries every year).")
+    return out
+
+
+def stranded_sentence(label: str, roles: dict[str, float], without: tuple[str, ...]) -> str:
+    """What ``option-value`` says of the draws ``--without`` leaves with no way out."""
+    head = f"Without {' / '.join(without)}"
+    if len(roles) == 1:
+        ((rid, share),) = roles.items()
+        where = f"{_share(share)} of the draws of {label} end the horizon in `{rid}`"
+    else:
+        where = (f"the draws of {label} end the horizon in roles "
+                 + " and ".join(f"`{rid}` ({_share(share)})" for rid, share in roles.items()))
+    return f"{head}, {where}, left with no move out: the figure values those years at its pay."
+
+
+def _share(share: float) -> str:
+    """A share of draws: one decimal, and "under 0.1%" rather than 0.0%."""
+    return "under 0.1%" if 0 < share < 0.0005 else f"{share:.1%}"

@@ -77,7 +77,7 @@ def test_option_value_says_how_many_draws_it_strands() -> None:
 
 
 def test_the_stranded_sentence_names_every_role() -> None:
-    from crossroads.analysis.stuck import stranded_sentence
+    from crossroads.verdict import stranded_sentence
 
     assert stranded_sentence("PhD", {"student": 0.5, "postdoc": 0.25}, ("prof",)) == (
         "Without prof, the draws of PhD end the horizon in roles `student` (50.0%) and "

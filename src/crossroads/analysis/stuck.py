@@ -3,7 +3,8 @@ option-value counterfactual took its moves away (docs/simulation.md, "Paths").
 
 ``run`` counts them chunk by chunk and says, per option and role, what share of draws stays
 there to the horizon; ``option-value`` says it of the roles ``--without`` leaves with no
-way out.
+way out (the sentences: :func:`crossroads.verdict.stuck_sentences` and
+:func:`crossroads.verdict.stranded_sentence`).
 """
 
 from __future__ import annotations
@@ -47,31 +48,3 @@ class StuckCounts:
             if got:
                 out[option.id] = got
         return out
-
-
-def stuck_sentences(model: Model, shares: dict[str, dict[str, float]]) -> list[str]:
-    """What ``run`` says: e.g. "35% of draws of Keep working stay `job` to the horizon..."."""
-    labels = {o.id: o.label for o in model.options}
-    out = []
-    for oid, roles in shares.items():
-        for rid, share in roles.items():
-            out.append(f"{_pct(share)} of draws of {labels[oid]} stay `{rid}` to the horizon: "
-                       "its only ways out are one-shot chances, all of which failed "
-                       "(`after: T, per_year: p` retries every year).")
-    return out
-
-
-def stranded_sentence(label: str, roles: dict[str, float], without: tuple[str, ...]) -> str:
-    """What ``option-value`` says of the draws ``--without`` leaves with no way out."""
-    head = f"Without {' / '.join(without)}"
-    if len(roles) == 1:
-        ((rid, share),) = roles.items()
-        where = f"{_pct(share)} of the draws of {label} end the horizon in `{rid}`"
-    else:
-        where = (f"the draws of {label} end the horizon in roles "
-                 + " and ".join(f"`{rid}` ({_pct(share)})" for rid, share in roles.items()))
-    return f"{head}, {where}, left with no move out: the figure values those years at its pay."
-
-
-def _pct(share: float) -> str:
-    return "under 0.1%" if 0 < share < 0.0005 else f"{share:.1%}"

@@ -57,7 +57,8 @@ def check_finite(model: Model, r: s.Reduced) -> None:
 
 @dataclass(frozen=True)
 class Chunk:
-    """One chunk of draws, drawn, simulated and reduced: what both loops accumulate."""
+    """One chunk of draws, drawn, simulated and reduced: what `run` and the analyses'
+    sample each accumulate."""
 
     index: int            # the chunk's place in the streams: (seed, index, key)
     start: int            # its first draw's place in the whole sample

@@ -15,19 +15,17 @@ import numpy as np
 
 from crossroads._types import FloatArray
 from crossroads.analysis import summary as s
-from crossroads.analysis.stuck import stuck_sentences
 from crossroads.engine.accumulate import INLINE_DRAWS, Accumulator
 from crossroads.engine.budget import SCREEN_DRAWS
 from crossroads.model.compile import Model
 from crossroads.money.describe import describe_money
 from crossroads.results import RunResult
+from crossroads.verdict import stuck_sentences, write_verdict
 
 
 def summarise(model: Model, n: int, seed: int, acc: Accumulator) -> RunResult:
     """The summary of ``n`` draws made with ``seed``, from what ``acc`` kept, with its
     verdict: the `run --json` object (:meth:`RunResult.to_dict`)."""
-    from crossroads.verdict import write_verdict
-
     base = model.baseline
     npv_mean, value_mean = acc.mean("npv"), acc.mean("value")
     npv_se, value_se = acc.mcse("npv"), acc.mcse("value")
