@@ -108,16 +108,6 @@ class VoiReport(_Shown):
 
 
 @dataclass(frozen=True, repr=False)
-class SensitivityReport(_Shown):
-    """A tornado or Sobol indices on the value gap between the two leading options."""
-
-    data: dict[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.data
-
-
-@dataclass(frozen=True, repr=False)
 class DictReport(_Shown):
     """An analysis result already in its JSON shape."""
 
@@ -125,3 +115,8 @@ class DictReport(_Shown):
 
     def to_dict(self) -> dict[str, Any]:
         return self.data
+
+
+class SensitivityReport(DictReport):
+    """A tornado or Sobol indices on the value gap between the two leading options: a
+    :class:`DictReport` by another name (its own name in a notebook's ``repr``)."""
