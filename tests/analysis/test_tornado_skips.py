@@ -10,6 +10,7 @@ import sys
 import numpy as np
 
 import crossroads
+from crossroads.api import SOBOL_CAP
 from crossroads.engine.collect import collect
 from tests.conftest import ROOT
 
@@ -92,3 +93,43 @@ def test_the_tornado_draws_until_each_swing_is_precise() -> None:
     assert diff.std(ddof=1) / np.sqrt(p["draws"]) <= p["largest_se"]
     assert float(diff.mean()) == a["high"] - a["low"] or abs(
         float(diff.mean()) - (a["high"] - a["low"])) < 1e-6 * abs(a["high"])
+
+
+def test_stacked_swings_are_the_separate_simulations_of_the_same_draws() -> None:
+    """The tornado simulates its swings stacked (k blocks of the same m draws, only the
+    options compared) instead of one simulation each: the gaps are those of the separate
+    full-model simulations, to rounding (an inline range in an unpinned block goes through
+    its quantile function and back)."""
+    from crossroads.api import _inputs, _Swing
+
+    model = crossroads.load(TEXT)
+    m = 700
+    inputs = _inputs(model)
+    swing = _Swing(model, model.seed, 0, 1, [k for k in inputs if not k.startswith("c")])
+    # each leader is simulated alone, under the pinnings of what it reads
+    assert swing.readers["a_pay"] == {0} and swing.readers["shared"] == {0, 1}
+    assert swing.readers["a.r.criteria.fun"] == {0} and swing.readers["worth.fun"] is None
+    blocks = [{}, {"a_pay": 101_000.0}, {"shared": 1.08}, {"a.r.criteria.fun": 4.5},
+              {"worth.fun": 2_900.0}, {"a_pay": 139_000.0, "shared": 0.91}]
+    stacked = swing.gaps(m, blocks)
+    for block, got in zip(blocks, stacked, strict=True):
+        alone = collect(model, m, overrides=block or None, keep_inline=not block)
+        want = alone.value[0] - alone.value[1]
+        assert got.shape == (m,)
+        assert np.allclose(got, want, rtol=1e-12, atol=1e-6 * float(np.abs(want).max())), block
+
+
+def test_sobol_states_what_feeds_neither_leader_and_stops_at_its_precision() -> None:
+    model = crossroads.load(TEXT)
+    d = crossroads.sensitivity(model, "sobol", samples=2_000).to_dict()
+    assert d["skipped"] == ["c.r.criteria.fun", "c.r.raise", "c_pay"]
+    for name in d["skipped"]:  # the AB_j pass is the A pass: exactly 0, not simulated
+        assert d["indices"][name]["S1"] == d["indices"][name]["ST"] == 0.0
+    p = d["precision"]
+    assert p["points"] & (p["points"] - 1) == 0          # a power of two
+    assert p["largest_conf"] <= p["target"] or p["points"] == SOBOL_CAP
+    widest = max(max(ix["S1_conf"], ix["ST_conf"]) for ix in d["indices"].values())
+    assert widest == p["largest_conf"]
+    assert d["n_evaluations"] == p["points"] * (len(d["indices"]) + 2)
+
+
