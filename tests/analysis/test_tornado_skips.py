@@ -133,3 +133,18 @@ def test_sobol_states_what_feeds_neither_leader_and_stops_at_its_precision() -> 
     assert d["n_evaluations"] == p["points"] * (len(d["indices"]) + 2)
 
 
+def test_a_sample_kept_with_skills_serves_the_analyses_that_need_less() -> None:
+    """The report collects the skills' sample first and every analysis reads it: the
+    numbers are those each analysis draws alone."""
+    from crossroads.engine.collect import one_sample
+
+    model = crossroads.load(ROOT / "examples" / "why-i-quit-data-science.yaml")
+    alone = (crossroads.smaa(model, 1_000).to_dict(), crossroads.risk(model, 1_000).to_dict())
+    with one_sample():
+        rich = collect(model, 1_000, keep_skills=True)
+        assert rich.skills
+        assert collect(model, 1_000) is rich
+        assert collect(model, 1_000, keep_inline=False) is rich
+        shared = (crossroads.smaa(model, 1_000).to_dict(),
+                  crossroads.risk(model, 1_000).to_dict())
+    assert json.dumps(shared, sort_keys=True) == json.dumps(alone, sort_keys=True)

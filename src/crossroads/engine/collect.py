@@ -76,8 +76,10 @@ def collect(model: Model, samples: int | None = None, seed: int | None = None, *
     n = samples if samples is not None else model.samples
     shared = _SHARED.get()
     key = (id(model), n, model.seed if seed is None else seed, keep_skills, keep_inline)
-    if shared is not None and not overrides and key in shared and shared[key][0] is model:
-        return shared[key][1]
+    if shared is not None and not overrides:
+        for kept in (key, *_richer(key)):  # a sample that keeps more serves one keeping less
+            if kept in shared and shared[kept][0] is model:
+                return shared[kept][1]
     got = _collect(model, n, seed, overrides, keep_skills, streams, keep_inline)
     if shared is not None and not overrides:
         _freeze(got)
@@ -101,6 +103,13 @@ def one_sample() -> Iterator[None]:
         yield
     finally:
         _SHARED.reset(token)
+
+
+def _richer(key: tuple[int, int, int, bool, bool]) -> list[tuple[int, int, int, bool, bool]]:
+    """The keys of samples of the same draws that keep skills or inline values besides."""
+    model, n, seed, skills, inline = key
+    return [(model, n, seed, s, i) for s in (skills, True) for i in (inline, True)
+            if (s, i) != (skills, inline)]
 
 
 def _freeze(got: Sample) -> None:

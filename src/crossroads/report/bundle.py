@@ -58,9 +58,11 @@ def build_bundle(model: Model, *, samples: int | None = None, seed: int | None =
     bundle: dict[str, Any] = {"run": crossroads.run(
         model, samples=samples, seed=seed,
         on_progress=lambda f: say("run", f / steps)).to_dict()}
-    from crossroads.engine.collect import one_sample
+    from crossroads.engine.collect import collect, one_sample
 
     with one_sample():  # the analyses read one sample of the same draws
+        if model.skills and "skills" in ANALYSES:  # kept with the skills: one sample for all
+            collect(model, samples, seed, keep_skills=True)
         for done, (key, kwargs) in enumerate(ANALYSES.items(), 1):
             analysis = getattr(crossroads, key, None)
             if not callable(analysis) or (key == "skills" and not model.skills):
