@@ -220,3 +220,26 @@ def test_forty_params_four_options_hundred_thousand_draws_is_quick() -> None:
     cpu = time.process_time() - start
     assert len(result) == 40
     assert cpu < 15.0     # about 2 s of CPU single-threaded; generous for busy CI machines
+
+
+@pytest.mark.parametrize("interior", [12, 3, 0])
+def test_the_curvature_penalty_is_the_integral_of_the_bsplines_second_derivatives(
+        interior: int) -> None:
+    """The closed form (derivative coefficients and the hat functions' Gram matrix) against
+    SciPy's B-spline second derivatives integrated by Simpson's rule, exact on the
+    piecewise-linear products' quadratic pieces."""
+    from scipy.interpolate import BSpline
+
+    from crossroads.analysis.voi import _curvature_penalty, _knots
+
+    x = np.sort(np.random.default_rng(3).lognormal(size=4_000) * 1e5)
+    t = _knots(x, interior)
+    k = len(t) - 4
+    d2 = BSpline(t, np.eye(k), 3).derivative(2)
+    edges = np.unique(t)
+    h = np.diff(edges)
+    ends = [d2(edges[:-1]), d2(edges[:-1] + h / 2), d2(edges[1:])]
+    want = sum(c * (e.T * (h / 6.0)) @ e for c, e in zip((1.0, 4.0, 1.0), ends, strict=True))
+    got = _curvature_penalty(t)
+    assert np.allclose(got, want, rtol=0, atol=1e-12 * np.abs(want).max())
+    assert np.allclose(got, got.T)
