@@ -243,3 +243,48 @@ def test_the_curvature_penalty_is_the_integral_of_the_bsplines_second_derivative
     got = _curvature_penalty(t)
     assert np.allclose(got, want, rtol=0, atol=1e-12 * np.abs(want).max())
     assert np.allclose(got, got.T)
+
+
+def test_the_standard_error_is_the_spread_of_evppi_over_posterior_curves() -> None:
+    """The batched posterior draws against one fitted curve at a time, same numbers."""
+    from crossroads.analysis.voi import _fit_single, _increments, _standard_error
+
+    rng = np.random.default_rng(11)
+    theta = rng.normal(size=5_000)
+    values = np.stack([np.zeros(5_000), theta + rng.normal(size=5_000),
+                       0.5 * theta**2 - 0.4 + rng.normal(size=5_000)])
+    sampler = _fit_single(theta, _increments(values), True).se_sampler
+    assert sampler is not None
+    got = _standard_error(sampler, np.random.default_rng(5), 40)
+    noise = np.random.default_rng(5).standard_normal((40,) + sampler.gamma.shape)
+    gains = []
+    for z in noise:
+        beta = sampler.to_beta @ (sampler.gamma + (z @ sampler.chol_resid.T) * sampler.scale)
+        fitted = sampler.basis @ beta + sampler.offset
+        best = np.maximum(fitted.max(axis=1), 0.0) @ sampler.weights
+        gains.append(best - max(float((sampler.weights @ fitted).max()), 0.0))
+    assert got == pytest.approx(float(np.std(gains, ddof=1)), rel=1e-9)
+
+
+def test_voi_runs_its_products_on_one_blas_thread_and_imports_no_scipy() -> None:
+    import json
+    import subprocess
+    import sys
+
+    from crossroads.analysis.voi import _openblas, one_blas_thread
+
+    for lib in _openblas():  # setting a thread's count returns the one it replaces
+        before = lib.openblas_set_num_threads_local(1)
+        lib.openblas_set_num_threads_local(before)
+        with one_blas_thread():
+            assert lib.openblas_set_num_threads_local(1) == 1
+        assert lib.openblas_set_num_threads_local(before) == before
+    script = ("import json, sys, numpy as np\n"
+              "from crossroads.analysis.voi import analyse_voi\n"
+              "x = np.random.default_rng(0).normal(size=(3, 3000))\n"
+              "analyse_voi(np.stack([x[0], x[1] + x[2]]), {'a': x[1], 'b': x[2]},\n"
+              "            np.random.default_rng(1), groups=[('a', 'b')])\n"
+              "print(json.dumps(sorted(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True).stdout
+    assert not {m for m in json.loads(out) if m.startswith("scipy")}
