@@ -222,7 +222,7 @@ def voi(model: Model, samples: int | None = None, seed: int | None = None, *,
     (conversations) per param for EVSI, each shrinking toward the pooled estimate with the
     Gaussian approximation of Jalal and Alarid-Escudero (2018).
     """
-    from crossroads.analysis.voi import analyse_voi
+    from crossroads.analysis.voi import VOI_SE_SHARE, analyse_voi
 
     got = collect(model, samples, seed)
     for group in groups:
@@ -236,7 +236,7 @@ def voi(model: Model, samples: int | None = None, seed: int | None = None, *,
     from crossroads.model.inline import inert_inputs
 
     result = analyse_voi(got.value, got.params, rng, groups=groups, ask=ask, n0=n0,
-                         inline=got.inline, inert=inert_inputs(model))
+                         inline=got.inline, inert=inert_inputs(model), se_share=VOI_SE_SHARE)
     research = _research_coverage(model, people, db)
     sentences = voi_sentences(model, result, ask) + coverage_sentences(result, research)
     return VoiReport(result, model.currency, people, tuple(sentences), research)

@@ -288,3 +288,58 @@ def test_voi_runs_its_products_on_one_blas_thread_and_imports_no_scipy() -> None
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True).stdout
     assert not {m for m in json.loads(out) if m.startswith("scipy")}
+
+
+def test_voi_fits_on_the_fewest_draws_that_reach_its_precision(normal_problem) -> None:
+    """With ``se_share`` the single-input fits use the first VOI_FLOOR draws when their
+    standard errors reach the target there: the same quantity as the fit on every draw,
+    within the stated standard errors, and the closed form's."""
+    from crossroads.analysis.voi import VOI_FLOOR
+
+    p = normal_problem
+    params = {"t1": p["t1"], "t2": p["t2"]}
+    every = analyse_voi(p["values"], params, np.random.default_rng(1))
+    assert every.precision is None
+    few = analyse_voi(p["values"], params, np.random.default_rng(1), se_share=0.02,
+                      ask=5, n0=5)
+    assert few.precision is not None and few.precision["draws"] == VOI_FLOOR < N
+    assert few.precision["largest_se"] <= few.precision["target"] == 0.02 * few.evpi
+    assert few.to_dict()["precision"] == few.precision
+    for name, sigma in (("t1", p["s1"]), ("t2", p["s2"])):
+        truth = sigma * unit_loss(abs(p["mu"]) / sigma)
+        a, b = few.evppi[name], every.evppi[name]
+        assert a.se is not None and b.se is not None
+        mc = sigma / np.sqrt(VOI_FLOOR)  # the Monte Carlo error of the draws themselves
+        assert a.value == pytest.approx(truth, abs=4 * (a.se + mc))
+        assert a.value == pytest.approx(b.value, abs=4 * (a.se + b.se + mc))
+        assert few.evsi[name] <= a.value
+    # a target the draws cannot reach: every draw, and the standard error says so
+    strict = analyse_voi(p["values"], params, np.random.default_rng(1), se_share=1e-6)
+    assert strict.precision is not None and strict.precision["draws"] == N
+    assert strict.precision["largest_se"] > strict.precision["target"]
+    assert strict.evppi["t1"].value == every.evppi["t1"].value
+
+
+def test_precision_chosen_evppi_agrees_with_a_nested_monte_carlo() -> None:
+    """INB = theta^2 - 1 + 2 luck. Nested Monte Carlo: for each of 2,000 outer thetas, 500
+    inner draws of the luck estimate E[INB | theta]; EVPPI = mean max(0, inner mean) -
+    max(0, grand mean). The regression, fitted on the draws its precision chose, agrees."""
+    from crossroads.analysis.voi import VOI_FLOOR
+
+    rng = np.random.default_rng(77)
+    n = 60_000
+    theta = rng.normal(size=n)
+    inb = theta**2 - 1.0 + 2.0 * rng.normal(size=n)
+    values = np.stack([np.zeros(n), inb])
+    got = analyse_voi(values, {"theta": theta}, np.random.default_rng(2), se_share=0.01)
+    assert got.precision is not None and VOI_FLOOR <= got.precision["draws"] < n
+    assert got.precision["largest_se"] <= got.precision["target"]
+    est = got.evppi["theta"]
+    outer = rng.normal(size=2_000)
+    inner = outer[:, None] ** 2 - 1.0 + 2.0 * rng.normal(size=(2_000, 500))
+    means = inner.mean(axis=1)
+    gains = np.maximum(means, 0.0)
+    nested = float(gains.mean() - max(float(inner.mean()), 0.0))
+    nested_se = float(gains.std(ddof=1) / np.sqrt(2_000))
+    assert est.se is not None
+    assert est.value == pytest.approx(nested, abs=4 * (est.se + nested_se) + 0.01)
