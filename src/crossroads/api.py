@@ -354,7 +354,7 @@ def sensitivity(model: Model, method: str = "tornado", samples: int | None = Non
     seed = model.seed if seed is None else seed
     n = min(model.samples if samples is None else samples, 20_000)
     whole_number("samples", n, least=1)
-    base = collect(model, n, seed)  # in a report: the sample every analysis shares
+    base = collect(model, n, seed, keep_inline=False)  # in a report: the shared sample
     a, b = _leaders(base)
     target = f"value difference: {model.option_ids[a]} - {model.option_ids[b]}"
     inputs = _inputs(model)
