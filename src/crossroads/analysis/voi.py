@@ -146,17 +146,20 @@ def _openblas() -> tuple[ctypes.CDLL, ...]:
     one) that can set a thread's number of BLAS threads; none off Linux or elsewhere."""
     if not sys.platform.startswith("linux"):
         return ()
-    found: dict[str, ctypes.CDLL] = {}
     try:
         with open("/proc/self/maps", encoding="utf-8") as maps:
             paths = {line.split()[-1] for line in maps if "openblas" in line.lower()}
-        for path in sorted(paths):
-            lib = ctypes.CDLL(path)  # already loaded: the same library, not a second copy
-            if hasattr(lib, "openblas_set_num_threads_local"):
-                found[path] = lib
     except OSError:
         return ()
-    return tuple(found.values())
+    found = []
+    for path in sorted(p for p in paths if p.startswith("/")):
+        try:
+            lib = ctypes.CDLL(path)  # already loaded: the same library, not a second copy
+        except OSError:
+            continue
+        if hasattr(lib, "openblas_set_num_threads_local"):
+            found.append(lib)
+    return tuple(found)
 
 
 @contextmanager
