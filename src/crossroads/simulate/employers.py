@@ -55,6 +55,9 @@ class Employers:
         self.paying = sorted(paying & set(self.states))
         self.refresh = {k: r for k, r in enumerate(option.roles)
                         if r.equity is not None and r.equity.refresh is not None}
+        #: roles whose arrivals are granted shares (a company with a fate holds them)
+        self.granting = [k for k, r in enumerate(option.roles)
+                         if r.equity is not None and r.company in self.states]
 
     def _per_draw(self, f: Field, t: int = 0) -> FloatArray:
         """A fate field's value per draw in year ``t`` (drawn once per chunk, like every
@@ -64,6 +67,8 @@ class Employers:
 
     def start(self, role: np.ndarray) -> None:
         """Year 0: every draw begins an employment at its start role's company."""
+        if not self.states:  # no company has a fate: nothing to draw or grant
+            return
         everyone = np.arange(self.n)
         self._join(0, everyone, self.company_of[role])
         self._grant(0, everyone, role, np.zeros(self.n))
@@ -84,8 +89,11 @@ class Employers:
             paid = paid + self.states[k].pay(t)
         return paid
 
-    def failures(self, t: int, role: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Draws whose company fails at the end of year ``t``, and the role each goes to."""
+    def failures(self, t: int, role: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Draws whose company fails at the end of year ``t``, and the role each goes to;
+        None when no company of the option can fail (nothing to draw or to mask)."""
+        if not self.hazard:
+            return None
         failed = np.zeros(self.n, dtype=bool)
         to = np.zeros(self.n, dtype=np.int16)
         employer = self.company_of[role]
@@ -109,6 +117,8 @@ class Employers:
         forfeited) and begins one there; every arrival in a role with equity is granted it,
         on top of what it holds when the move stays inside the company.
         """
+        if not self.states:  # no fate to end or begin, no shares to grant
+            return
         before, after = self.company_of[old[arrived]], self.company_of[new[arrived]]
         changed = arrived[before != after]
         for k, state in self.states.items():
@@ -144,11 +154,12 @@ class Employers:
                previous: FloatArray) -> None:
         """Grants of the roles ``rows`` enter in year ``t`` (a grant may use `previous`)."""
         entered = role[rows]
-        for k in np.unique(entered).tolist():
+        for k in self.granting:  # ascending, as np.unique(entered) would visit them
             spec = self.option.roles[k]
-            if spec.equity is None or spec.company not in self.states:
-                continue
+            assert spec.equity is not None
             mine = rows[entered == k]
+            if not mine.size:
+                continue
             amount = self._rows(spec.equity.grant, t, mine, previous=previous, year=t)
             self.states[spec.company].grant(t, mine, amount, spec.equity.vesting)
 

@@ -341,12 +341,18 @@ class _Walker:
     def _move(self, t: int) -> None:
         """End of year t: a company that fails moves its draws first; otherwise each
         role's moves are tried in the listed order, and the first that fires wins."""
-        moved, to = self.employers.failures(t, self.role)
-        new_role = np.where(moved, to, self.role).astype(np.int16)
+        failed = self.employers.failures(t, self.role)
+        if failed is None:  # no company of this option can fail
+            moved, new_role = np.zeros(self.n, dtype=bool), self.role.copy()
+        else:
+            moved, to = failed
+            new_role = np.where(moved, to, self.role).astype(np.int16)
         tenure = np.int16(t + 1) - self.entry
         for k, spec in enumerate(self.option.roles):
+            if not spec.next:
+                continue
             in_role = self.role == k
-            if not spec.next or not in_role.any():
+            if not in_role.any():
                 continue
             for move, fires in zip(spec.next, self._fires(spec, t, tenure), strict=True):
                 fires &= in_role
