@@ -294,43 +294,56 @@ class _Walker:
             out[here] = k
         return out
 
-    def lookup(self, slot: str, t: int) -> FloatArray:
+    def lookup(self, slot: str, t: int, out: FloatArray | None = None) -> FloatArray:
         """Each draw's value of a role field in year t, for the role it holds.
 
         ``self.index`` = draw x n_roles + role addresses a slot's flat (draw, role) table,
-        so one ``take`` serves every role at once; it changes only when draws move.
+        so one ``take`` serves every role at once; it changes only when draws move. With
+        ``out`` the values are written there (the year's row of an output, or a buffer the
+        caller may change), else a fresh array or one the caller must not change.
         """
         s = self.slots[slot]
         if s.same is not None:
-            return s.same if s.same.ndim == 1 else s.same[t]
-        out = (s.flat if s.flat.ndim == 1 else s.flat[t]).take(self.index)
-        for roles in s.dynamic:
+            same = s.same if s.same.ndim == 1 else s.same[t]
+            if out is None:
+                return same
+            out[...] = same
+            return out
+        # every index is in range: "clip" spares take's checking copy of ``out``
+        out = (s.flat if s.flat.ndim == 1 else s.flat[t]).take(self.index, out=out,
+                                                              mode="clip")
+        for roles, member in zip(s.dynamic, s.members, strict=True):
             f = s.fields[roles[0]]
             assert f is not None
-            mask = np.isin(self.role, roles) if len(roles) > 1 else self.role == roles[0]
+            # a gather from a per-role table: np.isin's sort costs ten times more
+            mask = member.take(self.role) if len(roles) > 1 else self.role == roles[0]
             if mask.all():
-                return self._broadcast(self._value(f, t))
+                out[...] = self._value(f, t)
+                return out
             rows = np.flatnonzero(mask)
             if rows.size:
                 out[rows] = self._value(f, t, rows=rows)
-        return np.asarray(out)
+        return out
 
     def _year(self, t: int) -> None:
         self.roles[t] = self.role
-        salary = (self.base if self.slots["bonus"].zero else
-                  self.base * (1.0 + self.lookup("bonus", t)))
+        cash = self.cash[t]
+        if self.slots["bonus"].zero:
+            cash[...] = self.base
+        else:  # base x (1 + bonus), written in place: the same products
+            self.lookup("bonus", t, out=cash)
+            cash += 1.0
+            cash *= self.base
         if t == 0:
             self.first_salary = self.base.copy()  # base only: salary data exclude bonus
         for c in self.model.criteria:
-            self.criteria[c][t] = self.lookup(f"criteria.{c}", t)
+            self.lookup(f"criteria.{c}", t, out=self.criteria[c][t])
         practice = ({} if self.fixed_skills else
                     {s: self.lookup(f"practice.{s}", t) for s in self.model.skills})
         paid = self.employers.pay(t, self.role, self.entry)
         if paid is not None:
             self.equity_cash[t] = paid
-            np.add(salary, paid, out=self.cash[t])
-        else:
-            self.cash[t] = salary
+            cash += paid   # salary + equity
         if self.model.skills:
             self.tracker.record(t)
             if self.fixed_skills:
@@ -360,7 +373,9 @@ class _Walker:
                 np.putmask(new_role, fires, move.to)
                 moved |= fires
         previous = self.base
-        grown = self.base * (1.0 + self.lookup("raise", t + 1))
+        grown = self.lookup("raise", t + 1, out=np.empty(self.n))
+        grown += 1.0
+        grown *= self.base   # base x (1 + raise): the same product
         arrived = np.flatnonzero(moved)
         to = new_role[arrived]
         for k in np.unique(to).tolist():
@@ -458,6 +473,8 @@ class _Slot:
     def __init__(self, fields: list[Field | None], draws: Draws, horizon: int) -> None:
         self.fields = fields
         self.dynamic = _same_field_groups(fields)
+        #: per group of :attr:`dynamic`, which roles are in it: a table indexed by role
+        self.members = [np.isin(np.arange(len(fields)), roles) for roles in self.dynamic]
         values = [draws.evaluate(f) if f is not None and not f.dynamic else 0.0 for f in fields]
         #: the value when every role gives every draw the same (no field, or one param):
         #: a lookup then needs no gather

@@ -59,9 +59,7 @@ class Streams:
 
     def generator(self, key: str) -> np.random.Generator:
         """A generator for ``key`` alone; independent of every other key."""
-        digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
-        words = tuple(int.from_bytes(digest[i : i + 4], "little") for i in (0, 4))
-        seq = np.random.SeedSequence(entropy=self.seed, spawn_key=(self.chunk, *words))
+        seq = np.random.SeedSequence(entropy=self.seed, spawn_key=(self.chunk, *_words(key)))
         return np.random.Generator(np.random.PCG64(seq))
 
     def uniform(self, key: str, shape: tuple[int, ...]) -> FloatArray:
@@ -78,6 +76,14 @@ class Streams:
             rng = self.generator(key)
             self._cache[slot] = rng.random(shape) if kind == "u" else rng.standard_normal(shape)
         return self._cache[slot]
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(key: str) -> tuple[int, int]:
+    """A key's two 32-bit words in the seed: its BLAKE2b digest, computed once per key (a
+    run asks for the same keys in every chunk)."""
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest[0:4], "little"), int.from_bytes(digest[4:8], "little")
 
 
 class StreamPool:

@@ -83,7 +83,10 @@ class SkillTracker:
     def step_fixed(self, index: np.ndarray) -> None:
         """One year on with the maps of :meth:`fix_roles`; ``index`` = draw x n_roles + role."""
         for sid, (a, b) in self.maps.items():
-            self.z[sid] = a.take(index) * self.z[sid] + b.take(index)
+            z = a.take(index)   # a new array: the start standing is shared, never changed
+            z *= self.z[sid]
+            z += b.take(index)
+            self.z[sid] = z
         self._now = {}
 
     def step(self, practice: dict[str, FloatArray], mentor: FloatArray) -> None:
