@@ -36,8 +36,10 @@ class StuckCounts:
         if stuck is None:
             return
         for i, row in enumerate(stuck):
-            self.counts[i] += np.bincount(row.astype(np.int64) + 1,
-                                          minlength=self.counts.shape[1])
+            if not row.size or row.max() < 0:  # none stuck (most options): no count to make
+                self.counts[i, 0] += row.size
+                continue
+            self.counts[i] += np.bincount(row + 1, minlength=self.counts.shape[1])
 
     def shares(self, n: int) -> dict[str, dict[str, float]]:
         """Per option, the share of all ``n`` draws stuck in each role (roles with any)."""

@@ -43,10 +43,12 @@ class Accumulator:
         self.score_sums = {c: np.zeros(o) for c in model.criteria}
         self.view_sums = {v: np.zeros(o) for v in model.views}
         self.shift: FloatArray | None = None  # first chunk's means: stable variance sums
+        self.chunk_best = np.zeros(o)  # the last chunk's best counts (an auto run reads them)
         self.break_even = np.zeros((o, h + 1), np.int64)
         self.cumulative: list[FloatArray] = []
         self.params: dict[str, list[FloatArray]] = {}
         self.inline: dict[str, list[FloatArray]] = {}  # inline ranges' Phi(z), for the screen
+        self.inline_keys: list[tuple[str, str]] | None = None  # (name, stream key) screened
         self.stuck = StuckCounts(model)  # draws left in a role by failed one-shot chances
         # E[points] and E[worth x points] per criterion and option: the verdict's prices
         self.point_sums = {c: np.zeros(o) for c in model.criteria}
@@ -110,7 +112,9 @@ class Accumulator:
                        ("gap", r.value - r.value[self.model.baseline])):
             sums[key] += x.sum(axis=1)
             sums["regretted" if key == "regret" else "better"] += np.count_nonzero(x > 0, axis=1)
-        sums["best"] += s.p_best(r.value) * r.value.shape[1]  # ties split evenly
+        # the chunk's count of draws each option is best in (ties split evenly)
+        self.chunk_best = s.p_best(r.value) * r.value.shape[1]
+        sums["best"] += self.chunk_best
         sums["salary"] += r.first_salary.sum(axis=1)
 
     def mean(self, key: str) -> FloatArray:
@@ -135,13 +139,15 @@ def add_inline(acc: Accumulator, draws: Draws) -> None:
         return
     from scipy.special import ndtr
 
-    from crossroads.model.inline import inert_inputs, inline_inputs
+    if acc.inline_keys is None:  # the same for every chunk: found once per run
+        from crossroads.model.inline import inert_inputs, inline_inputs
 
-    inert = inert_inputs(acc.model)
-    for name, inline in inline_inputs(acc.model).items():
-        if name not in inert:
-            z = draws.streams.normal(inline.key, (draws.n,))
-            acc.inline.setdefault(name, []).append(ndtr(z[:INLINE_DRAWS - start]))
+        inert = inert_inputs(acc.model)
+        acc.inline_keys = [(name, inline.key) for name, inline
+                           in inline_inputs(acc.model).items() if name not in inert]
+    for name, key in acc.inline_keys:
+        z = draws.streams.normal(key, (draws.n,))
+        acc.inline.setdefault(name, []).append(ndtr(z[:INLINE_DRAWS - start]))
 
 
 #: Draws on which the screen ranks inline ranges (the params use SCREEN_DRAWS).

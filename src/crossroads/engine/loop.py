@@ -196,7 +196,7 @@ def _run_auto(model: Model, seed: int, overrides: Mapping[str, float] | None,
     def add(chunk: Chunk) -> None:
         _add_chunk(acc, chunk, on_chunk)
         r = chunk.reduced
-        sums.add(r.value, s.p_best(r.value) * r.value.shape[1])
+        sums.add(r.value, acc.chunk_best)   # the counts acc.add made of this chunk
         if on_progress is not None:
             on_progress(acc.filled / cap)
 

@@ -9,6 +9,8 @@ use the first :data:`SCREEN_DRAWS` draws.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -20,6 +22,7 @@ from crossroads.engine.budget import SCREEN_DRAWS
 from crossroads.model.compile import Model
 from crossroads.money.describe import describe_money
 from crossroads.results import RunResult
+from crossroads.simulate import paths
 from crossroads.verdict import stuck_sentences, write_verdict
 
 
@@ -30,14 +33,29 @@ def summarise(model: Model, n: int, seed: int, acc: Accumulator) -> RunResult:
     npv_mean, value_mean = acc.mean("npv"), acc.mean("value")
     npv_se, value_se = acc.mcse("npv"), acc.mcse("value")
     pb = acc.mean("best")
-    pbe = _p_best_expected(acc) if acc.extras else None
-    edges = _edges(acc.value)
-    fans = _fans(acc.cumulative)
-    npv = _stats(acc.npv, npv_mean)
-    value = _value_stats(acc, npv, value_mean)
-    base_pay = _stats(acc.salary, acc.mean("salary"))
-    criteria = {c: _stats(x, acc.score_sums[c] / n) for c, x in acc.scores.items()}
-    kept = {k: _stats(x, acc.money_sums[k] / n) for k, x in acc.money.items()}
+    # the summaries below read the accumulator and change nothing: on two cores they run
+    # side by side (each is computed by one job alone, so the numbers are the same)
+    jobs: dict[str, Callable[[], Any]] = {
+        "fans": lambda: _fans(acc.cumulative), "screen": lambda: _screen_all(acc),
+        **({"pbe": lambda: _p_best_expected(acc),
+            "weighted": lambda: _quick_smaa(model, acc, seed)} if acc.extras else {}),
+        "npv": lambda: _stats(acc.npv, npv_mean),
+        "base_pay": lambda: _stats(acc.salary, acc.mean("salary")),
+        "edges": lambda: _edges(acc.value),
+        **{f"criteria.{c}": partial(_stats, x, acc.score_sums[c] / n)
+           for c, x in acc.scores.items()},
+        **{f"money.{k}": partial(_stats, x, acc.money_sums[k] / n)
+           for k, x in acc.money.items()},
+        **{f"view.{v}": partial(_stats, x, acc.view_sums[v] / n) for v, x in acc.views.items()},
+    }
+    if not np.array_equal(acc.value, acc.npv):  # else value's are NPV's percentiles
+        jobs["value"] = lambda: _stats(acc.value, value_mean)
+    got = _side_by_side(jobs)
+    pbe, edges, fans, npv = got.get("pbe"), got["edges"], got["fans"], got["npv"]
+    value = got["value"] if "value" in got else _value_stats(acc, npv, value_mean)
+    base_pay = got["base_pay"]
+    criteria = {c: got[f"criteria.{c}"] for c in acc.scores}
+    kept = {k: got[f"money.{k}"] for k in acc.money}
     pre_tax, terminal = kept.get("npv_pre_tax", npv), kept.get("terminal")
     options: dict[str, dict[str, Any]] = {}
     stuck = acc.stuck.shares(n)
@@ -64,16 +82,37 @@ def summarise(model: Model, n: int, seed: int, acc: Accumulator) -> RunResult:
             "cumulative_cash": fans[i],
             "first_year_base": base_pay[i],
         }
-    views = {v: dict(zip(model.option_ids, _stats(x, acc.view_sums[v] / n), strict=True))
-             for v, x in acc.views.items()}
-    screen, shares = _screen(acc) if acc.extras else ({}, None)
-    screen = _screen_inline(acc, screen)
+    views = {v: dict(zip(model.option_ids, got[f"view.{v}"], strict=True)) for v in acc.views}
+    screen, shares = got["screen"]
     result = RunResult(model.title, n, seed, model.horizon, model.currency,
                        model.options[base].id, model.option_ids, options, (), views,
-                       screen, weighted=_quick_smaa(model, acc, seed) if acc.extras else None,
+                       screen, weighted=got.get("weighted"),
                        screen_share=shares, criteria_points=_criteria_points(model, acc),
                        money=describe_money(model), notes=tuple(stuck_sentences(model, stuck)))
     return RunResult(**{**result.__dict__, "verdict": tuple(write_verdict(model, result))})
+
+
+def _side_by_side(jobs: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
+    """Every job's result, by name: on :data:`~crossroads.simulate.paths.THREADS` threads
+    when there are several, the longest jobs (listed first) started first.
+
+    The jobs only read, and each result is computed by one job alone, so the results do
+    not depend on the threads; NumPy's partitions, sorts and einsum loops release the GIL.
+    """
+    if paths.THREADS < 2:
+        return {name: job() for name, job in jobs.items()}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=paths.THREADS) as pool:
+        futures = {name: pool.submit(job) for name, job in jobs.items()}
+        return {name: f.result() for name, f in futures.items()}
+
+
+def _screen_all(acc: Accumulator) -> tuple[dict[str, float], dict[str, float] | None]:
+    """The screen of the params (none in a lean run), then of the inline ranges beside
+    them, and the params' variance shares."""
+    screen, shares = _screen(acc) if acc.extras else ({}, None)
+    return _screen_inline(acc, screen), shares
 
 
 def _stats(x: np.ndarray, means: FloatArray) -> list[dict[str, float]]:
