@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from crossroads.model.companies import one_shot_only
 from crossroads.model.compile import Model
 
 
@@ -30,16 +31,22 @@ class StuckCounts:
         self.model = model
         roles = max(len(o.roles) for o in model.options)
         self.counts = np.zeros((len(model.options), roles + 1), dtype=np.int64)
+        # the roles a draw can end stuck in, per option (the walker marks no other)
+        self.candidates = [[k for k, r in enumerate(o.roles) if r.closed or one_shot_only(o, r)]
+                           for o in model.options]
 
     def add(self, stuck: np.ndarray | None) -> None:
         """Count one chunk's ``Outcomes.stuck`` (n_options, n), -1 for not stuck."""
         if stuck is None:
             return
         for i, row in enumerate(stuck):
-            if not row.size or row.max() < 0:  # none stuck (most options): no count to make
-                self.counts[i, 0] += row.size
-                continue
-            self.counts[i] += np.bincount(row + 1, minlength=self.counts.shape[1])
+            # a count per role that can be stuck: a bincount costs more than a few compares
+            got = [int(np.count_nonzero(row == k)) for k in (-1, *self.candidates[i])]
+            if sum(got) == row.size:
+                self.counts[i, [0, *(k + 1 for k in self.candidates[i])]] += got
+            else:  # roles beyond the candidates: count them all
+                self.counts[i] += np.bincount(row.astype(np.int64) + 1,
+                                              minlength=self.counts.shape[1])
 
     def shares(self, n: int) -> dict[str, dict[str, float]]:
         """Per option, the share of all ``n`` draws stuck in each role (roles with any)."""

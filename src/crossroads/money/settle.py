@@ -19,6 +19,7 @@ A decision without money keys is returned as it came, bit for bit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -35,9 +36,13 @@ if TYPE_CHECKING:
     from crossroads.simulate.sampling import Draws
 
 
-def settle(model: Model, draws: Draws, outcomes: Outcomes) -> Outcomes:
+def settle(model: Model, draws: Draws, outcomes: Outcomes,
+           each: Callable[[Callable[[int], None], int], None] | None = None) -> Outcomes:
     """Outcomes whose ``cash`` is after tax in today's money of the decision's currency,
     with ``pre_tax`` beside it (None when nothing is taxed) and ``terminal`` (None when off).
+
+    ``each(fn, count)`` calls ``fn(i)`` for every option i, in any order or side by side
+    (the simulator passes its threads); by default one after the other.
     """
     spec = model.money
     if spec is None or not spec.active:
@@ -47,7 +52,9 @@ def settle(model: Model, draws: Draws, outcomes: Outcomes) -> Outcomes:
     terminal = np.zeros((o, n)) if spec.has_terminal else None
     first = outcomes.first_salary.copy()
     book = _Book(spec, draws, model.discount, h)
-    for i, (option, money) in enumerate(zip(model.options, spec.options, strict=True)):
+
+    def one(i: int) -> None:
+        option, money = model.options[i], spec.options[i]
         walked = _Walked(np.moveaxis(outcomes.cash[i], 1, 0),
                          np.moveaxis(outcomes.equity[i], 1, 0),
                          np.moveaxis(outcomes.roles[i], 1, 0), _flows(option, draws, h, n))
@@ -57,6 +64,12 @@ def settle(model: Model, draws: Draws, outcomes: Outcomes) -> Outcomes:
         start = money.roles[option.start]
         rate = book.rate(start.currency)
         first[i] = first[i] * (rate[0] if rate.ndim == 2 else rate)   # year 0's rate
+
+    if each is None:
+        for i in range(o):
+            one(i)
+    else:
+        each(one, o)   # options side by side, as they were walked: each writes its own rows
     return replace(outcomes, cash=np.moveaxis(net, 1, 2),
                    pre_tax=np.moveaxis(pre, 1, 2) if spec.taxed else None,
                    terminal=terminal, first_salary=first)

@@ -116,7 +116,7 @@ def simulate(model: Model, draws: Draws, *, keep_skills: bool = False,
 
     if model.skills:
         skill_draws(model, draws)  # derived once, before the threads share them
-    _each_option(walk, len(model.options), on_progress)
+    each_option(walk, len(model.options), on_progress)
     # a worth is money per point of better: a point more of a `better: lower` criterion
     # is a point less of better, so it costs the worth
     worth = {
@@ -137,7 +137,7 @@ def simulate(model: Model, draws: Draws, *, keep_skills: bool = False,
         first_salary=first_salary,
         params=draws.params, discount=discount_factors(model.discount, horizon), stuck=stuck,
     )
-    return settle(model, draws, walked)  # tax, inflation, currencies (docs/money.md)
+    return settle(model, draws, walked, each_option)  # tax, inflation, currencies (docs/money.md)
 
 
 #: glibc malloc settings (bytes): blocks below the first come from the heap, and up to the
@@ -171,8 +171,8 @@ def keep_freed_memory() -> None:
     mallopt(m_trim_threshold, TRIM_THRESHOLD)
 
 
-def _each_option(walk: Callable[[int], None], count: int,
-                 on_progress: Callable[[float], None] | None) -> None:
+def each_option(walk: Callable[[int], None], count: int,
+                on_progress: Callable[[float], None] | None = None) -> None:
     """Walk every option, on a thread per core when there are several.
 
     Options are independent given the draws, and NumPy releases the GIL on whole-array
