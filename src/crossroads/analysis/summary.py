@@ -158,13 +158,14 @@ def stats(x: FloatArray) -> dict[str, float]:
     return {"mean": float(np.mean(x)), "p5": float(p5), "p50": float(p50), "p95": float(p95)}
 
 
-def p_best(value: FloatArray) -> FloatArray:
-    """P(each option has the highest value); ties are split evenly.
+def p_best(value: FloatArray, best: FloatArray | None = None) -> FloatArray:
+    """P(each option has the highest value); ties are split evenly. ``best`` is
+    ``value.max(axis=0)`` when the caller has it already.
 
     >>> p_best(np.array([[1.0, 2.0], [1.0, 0.0]])).tolist()
     [0.75, 0.25]
     """
-    top = value == value.max(axis=0, keepdims=True)
+    top = value == (value.max(axis=0) if best is None else best)
     shared = top.sum(axis=0, keepdims=True)
     if np.all(shared == 1):  # no ties: the mean of 0/1 shares is the count over n, exactly
         return np.asarray(np.count_nonzero(top, axis=1) / value.shape[1])

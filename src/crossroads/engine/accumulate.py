@@ -104,16 +104,22 @@ class Accumulator:
         if self.shift is None:
             self.shift = np.stack([r.npv.mean(axis=1), r.value.mean(axis=1)])
         sums = self.sums
-        for key, x, shift in (("npv", r.npv, self.shift[0]), ("value", r.value, self.shift[1])):
-            centred = x - shift[:, np.newaxis]
-            sums[key] += centred.sum(axis=1)
-            sums[key + "2"] += np.square(centred, out=centred).sum(axis=1)
-        for key, x in (("regret", r.value.max(axis=0) - r.value),
+        # value is NPV when no criterion is priced and nothing lies past the horizon: then
+        # its sums are NPV's, not computed twice
+        same = (np.array_equal(self.shift[0], self.shift[1])
+                and np.array_equal(r.npv, r.value))
+        npv = _centred_sums(r.npv, self.shift[0])
+        value = npv if same else _centred_sums(r.value, self.shift[1])
+        for key, (total, squares) in (("npv", npv), ("value", value)):
+            sums[key] += total
+            sums[key + "2"] += squares
+        best = r.value.max(axis=0)
+        for key, x in (("regret", best - r.value),
                        ("gap", r.value - r.value[self.model.baseline])):
             sums[key] += x.sum(axis=1)
             sums["regretted" if key == "regret" else "better"] += np.count_nonzero(x > 0, axis=1)
         # the chunk's count of draws each option is best in (ties split evenly)
-        self.chunk_best = s.p_best(r.value) * r.value.shape[1]
+        self.chunk_best = s.p_best(r.value, best) * r.value.shape[1]
         sums["best"] += self.chunk_best
         sums["salary"] += r.first_salary.sum(axis=1)
 
@@ -129,6 +135,12 @@ class Accumulator:
         m = self.sums[key] / self.n
         var = (self.sums[key + "2"] / self.n - m**2) * self.n / max(self.n - 1, 1)
         return np.asarray(np.sqrt(np.clip(var, 0.0, None) / self.n))
+
+
+def _centred_sums(x: FloatArray, shift: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Per row, the sum of ``x - shift`` and of its squares."""
+    centred = x - shift[:, np.newaxis]
+    return centred.sum(axis=1), np.square(centred, out=centred).sum(axis=1)
 
 
 def add_inline(acc: Accumulator, draws: Draws) -> None:
