@@ -50,6 +50,10 @@ def summarise(model: Model, n: int, seed: int, acc: Accumulator) -> RunResult:
     }
     if not np.array_equal(acc.value, acc.npv):  # else value's are NPV's percentiles
         jobs["value"] = lambda: _stats(acc.value, value_mean)
+    # the jobs' lazy imports are made here, once, rather than by two threads at once
+    import crossroads.analysis.expected  # noqa: F401
+    if model.criteria:
+        import crossroads.analysis.smaa  # noqa: F401
     got = _side_by_side(jobs)
     pbe, edges, fans, npv = got.get("pbe"), got["edges"], got["fans"], got["npv"]
     value = got["value"] if "value" in got else _value_stats(acc, npv, value_mean)
