@@ -254,8 +254,9 @@ def _section2_notes(ratio: float) -> list[str]:
         "Not in the hand-written report: the verdict sentences the engine writes from these "
         "numbers (well under a millisecond). The model has no criteria and no market "
         "reference, so the engine runs no quick SMAA and no salary comparison either.",
-        f"The engine walks the options in {threads} thread(s) "
-        "(`crossroads.simulate.paths.THREADS`); the hand-written versions in one.",
+        f"The engine walks and settles the options, and runs the summary's independent "
+        f"parts, in {threads} thread(s) (`crossroads.simulate.paths.THREADS`); the "
+        "hand-written versions in one.",
         "Engine stage rows: one instrumented run, each stage's share of that run's total.",
     ]
 
