@@ -18,7 +18,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from crossroads.api import load, run
-from crossroads.model.errors import DecisionError
+from crossroads.errors import DecisionError
 
 if TYPE_CHECKING:
     from crossroads.api import (

@@ -35,8 +35,8 @@ from crossroads.engine.budget import whole_number
 from crossroads.engine.collect import Sample, collect, kept_bytes_per_draw
 from crossroads.engine.loop import check_finite, run_model
 from crossroads.engine.precision import AUTO_FLOOR
+from crossroads.errors import DecisionError, UnknownName, UsageError
 from crossroads.model.compile import Model, Resolver, compile_model
-from crossroads.model.errors import DecisionError
 from crossroads.model.parse import parse_decision
 from crossroads.results import DictReport, RunResult, SensitivityReport, SkillsResult, VoiReport
 from crossroads.simulate.paths import simulate
@@ -132,11 +132,12 @@ def run(model: Model, samples: int | Literal["auto"] | None = None, seed: int | 
         whole_number("seed", seed, least=0)
     unknown = set(overrides or {}) - set(model.params)
     if unknown:
-        raise KeyError(f"no such param: {', '.join(sorted(unknown))}")
+        raise UnknownName(f"no such param: {', '.join(sorted(unknown))}", argument="overrides")
     for name, value in (overrides or {}).items():
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
                 not math.isfinite(value):
-            raise ValueError(f"param `{name}` must be pinned at a finite number, got {value!r}")
+            raise UsageError(f"param `{name}` must be pinned at a finite number, got {value!r}",
+                             argument="overrides")
     result = run_model(model, n, model.seed if seed is None else seed, overrides=overrides,
                        on_progress=on_progress, streams=streams, extras=extras)
     return with_references(model, result)
@@ -228,7 +229,8 @@ def voi(model: Model, samples: int | None = None, seed: int | None = None, *,
     for group in groups:
         for name in group:
             if name not in model.params:
-                raise KeyError(f"--group names an unknown param `{name}`")
+                raise UnknownName(f"a group names an unknown param `{name}`",
+                                  argument="groups")
     people = research_people(model)
     n0 = {k: float(people.get(k, PRIOR_SAMPLE_SIZE)) for k in [*got.params, *got.inline]}
     rng = np.random.default_rng([model.seed if seed is None else seed, 1])
@@ -350,7 +352,7 @@ def sensitivity(model: Model, method: str = "tornado", samples: int | None = Non
                 seed: int | None = None) -> SensitivityReport:
     """Which inputs move the value gap between the two leading options, and how much."""
     if method not in {"tornado", "sobol"}:
-        raise ValueError(f"unknown method {method!r}: use tornado or sobol")
+        raise UsageError(f"unknown method {method!r}: use tornado or sobol", argument="method")
     seed = model.seed if seed is None else seed
     n = min(model.samples if samples is None else samples, 20_000)
     whole_number("samples", n, least=1)

@@ -27,6 +27,8 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from crossroads.errors import UsageError
+
 __all__ = [
     "MONEY_WORDS",
     "Alternative",
@@ -340,7 +342,7 @@ def decision_yaml(a: Answers, origin: str = "`crossroads init`") -> str:
     ``sensitivity`` can rank them.
     """
     if not a.alternatives:
-        raise ValueError("a decision needs at least one alternative")
+        raise UsageError("a decision needs at least one alternative")
     # Money is always in the value (as NPV): a criterion called "money" would count it twice.
     a = replace(a, criteria=tuple(c for c in a.criteria
                                   if _line(c.name).lower() not in MONEY_WORDS))

@@ -10,7 +10,7 @@ import pytest
 
 import crossroads
 from crossroads.api import smaa
-from crossroads.model.errors import DecisionError
+from crossroads.errors import DecisionError
 from tests.conftest import decision_text
 
 EXAMPLES = Path(__file__).parents[2] / "examples"

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import crossroads
 from crossroads.cli import app
 from crossroads.engine import precision as pr
-from crossroads.model.errors import DecisionError
+from crossroads.errors import DecisionError
 
 #: a known answer: a's value is x ~ normal(100k, 20k), b's 80k, over one year undiscounted,
 #: so P(a best) = Phi(1) = 0.8413 and the gap is 20k with a standard deviation of 20k

@@ -68,7 +68,7 @@ def test_a_decision_file_draws_from_the_log(db: str) -> None:
 
 def test_a_missing_param_is_a_located_decision_error(db: str) -> None:
     import crossroads
-    from crossroads.model.errors import DecisionError
+    from crossroads.errors import DecisionError
 
     text = ("decision: Switch?\nparams:\n  x: research(nobody_said)\n"
             "options:\n  stay: {roles: {job: {cash: 1 + x}}}\n")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import crossroads
-from crossroads.model.errors import DecisionError
+from crossroads.errors import DecisionError
 
 GOOD = """\
 decision: test

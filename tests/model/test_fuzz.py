@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import crossroads
-from crossroads.model.errors import DecisionError
+from crossroads.errors import DecisionError
 
 FOUNDING = (Path(__file__).resolve().parents[2] / "examples" / "why-i-quit-data-science.yaml"
             ).read_text()

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import crossroads
-from crossroads.model.errors import DecisionError
+from crossroads.errors import DecisionError
 from crossroads.money.settle import deflator, terminal_value
 from crossroads.money.tax import shipped, tax_due
 from crossroads.simulate.paths import simulate

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import crossroads
-from crossroads.model.errors import DecisionError
+from crossroads.errors import DecisionError
 from crossroads.simulate.paths import simulate
 from crossroads.simulate.sampling import Streams, draw
 from tests.conftest import decision_text

@@ -9,7 +9,7 @@ import httpx
 import numpy as np
 import pytest
 
-from crossroads.model.errors import DecisionError
+from crossroads.errors import DecisionError
 from crossroads.web.versions import version_of
 from tests.web.conftest import BROKEN, SMALL, csrf_token, post_json
 

@@ -20,7 +20,7 @@ import typer
 
 from crossroads.cli import common
 from crossroads.cli.common import load_or_exit
-from crossroads.model.errors import DecisionError
+from crossroads.errors import DecisionError
 
 if TYPE_CHECKING:
     app: typer.Typer

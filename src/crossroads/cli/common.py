@@ -65,7 +65,7 @@ def print_error(message: str) -> None:
 def load_or_exit(path: Path, *, all_problems: bool = False, db: str | None = None) -> Model:
     """Read, parse and compile a decision file, or print ``FILE:LINE:COL: message`` and exit 1."""
     from crossroads.api import load
-    from crossroads.model.errors import DecisionError
+    from crossroads.errors import DecisionError
 
     try:
         return load(path, db=db)

@@ -63,7 +63,7 @@ def init_command(
 def _check(text: str) -> None:
     """The file must load; if it does not, that is a bug here, so say so and write nothing."""
     from crossroads.api import load
-    from crossroads.model.errors import DecisionError
+    from crossroads.errors import DecisionError
 
     try:
         load(text)

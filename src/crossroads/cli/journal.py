@@ -60,7 +60,7 @@ MAX_ID = 2**63 - 1
 @contextmanager
 def _errors() -> Iterator[None]:
     """The user's mistakes and database trouble: one line, exit 1."""
-    from crossroads.model.errors import DecisionError
+    from crossroads.errors import DecisionError
     from crossroads.store import StoreError
 
     try:

@@ -29,7 +29,7 @@ def report_command(
 ) -> None:
     """Write an HTML report: verdict, options, charts and how to read each one."""
     from crossroads.cli.journal import report_journal
-    from crossroads.model.errors import DecisionError
+    from crossroads.errors import DecisionError
     from crossroads.report import write_report
     from crossroads.report.bundle import build_bundle
 

@@ -45,7 +45,7 @@ def serve_command(
     """Serve the decisions, the what-if dashboard, the research log and the market explorer."""
     import uvicorn
 
-    from crossroads.store.engine import mask_url
+    from crossroads.errors import mask_url
     from crossroads.web import Settings, SettingsError, create_app
 
     chosen = tuple(folders or ())
@@ -63,7 +63,9 @@ def serve_command(
         settings = Settings(folders=chosen, host=host, port=port, token=token, db=db,
                             workers=workers)
     except SettingsError as exc:
-        fail(f"crossroads serve: {mask_url(str(exc))}", code=2)
+        how = (". Pass --token (or set CROSSROADS_TOKEN), or keep the default --host "
+               "127.0.0.1" if exc.argument == "token" else "")
+        fail(f"crossroads serve: {mask_url(str(exc))}{how}", code=2)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
     console.print(f"crossroads: serving {len(chosen)} folder(s) on {url}", markup=False)

@@ -15,7 +15,8 @@ A run's peak is the sum of four parts, each counted here from the model's shape:
 The working set is why counting only what is kept was not enough: 20 options over 60
 years hold 5 MB per draw of a chunk however few draws are kept. :func:`check_budget`
 refuses a count whose total exceeds :data:`MEMORY_BUDGET_BYTES` before anything is drawn
-and names the largest count that fits (found by bisection: the total grows with ``n``).
+with a :class:`~crossroads.errors.TooManySamples` that carries the largest count that fits
+(found by bisection: the total grows with ``n``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from crossroads.model.errors import DecisionError
+from crossroads.errors import DecisionError, TooManySamples, UsageError
 from crossroads.simulate.sampling import CHUNK
 
 if TYPE_CHECKING:
@@ -125,9 +126,11 @@ def largest_fitting(model: Model, per_draw: int | None = None, *,
 
 def whole_number(name: str, value: object, *, least: int) -> None:
     """Refuse what the command line would (``samples=0``, ``seed=True``, ``samples=1.5``)
-    with a ValueError naming it, before it turns into an IndexError deep in NumPy."""
+    with a UsageError (a ValueError) naming it, before it turns into an IndexError deep in
+    NumPy."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
-        raise ValueError(f"{name} must be a whole number of at least {least}, got {value!r}")
+        raise UsageError(f"{name} must be a whole number of at least {least}, got {value!r}",
+                         argument=name)
 
 
 def check_budget(model: Model, samples: int, per_draw: int | None = None, *,
@@ -151,9 +154,8 @@ def check_budget(model: Model, samples: int, per_draw: int | None = None, *,
             model.source, line, column,
             f"{shape} need more than the {budget} memory budget even for one chunk",
             "use fewer options, a shorter horizon or fewer criteria")
-    raise DecisionError(
+    raise TooManySamples(
         model.source, line, column,
         f"{samples:,} samples would need about {need / 1024**3:.1f} GiB ({shape}: "
         f"the results kept per draw and one chunk's year-by-year working set), over the "
-        f"{budget} budget",
-        f"use at most {most:,} samples (set `samples:` or pass --samples)")
+        f"{budget} budget", samples=samples, most=most)

@@ -22,6 +22,8 @@ import re
 import warnings
 from typing import NamedTuple
 
+from crossroads.errors import UsageError
+
 __all__ = ["MAX_LENGTH", "ExprError", "NumberToken", "as_percent", "digit_groups",
            "number_tokens", "one_sided_suffix", "parse", "percent_hint", "rewrite"]
 
@@ -47,7 +49,7 @@ _NONEMPTY_DIGITS = tuple(_ASCII_DIGITS)
 _ALLOWED_PUNCT = set("+-*/()<>=!,[].:;&|^~@{}`$?")
 
 
-class ExprError(ValueError):
+class ExprError(UsageError):
     """An estimate that cannot be compiled, with where and (maybe) how to fix it.
 
     ``offset`` is the 0-based character index into the source text of the problem;

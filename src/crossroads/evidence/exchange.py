@@ -31,6 +31,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
+from crossroads.errors import UsageError
 from crossroads.evidence.research import FIELDS, Conversation, FieldError, make_conversation
 
 __all__ = [
@@ -98,7 +99,7 @@ def formula_cells(text: str) -> list[tuple[int, str]]:
         return []
 
 
-class RecordError(ValueError):
+class RecordError(UsageError):
     """Problems in an import file, each as ``FILE:ROW:COLUMN: message``.
 
     >>> RecordError("people.csv", 4, "years", "expected a whole number of years, got 'ten'"

@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
+from crossroads.errors import UsageError
+
 __all__ = [
     "KNOWN_STAGES",
     "STANCES",
@@ -41,7 +43,7 @@ _MAX_TEXT = 200
 _MAX_NOTES = 100_000
 
 
-class FieldError(ValueError):
+class FieldError(UsageError):
     """One bad value, named by its field (``years``, ``estimate:p_em``).
 
     Importers add the file and row to make ``people.csv:4:years: message``.
@@ -51,7 +53,7 @@ class FieldError(ValueError):
     """
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+        super().__init__(f"{field}: {message}", argument=field)
         self.field = field
         self.message = message
 

@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from crossroads._types import FloatArray, IntArray
+from crossroads.errors import UsageError
 
 __all__ = [
     "DATA_FILE",
@@ -205,7 +206,8 @@ class MarketQuery:
         known = ("title", "level", "country", "since", "family")
         unknown = sorted(set(values) - set(known))
         if unknown:
-            raise ValueError(f"unknown market() filter {unknown[0]!r}; use {', '.join(known)}")
+            raise UsageError(f"unknown market() filter {unknown[0]!r}; use {', '.join(known)}",
+                             argument=unknown[0])
         return cls(**values)  # type: ignore[arg-type]  # values are checked in __post_init__
 
     def filters(self) -> list[tuple[str, str | int]]:
@@ -226,8 +228,8 @@ def _level(value: object) -> str | None:
         return None
     code = str(value).strip().upper()
     if code not in LEVELS:
-        raise ValueError(f"level must be one of {', '.join(LEVELS)} "
-                         f"({', '.join(LEVELS.values())}), got {value!r}")
+        raise UsageError(f"level must be one of {', '.join(LEVELS)} "
+                         f"({', '.join(LEVELS.values())}), got {value!r}", argument="level")
     return code
 
 
@@ -236,8 +238,8 @@ def _country(value: object) -> str | None:
         return None
     code = str(value).strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", code):
-        raise ValueError(f"country must be a two-letter ISO code such as US or SG, "
-                         f"got {value!r}")
+        raise UsageError(f"country must be a two-letter ISO code such as US or SG, "
+                         f"got {value!r}", argument="country")
     return code
 
 
@@ -248,7 +250,7 @@ def _since(value: object) -> int | None:
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))
     if not re.fullmatch(r"\d{4}", text):
-        raise ValueError(f"since must be a year such as 2023, got {value!r}")
+        raise UsageError(f"since must be a year such as 2023, got {value!r}", argument="since")
     return int(text)
 
 
@@ -258,7 +260,8 @@ def _family(value: object) -> str | None:
     name = str(value).strip().lower()
     names = [n for n, _ in FAMILIES] + ["other"]
     if name not in names:
-        raise ValueError(f"family must be one of {', '.join(names)}, got {value!r}")
+        raise UsageError(f"family must be one of {', '.join(names)}, got {value!r}",
+                         argument="family")
     return name
 
 
@@ -281,7 +284,7 @@ def matching_salaries(table: SalaryTable, query: MarketQuery) -> FloatArray:
     for key, value in query.filters():
         narrowed = keep & _mask(table, key, value)
         if not narrowed.any():
-            raise ValueError(_no_match(table, query, key, value, int(keep.sum())))
+            raise UsageError(_no_match(table, query, key, value, int(keep.sum())))
         keep = narrowed
     return table.salary_usd[keep]
 

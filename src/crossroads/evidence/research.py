@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from crossroads.errors import UsageError
 from crossroads.estimate.dists import Dist, Empirical, Mixture
 from crossroads.estimate.expr import Compiled, ExprError, RandomNode, compile_estimate
 from crossroads.evidence import fields
@@ -222,7 +223,7 @@ def select(conversations: Iterable[Conversation],
 def _filters(filters: Mapping[str, object]) -> dict[str, str | None]:
     unknown = sorted(set(filters) - set(FILTER_KEYS))
     if unknown:
-        raise ValueError(f"unknown research filter {unknown[0]!r}; "
+        raise UsageError(f"unknown research filter {unknown[0]!r}; "
                          f"use {', '.join(FILTER_KEYS)}")
     checks: dict[str, Callable[[str], str | None]] = {
         "market": fields.check_market, "stage": fields.check_stage,
@@ -232,7 +233,7 @@ def _filters(filters: Mapping[str, object]) -> dict[str, str | None]:
         try:
             out[key] = _fold(checks[key](str(value)))
         except FieldError as exc:
-            raise ValueError(f"research filter {exc}") from None
+            raise UsageError(f"research filter {exc}") from None
     return out
 
 
@@ -271,9 +272,10 @@ def pool_weights(conversations: Sequence[Conversation], name: str, *,
     [0.8, 0.2]
     """
     if weighting not in ("experience", "equal"):
-        raise ValueError(f"weighting must be 'experience' or 'equal', got {weighting!r}")
+        raise UsageError(f"weighting must be 'experience' or 'equal', got {weighting!r}",
+                         argument="weighting")
     if not cap > 0:
-        raise ValueError(f"the experience cap must be > 0 years, got {cap!r}")
+        raise UsageError(f"the experience cap must be > 0 years, got {cap!r}", argument="cap")
     people = latest_by_person(select(conversations, filters), name)
     if not people:
         raise ValueError(_nothing_logged(conversations, name, filters or {}))

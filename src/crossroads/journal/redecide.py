@@ -27,6 +27,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from crossroads.errors import UsageError
+
 __all__ = ["Standing", "rewrite", "sentence", "switch_verdict"]
 
 #: Keys whose values are text, not expressions.
@@ -55,20 +57,20 @@ def _yaml() -> YAML:
 def rewrite(text: str, standing: Standing) -> str:
     """The decision file ``text`` rewritten to start from ``standing`` (module docstring).
 
-    Raises ValueError when nothing of the horizon is left, or the file no longer has the
-    option or the role.
+    Raises UsageError (a ValueError) when nothing of the horizon is left, or the file no
+    longer has the option or the role.
     """
     data = _yaml().load(text)
     s = standing.spent
     left = int(data.get("horizon", 10)) - s
     if left < 1:
-        raise ValueError(f"no year of the horizon is left after year {s - 1}")
+        raise UsageError(f"no year of the horizon is left after year {s - 1}")
     options = data.get("options") or {}
     chosen = options.get(standing.option)
     if chosen is None:
-        raise ValueError(f"the file has no option `{standing.option}` any more")
+        raise UsageError(f"the file has no option `{standing.option}` any more")
     if standing.role not in (chosen.get("roles") or {}):
-        raise ValueError(f"option `{standing.option}` has no role `{standing.role}` any more")
+        raise UsageError(f"option `{standing.option}` has no role `{standing.role}` any more")
     data["horizon"] = left
     views = [int(v) - s for v in data.get("views") or [] if int(v) - s >= 1]
     if "views" in data:

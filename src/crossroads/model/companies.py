@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from crossroads.model.errors import did_you_mean
+from crossroads.errors import did_you_mean
 from crossroads.model.fields import Field, option_key
 from crossroads.model.schema import Company, Estimate, Option
 

@@ -19,11 +19,11 @@ import numpy as np
 
 from crossroads._types import FloatArray
 from crossroads.engine.precision import AUTO_ANALYSIS_SAMPLES
+from crossroads.errors import DecisionError, did_you_mean
 from crossroads.estimate.dists import Constant, Dist
 from crossroads.estimate.expr import FUNCTIONS, Compiled, ExprError, RandomNode, compile_estimate
 from crossroads.model import limits, rails
 from crossroads.model.companies import CompanySpec, compile_companies
-from crossroads.model.errors import DecisionError, did_you_mean
 from crossroads.model.fields import PATH_NAMES, Field, move_field, option_key, stream_key
 from crossroads.model.parse import Located, Path
 from crossroads.model.schema import Decision, Equity, Estimate, Option, Role

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from crossroads.errors import UnknownName
 from crossroads.model.compile import Model, RoleSpec
 
 
@@ -21,7 +22,8 @@ def without_roles(model: Model, roles: tuple[str, ...]) -> Model:
     known = {r.id for o in model.options for r in o.roles}
     unknown = [r for r in roles if r not in known]
     if unknown:
-        raise KeyError(f"no role named `{unknown[0]}`; roles: {', '.join(sorted(known))}")
+        raise UnknownName(f"no role named `{unknown[0]}`; roles: {', '.join(sorted(known))}",
+                          argument="roles")
     options = []
     for option in model.options:
         closed = {k for k, r in enumerate(option.roles) if r.id in roles}

@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from crossroads.model.errors import DecisionError
+from crossroads.errors import DecisionError, UsageError
 
 if TYPE_CHECKING:
     from crossroads.model.parse import Located
@@ -71,7 +71,7 @@ MAX_COMPARISONS = 20
 MAX_PROBLEMS = 20
 
 
-class LimitError(ValueError):
+class LimitError(UsageError):
     """An estimate past a limit (the expression compiler turns it into an ExprError)."""
 
 
@@ -81,7 +81,7 @@ def check_text(text: str | bytes, source: str) -> None:
     >>> check_text("x" * (MAX_FILE_BYTES + 1), "big.yaml")
     Traceback (most recent call last):
     ...
-    crossroads.model.errors.DecisionError: big.yaml:1:1: the file is 131,073 bytes; ...
+    crossroads.errors.DecisionError: big.yaml:1:1: the file is 131,073 bytes; ...
     """
     size = len(text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text)
     if size > MAX_FILE_BYTES:

@@ -19,8 +19,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
+from crossroads.errors import DecisionError, did_you_mean
 from crossroads.estimate.lexer import as_percent, digit_groups
-from crossroads.model.errors import DecisionError, did_you_mean
 from crossroads.model.limits import check_text
 from crossroads.model.schema import OBSOLETE_KEYS, Decision
 

@@ -29,10 +29,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from crossroads.errors import DecisionError
 from crossroads.estimate.dists import Z95, Constant, Dist
 from crossroads.estimate.expr import Compiled, ExprError, compile_estimate
 from crossroads.estimate.lexer import as_percent, number_tokens
-from crossroads.model.errors import DecisionError
 from crossroads.model.parse import Located, Path
 from crossroads.model.schema import Decision, Estimate, Role
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from crossroads.errors import DecisionError
 from crossroads.model.compile import Model
-from crossroads.model.errors import DecisionError
 from crossroads.model.fields import Field
 from crossroads.simulate.sampling import Streams, draw
 

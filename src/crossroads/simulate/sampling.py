@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from crossroads._types import FloatArray
+from crossroads.errors import UnknownName
 from crossroads.estimate.dists import Beta, Dist, Pert
 from crossroads.model.compile import Model, normal_score_correlation
 from crossroads.model.fields import Field
@@ -240,7 +241,8 @@ def _pins(model: Model, inline: Mapping[str, FloatArray | float]
     known = inline_inputs(model)
     unknown = sorted(set(inline) - set(known))
     if unknown:
-        raise KeyError(f"no param or inline range is named {', '.join(unknown)}")
+        raise UnknownName(f"no param or inline range is named {', '.join(unknown)}",
+                          argument="overrides")
     return {known[k].key: known[k].dist.cdf(np.asarray(v, dtype=np.float64))
             for k, v in inline.items()}
 

@@ -43,6 +43,7 @@ import numpy as np
 from scipy import special
 
 from crossroads._types import FloatArray
+from crossroads.errors import UsageError
 from crossroads.simulate.intersection import intersection_top_pct
 
 __all__ = [
@@ -123,11 +124,11 @@ class SkillDraws:
             object.__setattr__(self, name, value)
 
 
-class SkillFieldError(ValueError):
+class SkillFieldError(UsageError):
     """A skill's field outside its domain; ``field`` names it, to point at it in the file."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+        super().__init__(message, argument=field)
         self.field = field
 
 

@@ -16,7 +16,6 @@ ever shown with its password masked (:func:`mask_url`), in every error.
 from __future__ import annotations
 
 import os
-import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -26,38 +25,12 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from crossroads.errors import StoreError, mask_url
+
 __all__ = ["ENV_VAR", "StoreError", "default_url", "mask_url", "one_line", "open_engine",
            "resolve_url"]
 
 ENV_VAR = "CROSSROADS_DB"
-
-
-class StoreError(Exception):
-    """The database cannot be opened or used; the message says which and why.
-
-    Any URL in the message is shown with its password masked, whoever built the message.
-    """
-
-    def __init__(self, message: str = "") -> None:
-        super().__init__(mask_url(message))
-
-
-_PASSWORD = re.compile(r"(?P<head>[A-Za-z][\w+.-]*\s*:\s*//[^\s/@:'\"]*:)[^\s'\"]*?(?=@)")
-_PASSWORD_PARAM = re.compile(r"(?i)(?P<head>\bpassword\s*=\s*)[^\s&;'\"]+")
-
-
-def mask_url(text: str) -> str:
-    """``text`` with the password of any database URL in it replaced by ``***``.
-
-    Works on text that is no valid URL too: a malformed URL is where the password leaked.
-
-    >>> mask_url("cannot open 'postgresql ://me:PW@db:5432/cr'")
-    "cannot open 'postgresql ://me:***@db:5432/cr'"
-    >>> mask_url("postgresql://me@db/cr?password=PW&x=1")
-    'postgresql://me@db/cr?password=***&x=1'
-    """
-    text = _PASSWORD.sub(r"\g<head>***", text)
-    return _PASSWORD_PARAM.sub(r"\g<head>***", text)
 
 
 def default_url() -> str:

@@ -19,9 +19,9 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
+from crossroads.errors import StoreError, UsageError
 from crossroads.journal.calibrate import Checkin, Entry
 from crossroads.journal.prediction import Prediction, YearPrediction
-from crossroads.store.engine import StoreError
 from crossroads.store.schema import journal_checkins, journal_entries, journal_years
 
 __all__ = ["EntryNotFound", "Record", "add_checkin", "add_entry", "delete_entry",
@@ -210,19 +210,19 @@ def import_journal(conn: Connection, document: Mapping[str, Any], *,
                    on_progress: Callable[[int], None] | None = None) -> list[int]:
     """Add every entry of an exported document in the caller's transaction; new ids.
 
-    Raises ValueError naming the entry when the document is not a journal export.
+    Raises UsageError (a ValueError) naming the entry when the document is not a journal export.
     """
     if not isinstance(document, Mapping) or document.get("format") != FORMAT:
-        raise ValueError(f"not a crossroads journal export (no \"format\": \"{FORMAT}\")")
+        raise UsageError(f"not a crossroads journal export (no \"format\": \"{FORMAT}\")")
     if document.get("version") != FORMAT_VERSION:
-        raise ValueError(f"journal export version {document.get('version')!r}; this "
+        raise UsageError(f"journal export version {document.get('version')!r}; this "
                          f"crossroads reads version {FORMAT_VERSION}")
     records = []
     for k, data in enumerate(document.get("entries") or []):
         try:
             records.append(record_from_dict(data))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ValueError(f"entry {k + 1}: {type(exc).__name__}: {exc}") from None
+            raise UsageError(f"entry {k + 1}: {type(exc).__name__}: {exc}") from None
     ids = []
     for rec in records:
         ids.append(add_entry(conn, rec))

@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from crossroads.errors import StoreError
 from crossroads.evidence.research import Conversation
-from crossroads.store.engine import StoreError
 from crossroads.store.schema import conversations, estimates, stances
 
 __all__ = [

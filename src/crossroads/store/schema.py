@@ -38,7 +38,7 @@ from sqlalchemy import (
     select,
 )
 
-from crossroads.store.engine import StoreError
+from crossroads.errors import StoreError
 
 __all__ = [
     "MIGRATIONS",

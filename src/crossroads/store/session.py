@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from crossroads.store.engine import StoreError, one_line, open_engine
+from crossroads.errors import StoreError
+from crossroads.store.engine import one_line, open_engine
 from crossroads.store.schema import migrate
 
 __all__ = ["transaction"]

@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
+from crossroads.errors import UsageError
+
 __all__ = ["Catalog", "DecisionFile", "OutsideFolders", "atomic_write"]
 
 SUFFIXES = (".yaml", ".yml")
 MAX_FILES = 500
 
 
-class OutsideFolders(ValueError):
+class OutsideFolders(UsageError):
     """A requested path is not a decision file inside the served folders."""
 
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from crossroads.model.errors import DecisionError
+from crossroads.errors import DecisionError
 from crossroads.web.compiled import problems_of, validate_text
 
 __all__ = ["CHECK_SECONDS", "CheckTimeout", "check_job", "time_limit"]

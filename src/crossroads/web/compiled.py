@@ -15,7 +15,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crossroads.model.errors import DecisionError
+from crossroads.errors import DecisionError
 
 if TYPE_CHECKING:
     from crossroads.model.compile import Model

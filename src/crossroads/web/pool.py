@@ -22,7 +22,6 @@ import functools
 import logging
 import math
 import multiprocessing
-import re
 import signal
 import threading
 import time
@@ -38,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from crossroads.model.errors import DecisionError
+from crossroads.errors import CrossroadsError, DecisionError, TooManySamples
 from crossroads.simulate.sampling import StreamPool
 from crossroads.web.compiled import MODELS, internal_problems, problems_of
 from crossroads.web.dashboard import dashboard_charts, option_rows, sliders
@@ -50,7 +49,7 @@ log = logging.getLogger("crossroads.web")
 
 T = TypeVar("T")
 
-class Busy(Exception):
+class Busy(CrossroadsError):
     """The queue is full; try again in ``retry_after`` seconds."""
 
     def __init__(self, retry_after: int) -> None:
@@ -190,12 +189,9 @@ def _report(job: ReportJob, on_progress: Callable[[str, float], None] | None
                             else {})
     try:
         bundle = build_bundle(model, samples=job.samples, **hear)
-    except DecisionError as exc:
-        most = re.search(r"at most ([\d,]+) samples", exc.hint or "")
-        # The budget points at the file's `samples:`; with ?samples= the request is at fault.
-        at_samples = (exc.line, exc.column) == model.located.where(("samples",))
-        if job.samples is not None and most and at_samples:
-            return {"too_many": int(most.group(1).replace(",", ""))}
+    except TooManySamples as exc:
+        if job.samples is not None:  # with ?samples= the request, not the file, is at fault
+            return {"too_many": exc.most}
         raise
     return {"html": render_report(bundle, inline_js=True)}
 

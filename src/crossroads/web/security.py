@@ -42,6 +42,7 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from crossroads.errors import CrossroadsError
 from crossroads.web.settings import LOOPBACK_NAMES, Settings, is_loopback
 
 __all__ = [
@@ -89,7 +90,7 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 
 
-class Refused(Exception):
+class Refused(CrossroadsError):
     """A request the guard answers itself, with this status and message."""
 
     def __init__(self, status: int, message: str,

@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from crossroads.errors import UsageError
+
 __all__ = ["LOOPBACK_NAMES", "MiB", "Settings", "SettingsError", "is_loopback"]
 
 MiB = 1024 * 1024
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
-class SettingsError(ValueError):
+class SettingsError(UsageError):
     """A configuration that must not run (for example a public host without a token)."""
 
 
@@ -69,10 +71,9 @@ class Settings:
         if self.token is not None:
             _check_token(self.token)
         if not is_loopback(self.host) and not self.token:
-            raise SettingsError(
+            raise SettingsError(  # `crossroads serve` adds which options would do
                 f"refusing to listen on {self.host} without a token: anyone who can reach "
-                "this machine could read your salaries. Pass --token (or set "
-                "CROSSROADS_TOKEN), or keep the default --host 127.0.0.1")
+                "this machine could read your salaries", argument="token")
         if self.workers < 1 or self.queue < 1 or self.max_body < 1:
             raise SettingsError("workers, queue and max_body must be positive")
         if self.pool not in ("process", "thread"):

@@ -11,6 +11,7 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from crossroads.errors import UsageError
 from crossroads.web.catalog import DecisionFile
 from crossroads.web.compiled import stamp
 from crossroads.web.formatting import num
@@ -23,14 +24,14 @@ if TYPE_CHECKING:
 __all__ = ["PIN_LEVEL", "BadOverrides", "check_overrides", "compute", "pin_range"]
 
 
-class BadOverrides(ValueError):
+class BadOverrides(UsageError):
     """A pinned value names no param of the model, is not a finite number, or is impossible.
 
     ``param`` names the culprit (the page marks its slider).
     """
 
     def __init__(self, message: str, param: str | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message, argument="overrides")
         self.param = param
 
 

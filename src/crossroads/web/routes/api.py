@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from crossroads.model.errors import DecisionError
+from crossroads.errors import DecisionError
 from crossroads.web.catalog import OutsideFolders
 from crossroads.web.checks import check_job
 from crossroads.web.compiled import problems_of, stamp

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from crossroads.model.errors import DecisionError
+from crossroads.errors import DecisionError
 from crossroads.web.checks import check_job
 from crossroads.web.compiled import problems_of
 from crossroads.web.context import Ctx

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from crossroads.model.errors import DecisionError
+from crossroads.errors import DecisionError
 from crossroads.web.context import Ctx, WebContext
 
 router = APIRouter()

@@ -22,6 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
+from crossroads.errors import UsageError
 from crossroads.questionnaire import currency_problem, estimate_problem
 from crossroads.web.catalog import DecisionFile, OutsideFolders, atomic_write
 from crossroads.web.compiled import validate_text
@@ -39,11 +40,11 @@ FIELDS = ("folder", "name", "question", "starter", "currency", "cash", "raise")
 NUMBERS = {"cash": "amount", "raise": "rate"}
 
 
-class FormError(ValueError):
+class FormError(UsageError):
     """A refused form: the field at fault, the message and the HTTP status."""
 
     def __init__(self, field: str, message: str, status: int = 400) -> None:
-        super().__init__(message)
+        super().__init__(message, argument=field)
         self.field = field
         self.status = status
 
