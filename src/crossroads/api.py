@@ -627,7 +627,13 @@ def smaa(model: Model, samples: int | None = None, seed: int | None = None,
     m = min(got.n, SMAA_DRAWS)
     money = got.money(m, np.float32)  # NPV and any value past the horizon, as `run` keeps
     scores = {c: x[:, :m].astype(score_dtype(model, c)) for c, x in got.scores.items()}
-    result = model_smaa(model, money, scores, model.seed if seed is None else seed, n_weights)
+    try:
+        result = model_smaa(model, money, scores, model.seed if seed is None else seed,
+                            n_weights)
+    except ValueError as exc:  # weights no vector can meet (an order against intervals)
+        text = str(exc)
+        raise model.located.error(("weights",) if text.startswith("weights:") else
+                                  ("criteria",), text) from None
     labels = dict(zip(got.option_ids, got.labels, strict=True))
     data = result.to_dict()
     data["sentences"] = list(describe(result, labels))

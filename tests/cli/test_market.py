@@ -5,18 +5,16 @@ from __future__ import annotations
 import json
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from crossroads.cli.market import market_command
+from crossroads.cli import build_app
 
-app = typer.Typer()
-app.command()(market_command)
+app = build_app(["market"])  # the command as `crossroads market` runs it, errors and all
 runner = CliRunner()
 
 
 def test_json_has_the_contract_keys() -> None:
-    result = runner.invoke(app, ["--title", "Data Scientist", "--level", "SE",
+    result = runner.invoke(app, ["market", "--title", "Data Scientist", "--level", "SE",
                                  "--country", "US", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -27,14 +25,14 @@ def test_json_has_the_contract_keys() -> None:
 
 
 def test_table_and_thin_market_warning() -> None:
-    result = runner.invoke(app, ["--country", "sg"])
+    result = runner.invoke(app, ["market", "--country", "sg"])
     assert result.exit_code == 0
     assert "$119,059" in result.stdout
     assert "SG is a thin market" in result.stdout and "only 21 salaries" in result.stdout
 
 
 def test_since_and_family() -> None:
-    data = json.loads(runner.invoke(app, ["--family", "ml-engineer", "--since", "2024",
+    data = json.loads(runner.invoke(app, ["market", "--family", "ml-engineer", "--since", "2024",
                                           "--json"]).stdout)
     assert data["n"] > 1000 and data["query"] == {"family": "ml-engineer", "since": 2024}
 
@@ -49,7 +47,7 @@ def test_since_and_family() -> None:
      "none of them with country=SG"),
 ])
 def test_errors(args: list[str], code: int, message: str) -> None:
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, ["market", *args])
     assert result.exit_code == code
     assert message in " ".join(result.output.split()).replace("│ ", "")
     assert "Traceback" not in result.output

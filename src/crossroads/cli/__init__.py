@@ -20,7 +20,6 @@ import typer
 
 from crossroads.cli import common
 from crossroads.cli.common import load_or_exit
-from crossroads.errors import DecisionError
 
 if TYPE_CHECKING:
     app: typer.Typer
@@ -161,6 +160,7 @@ def build_app(names: Iterable[str] = COMMANDS) -> typer.Typer:
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
+        cls=common.Guarded,
     )
     for name in names:
         module, attribute = COMMANDS[name].split(":")
@@ -189,19 +189,16 @@ def __getattr__(name: str) -> Any:
 
 
 def main() -> None:
-    """Console-script entry point; turns stray input errors into exit code 1.
+    """Console-script entry point.
 
     `crossroads NAME ...` runs an app of that one command; anything else (`--help`, no
     arguments, a mistyped command) runs the full app, which lists or suggests commands.
-    A DecisionError raised after loading (say, ``--samples`` beyond the memory budget) is
-    printed as ``FILE:LINE:COL: message`` like one raised while loading.
+    Errors of crossroads' own become one line and exit 1 inside the app
+    (:class:`crossroads.cli.common.Guarded`); here only Ctrl-C is caught.
     """
     name = sys.argv[1] if len(sys.argv) > 1 else ""
     try:
         build_app([name] if name in COMMANDS else COMMANDS)()
-    except DecisionError as exc:
-        common.print_error(exc.format())
-        sys.exit(1)
     except KeyboardInterrupt:  # outside the app: typer.Exit would not be caught here
         common.print_error("interrupted")
         sys.exit(130)

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from crossroads.cli.common import console, fail, load_or_exit
+from crossroads.cli.common import console, load_or_exit
 from crossroads.verdict import money
 
 FileArg = Annotated[Path, typer.Argument(help="A decision file (YAML).", show_default=False)]
@@ -64,11 +64,8 @@ def voi_command(file: FileArg,
     groups = tuple(tuple(p.strip() for p in g.split(",") if p.strip()) for g in group or [])
     if not all(groups):
         raise typer.BadParameter("a group needs at least one param name", param_hint="--group")
-    try:
-        with _busy(as_json):
-            report = voi(model, samples, seed, groups=groups, ask=ask, db=db)
-    except KeyError as exc:
-        fail(f"{file}: {exc.args[0]}")
+    with _busy(as_json):
+        report = voi(model, samples, seed, groups=groups, ask=ask, db=db)
     data = report.to_dict()
     table = Table(title=f"What to find out next (EVPI {money(data['evpi'], model.currency)})",
                   title_justify="left")
@@ -123,13 +120,8 @@ def smaa_command(file: FileArg, samples: SamplesOpt = None, seed: SeedOpt = None
     from crossroads.api import smaa
 
     model = load_or_exit(file)
-    try:
-        with _busy(as_json):
-            data = smaa(model, samples, seed).to_dict()
-    except ValueError as exc:  # weights no vector can meet (an order against intervals)
-        text = str(exc)
-        fail(model.located.error(("weights",) if text.startswith("weights:") else ("criteria",),
-                                 text).format())
+    with _busy(as_json):
+        data = smaa(model, samples, seed).to_dict()
     n = len(data["rank_acceptability"])
     table = Table(title="Rank acceptability (share of weights and futures)", title_justify="left")
     table.add_column("option")
@@ -214,11 +206,8 @@ def option_value_command(file: FileArg,
     if not roles:
         raise typer.BadParameter("name at least one role, e.g. em,vp,cto",
                                  param_hint="--without")
-    try:
-        with _busy(as_json):
-            data = option_value(model, roles, samples, seed).to_dict()
-    except KeyError as exc:
-        fail(f"{file}: --without: {exc.args[0]}")
+    with _busy(as_json):
+        data = option_value(model, roles, samples, seed).to_dict()
     _emit(data, as_json)
 
 

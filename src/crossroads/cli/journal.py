@@ -18,14 +18,12 @@ import hashlib
 import json
 import math
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from crossroads.cli.common import console, fail, load_or_exit
+from crossroads.cli.common import Guarded, console, fail, load_or_exit
 
 if TYPE_CHECKING:
     from crossroads.journal.calibrate import Checkin
@@ -34,7 +32,8 @@ if TYPE_CHECKING:
 journal_app = typer.Typer(
     name="journal",
     help="The decision journal: record the bet, check in, learn whether you were right.",
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    cls=Guarded)
 
 DbOpt = Annotated[str | None, typer.Option(
     "--db", help="SQLAlchemy URL or SQLite file [default: $CROSSROADS_DB, else "
@@ -55,20 +54,6 @@ SeedOpt = Annotated[int | None, typer.Option(
     help="Random seed (default: the file's `seed`).", min=0, show_default=False)]
 
 MAX_ID = 2**63 - 1
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """The user's mistakes and database trouble: one line, exit 1."""
-    from crossroads.errors import DecisionError
-    from crossroads.store import StoreError
-
-    try:
-        yield
-    except DecisionError as exc:
-        fail(exc.format())
-    except StoreError as exc:
-        fail(str(exc))
 
 
 def _print_json(data: object) -> None:
@@ -101,16 +86,15 @@ def record(
     if chose not in model.option_ids:
         fail(f"{file}: no option `{chose}`; the options are {', '.join(model.option_ids)}")
     n = samples if samples is not None else model.samples
-    with _errors():
-        if isinstance(n, int):  # "auto" stops within the budget on its own
-            check_budget(model, n, bytes_per_draw(model) + jp.bytes_per_draw(model))
-        result, pred = jp.predict(model, chose, n, model.seed if seed is None else seed)
-        result = with_references(model, result)
+    if isinstance(n, int):  # "auto" stops within the budget on its own
+        check_budget(model, n, bytes_per_draw(model) + jp.bytes_per_draw(model))
+    result, pred = jp.predict(model, chose, n, model.seed if seed is None else seed)
+    result = with_references(model, result)
     raw = file.read_bytes()
     rec = Record(str(file), raw.decode("utf-8", "replace"), hashlib.sha256(raw).hexdigest(),
                  model.title, result.samples, result.seed, _version(), model.horizon,
                  model.currency, pred, result.to_dict(), text)
-    with _errors(), transaction(db) as conn:
+    with transaction(db) as conn:
         entry_id = add_entry(conn, rec)
     if as_json:
         _print_json({"id": entry_id, "option": chose,
@@ -212,7 +196,7 @@ def checkin(
     if amount is None and role is None and not scores and not note:
         raise typer.BadParameter("give at least one of --cash, --role, --score, --note",
                                  param_hint="--year")
-    with _errors(), transaction(db) as conn:
+    with transaction(db) as conn:
         rec = get_record(conn, _entry_id(entry))
         t, day = _year(year, rec.recorded_at.date())
         made = Checkin(t, amount, role, scores, note, day, pre_tax=pre_tax)
@@ -242,7 +226,7 @@ def review(
     from crossroads.store import transaction
     from crossroads.store.journal import get_entry, list_entries
 
-    with _errors(), transaction(db) as conn:
+    with transaction(db) as conn:
         entries = list_entries(conn) if entry is None else [get_entry(conn, _entry_id(entry))]
     data = review_entries(entries)
     if as_json:
@@ -291,11 +275,12 @@ def redecide(
 ) -> None:
     """Decide again from where you stand: does switching now beat staying?"""
     from crossroads.api import load, run
+    from crossroads.errors import UsageError
     from crossroads.journal.redecide import Standing, rewrite, sentence, switch_verdict
     from crossroads.store import transaction
     from crossroads.store.journal import get_record
 
-    with _errors(), transaction(db) as conn:
+    with transaction(db) as conn:
         rec = get_record(conn, _entry_id(entry))
     last, years_in_role = _standing(rec, tenure)
     text, source = _current_text(rec, file)
@@ -303,11 +288,10 @@ def redecide(
                         _file_pay(rec, last, _money(pay)), last.year + 1)
     try:
         rewritten = rewrite(text, standing)
-    except ValueError as exc:
+    except UsageError as exc:  # the file no longer has the option or the role: which file
         fail(f"{source}: {exc}")
-    with _errors():
-        model = load(rewritten, db=db)
-        result = run(model, samples=samples, seed=seed).to_dict()
+    model = load(rewritten, db=db)
+    result = run(model, samples=samples, seed=seed).to_dict()
     verdict = switch_verdict(result, standing.option)
     said = sentence(verdict, model.horizon, model.currency)
     data = {"entry": entry, "source": source, "from_year": standing.spent,
@@ -361,7 +345,7 @@ def export(
     from crossroads.store import transaction
     from crossroads.store.journal import export_journal
 
-    with _errors(), transaction(db) as conn:
+    with transaction(db) as conn:
         document = export_journal(conn, entries or None)
     text = json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
     if output is None or str(output) == "-":
@@ -380,6 +364,7 @@ def import_(
     db: DbOpt = None,
 ) -> None:
     """Add the entries of an exported journal (new ids; all or nothing)."""
+    from crossroads.errors import UsageError
     from crossroads.store import transaction
     from crossroads.store.journal import import_journal
 
@@ -389,10 +374,10 @@ def import_(
         fail(f"{file}: cannot read the file: {exc}")
     except json.JSONDecodeError as exc:
         fail(f"{file}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}")
-    with _errors(), transaction(db) as conn:
+    with transaction(db) as conn:
         try:
             ids = import_journal(conn, document)
-        except ValueError as exc:
+        except UsageError as exc:  # not a journal export: say which file
             fail(f"{file}: {exc}")
     console.print(f"imported {len(ids)} entries: ids {', '.join(map(str, ids)) or 'none'}",
                   markup=False)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crossroads.cli.common import console, fail
+from crossroads.cli.common import console, flag
 
 if TYPE_CHECKING:
     from crossroads.evidence.market import MarketSummary
@@ -42,17 +42,15 @@ def market_command(
     = False,
 ) -> None:
     """Salaries in the shipped aijobs.net data set (CC0): n, median, p10, p90 in USD."""
+    from crossroads.errors import UsageError
     from crossroads.evidence.market import MarketQuery, market_summary
 
     try:
         query = MarketQuery(title=title, level=level, country=country, since=since,
                             family=family)
-    except ValueError as exc:  # messages start with the option's name: "level must be..."
-        raise typer.BadParameter(str(exc), param_hint=f"--{str(exc).split()[0]}") from None
-    try:
-        summary = market_summary(query)
-    except ValueError as exc:
-        fail(str(exc))
+    except UsageError as exc:  # a filter's syntax: a usage error, like a bad option (exit 2)
+        raise typer.BadParameter(str(exc), param_hint=flag(exc.argument)) from None
+    summary = market_summary(query)  # nothing matches: one line and exit 1 (cli/common.py)
     if as_json:
         sys.stdout.write(json.dumps(summary.to_dict(), indent=2, allow_nan=False) + "\n")
         return

@@ -29,7 +29,6 @@ def report_command(
 ) -> None:
     """Write an HTML report: verdict, options, charts and how to read each one."""
     from crossroads.cli.journal import report_journal
-    from crossroads.errors import DecisionError
     from crossroads.report import write_report
     from crossroads.report.bundle import build_bundle
 
@@ -41,8 +40,6 @@ def report_command(
             bundle = build_bundle(model, samples=samples, seed=seed)
             bundle["journal"] = report_journal(model.title)
             write_report(bundle, output)
-    except DecisionError as exc:
-        fail(exc.format())
     except OSError as exc:
         fail(f"{output}: cannot write the report: {exc.strerror or exc}")
     size = output.stat().st_size / 1e6

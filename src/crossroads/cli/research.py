@@ -23,13 +23,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from crossroads.cli.common import console, err_console, fail, printable
+from crossroads.cli.common import Guarded, console, err_console, fail, printable
 
 if TYPE_CHECKING:
     from crossroads.evidence.research import Conversation, Coverage
@@ -40,6 +39,7 @@ research_app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Guarded,
 )
 
 DbOpt = Annotated[str | None, typer.Option(
@@ -71,17 +71,6 @@ EstimateOpt = Annotated[list[str] | None, typer.Option(
     "Repeat for more.", show_default=False)]
 StanceOpt = Annotated[list[str] | None, typer.Option(
     "--stance", help="CLAIM=agree|disagree|unsure. Repeat for more.", show_default=False)]
-
-_FLAGS = {"notes": "--note", "estimates": "--estimate", "stances": "--stance"}
-
-
-def _flag(field: str) -> str:
-    """The option a field error belongs to: ``estimate:p_em`` -> ``--estimate p_em``."""
-    if ":" in field:
-        kind, name = field.split(":", 1)
-        return f"--{kind} {name}"
-    return _FLAGS.get(field, f"--{field}")
-
 
 def _notes(note: str | None, note_file: str | None, edit_note: bool,
            current: str = "") -> str | None:
@@ -133,23 +122,6 @@ def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
     return out
 
 
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Turn the user's mistakes and database trouble into one line and exit code 1."""
-    from crossroads.evidence.exchange import RecordError
-    from crossroads.evidence.research import FieldError
-    from crossroads.store import StoreError
-
-    try:
-        yield
-    except RecordError as exc:
-        fail(exc.format_all())
-    except FieldError as exc:
-        fail(f"{_flag(exc.field)}: {exc.message}")
-    except StoreError as exc:
-        fail(str(exc))
-
-
 def _print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
@@ -177,10 +149,9 @@ def add(
            "size": size, "role": role, "date": date or dt.date.today().isoformat(),
            "notes": note or "", "estimates": _pairs(estimate, "--estimate"),
            "stances": _pairs(stance, "--stance")}
-    with _errors():
-        conv = make_conversation(raw)
-        with transaction(db) as conn:
-            new_id = add_conversation(conn, conv)
+    conv = make_conversation(raw)
+    with transaction(db) as conn:
+        new_id = add_conversation(conn, conv)
     if as_json:
         _print_json(_entry(new_id, conv))
     else:
@@ -207,10 +178,7 @@ def list_(
 
     filters = {k: v for k, v in (("market", market), ("stage", stage), ("role", role)) if v}
     log = _load(db)
-    try:
-        keep = {id(c) for c in select(log.values(), filters)}
-    except ValueError as exc:
-        fail(str(exc))
+    keep = {id(c) for c in select(log.values(), filters)}
     rows = {i: c for i, c in log.items()
             if id(c) in keep and (param is None or param in c.estimates)}
     if as_json:
@@ -222,7 +190,7 @@ def list_(
 def _load(db: str | None) -> dict[int, Conversation]:
     from crossroads.store import list_conversations, transaction
 
-    with _errors(), transaction(db) as conn:
+    with transaction(db) as conn:
         return list_conversations(conn)
 
 
@@ -249,7 +217,7 @@ def show(conversation_id: IdArg, as_json: JsonOpt = False, db: DbOpt = None) -> 
     """Show one conversation in full, with what each estimate means as a distribution."""
     from crossroads.store import get_conversation, transaction
 
-    with _errors(), transaction(db) as conn:
+    with transaction(db) as conn:
         conv = get_conversation(conn, conversation_id)
     if as_json:
         _print_json(_entry(conversation_id, conv))
@@ -303,7 +271,7 @@ def edit(
     given = {"person": person, "years": years, "market": market, "stage": stage,
              "size": size, "role": role, "date": date}
     new_est, new_sta = _pairs(estimate, "--estimate"), _pairs(stance, "--stance")
-    with _errors(), transaction(db) as conn:
+    with transaction(db) as conn:
         old = get_conversation(conn, conversation_id)
         given["notes"] = _notes(note, note_file, edit_note, old.notes)
         raw = {**old.to_dict(), **{k: v for k, v in given.items() if v is not None}}
@@ -334,7 +302,7 @@ def delete(conversation_id: IdArg, as_json: JsonOpt = False, db: DbOpt = None) -
     """Delete a conversation with its estimates and stances."""
     from crossroads.store import delete_conversation, transaction
 
-    with _errors(), transaction(db) as conn:
+    with transaction(db) as conn:
         gone = delete_conversation(conn, conversation_id)
     if as_json:
         _print_json({"deleted": _entry(conversation_id, gone)})
@@ -369,10 +337,9 @@ def import_(
 
     kind = _format(fmt, file)
     text = _read(file)
-    with _errors():
-        log = parse_conversations(text, kind, source="<stdin>" if file == "-" else file)
-        with transaction(db) as conn:
-            ids = import_conversations(conn, log)
+    log = parse_conversations(text, kind, source="<stdin>" if file == "-" else file)
+    with transaction(db) as conn:
+        ids = import_conversations(conn, log)
     _warn_formulas(text, kind, file)
     if as_json:
         _print_json({"imported": len(ids), "ids": ids})
@@ -462,9 +429,8 @@ def coverage_(
     """Who you have heard from, by market x stage x experience, and whom you have not."""
     from crossroads.evidence.research import coverage
 
-    with _errors():
-        result = coverage(list(_load(db).values()), param or (), markets=market or (),
-                          stages=stage or ())
+    result = coverage(list(_load(db).values()), param or (), markets=market or (),
+                      stages=stage or ())
     if as_json:
         _print_json(result.to_dict())
     else:
