@@ -10,16 +10,15 @@ each command module imports its own libraries (Rich tables, the questionnaire...
 from __future__ import annotations
 
 import importlib
-import json
 import sys
 from collections.abc import Iterable
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from crossroads.cli import common
 from crossroads.cli.common import load_or_exit
+from crossroads.cli.options import FileArg, JsonOpt, RunSamplesOpt, SeedOpt, print_json, progress
 
 if TYPE_CHECKING:
     app: typer.Typer
@@ -44,10 +43,6 @@ COMMANDS: dict[str, str] = {
     "init": "crossroads.cli.init:init_command",
     "serve": "crossroads.cli.serve:serve_command",
 }
-
-FileArg = Annotated[Path, typer.Argument(help="A decision file (YAML).", show_default=False)]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
-
 
 def check(file: FileArg) -> None:
     """Validate a decision file without running it: exit 0 when valid."""
@@ -75,76 +70,23 @@ def schema() -> None:
     """Print the decision file's JSON Schema (for editors; see docs/editors.md)."""
     from crossroads.model.schema import Decision
 
-    sys.stdout.write(json.dumps(Decision.model_json_schema(by_alias=True), indent=2) + "\n")
+    print_json(Decision.model_json_schema(by_alias=True))
 
 
-def run(
-    file: FileArg,
-    samples: Annotated[Any, typer.Option(
-        help="Monte Carlo draws, or `auto`: until the answer is as precise as "
-        "docs/performance.md states.", metavar="N|auto", parser=run_samples)] = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed.", min=0)] = None,
-    as_json: JsonOpt = False,
-) -> None:
+def run(file: FileArg, samples: RunSamplesOpt = None, seed: SeedOpt = None,
+        as_json: JsonOpt = False) -> None:
     """Simulate every option and say which leads, how robustly and when it breaks even."""
     from crossroads.api import run as run_model
 
     model = load_or_exit(file)
-    with _progress(enabled=not as_json) as on_progress:
+    with progress("simulating", enabled=not as_json) as on_progress:
         result = run_model(model, samples=samples, seed=seed, on_progress=on_progress)
     if as_json:
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
     else:
         from crossroads.cli.output import print_run  # Rich tables, not needed for --json
 
         print_run(result)
-
-
-def run_samples(text: str) -> int | str:
-    """`--samples`: a whole number of at least 1 (``20k`` too), or ``auto``."""
-    from crossroads.model.schema import _as_number
-
-    if text.strip().lower() == "auto":
-        return "auto"
-    number = _as_number(text)
-    if isinstance(number, int) and not isinstance(number, bool) and number >= 1:
-        return number
-    raise typer.BadParameter(f"{text!r} is not a whole number of at least 1, nor `auto`")
-
-
-def _print_json(data: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, allow_nan=False) + "\n")
-
-
-class _progress:
-    """A Rich progress bar that only appears when the work takes over a second."""
-
-    def __init__(self, *, enabled: bool) -> None:
-        self.enabled = enabled and common.console.is_terminal
-        self._bar: Any = None
-
-    def __enter__(self) -> Any:
-        if not self.enabled:
-            return None
-        from rich.progress import Progress
-
-        self._bar = Progress(console=common.console, transient=True)
-        task = self._bar.add_task("simulating", total=1.0, visible=False)
-        import time
-
-        start = time.perf_counter()
-
-        def on_progress(fraction: float) -> None:
-            if time.perf_counter() - start > 1.0 and not self._bar.live.is_started:
-                self._bar.start()
-                self._bar.update(task, visible=True)
-            self._bar.update(task, completed=fraction)
-
-        return on_progress
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None and self._bar.live.is_started:
-            self._bar.stop()
 
 
 def build_app(names: Iterable[str] = COMMANDS) -> typer.Typer:

@@ -6,27 +6,28 @@ from :mod:`crossroads.api`, and prints a table and plain sentences, or `--json`.
 
 from __future__ import annotations
 
-import json
 import math
-import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from crossroads.cli.common import console, load_or_exit
+from crossroads.cli.options import (
+    DbOpt,
+    FileArg,
+    JsonOpt,
+    SamplesOpt,
+    SeedOpt,
+    print_json,
+    progress,
+)
 from crossroads.verdict import money
-
-FileArg = Annotated[Path, typer.Argument(help="A decision file (YAML).", show_default=False)]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
-SamplesOpt = Annotated[int | None, typer.Option(help="Monte Carlo draws.", min=100)]
-SeedOpt = Annotated[int | None, typer.Option(help="Random seed.", min=0)]
 
 
 def _emit(data: dict[str, Any], as_json: bool, table: Table | None = None) -> None:
     if as_json:
-        sys.stdout.write(json.dumps(data, indent=2, allow_nan=False, default=_plain) + "\n")
+        print_json(data)
         return
     if table is not None:
         console.print(table)
@@ -34,17 +35,9 @@ def _emit(data: dict[str, Any], as_json: bool, table: Table | None = None) -> No
         console.print(f"- {sentence}")
 
 
-def _plain(x: Any) -> Any:
-    return float(x) if hasattr(x, "__float__") else str(x)
-
-
-def _busy(as_json: bool) -> Any:
-    """A spinner on the terminal while an analysis runs (silent with --json)."""
-    from contextlib import nullcontext
-
-    if as_json or not console.is_terminal:
-        return nullcontext()
-    return console.status("simulating...")
+def _busy(as_json: bool) -> progress:
+    """The progress bar of a command whose analysis reports no fractions (a pulse)."""
+    return progress("simulating", enabled=not as_json)
 
 
 def voi_command(file: FileArg,
@@ -52,10 +45,7 @@ def voi_command(file: FileArg,
                     help="Params found out together, comma-separated (repeatable).")] = None,
                 ask: Annotated[int | None, typer.Option(
                     help="EVSI of this many more conversations per param.", min=1)] = None,
-                samples: SamplesOpt = None, seed: SeedOpt = None,
-                db: Annotated[str | None, typer.Option(
-                    help="Research log database URL (default: CROSSROADS_DB or the user's "
-                         "data directory).")] = None,
+                samples: SamplesOpt = None, seed: SeedOpt = None, db: DbOpt = None,
                 as_json: JsonOpt = False) -> None:
     """What finding out is worth: EVPI, EVPPI per param and group, EVSI of N more data."""
     from crossroads.api import voi
@@ -91,9 +81,9 @@ def sensitivity_command(file: FileArg,
     """Which inputs move the value gap between the two leading options."""
     from crossroads.api import sensitivity
 
-    if method not in {"tornado", "sobol"}:
-        console.print(f"--method must be tornado or sobol, got {method!r}")
-        raise typer.Exit(2)
+    if method not in {"tornado", "sobol"}:  # a usage error: on stderr, exit 2
+        raise typer.BadParameter(f"must be tornado or sobol, got {method!r}",
+                                 param_hint="--method")
     model = load_or_exit(file)
     with _busy(as_json):
         data = sensitivity(model, method, samples, seed).to_dict()
@@ -211,8 +201,3 @@ def option_value_command(file: FileArg,
     _emit(data, as_json)
 
 
-COMMANDS = {
-    "voi": voi_command, "sensitivity": sensitivity_command, "smaa": smaa_command,
-    "skills": skills_command, "prices": prices_command, "risk": risk_command,
-    "option-value": option_value_command,
-}

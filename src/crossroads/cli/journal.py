@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from crossroads.cli.common import Guarded, console, fail, load_or_exit
+from crossroads.cli.options import DbOpt, FileArg, JsonOpt, SamplesOpt, SeedOpt, print_json
 
 if TYPE_CHECKING:
     from crossroads.journal.calibrate import Checkin
@@ -35,10 +36,6 @@ journal_app = typer.Typer(
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
     cls=Guarded)
 
-DbOpt = Annotated[str | None, typer.Option(
-    "--db", help="SQLAlchemy URL or SQLite file [default: $CROSSROADS_DB, else "
-    "crossroads.sqlite3 in the user data directory]", show_default=False)]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 EntryArg = Annotated[int, typer.Argument(help="The entry's id (see `journal review`).")]
 NoteOpt = Annotated[str | None, typer.Option(
     "--note", help="Free notes (seen in the process list and shell history: --note-file and "
@@ -48,16 +45,8 @@ NoteFileOpt = Annotated[str | None, typer.Option(
     show_default=False)]
 EditNoteOpt = Annotated[bool, typer.Option(
     "--edit-note", help="Write the notes in $EDITOR (or $VISUAL).")]
-SamplesOpt = Annotated[int | None, typer.Option(
-    help="Monte Carlo draws (default: the file's `samples`).", min=1, show_default=False)]
-SeedOpt = Annotated[int | None, typer.Option(
-    help="Random seed (default: the file's `seed`).", min=0, show_default=False)]
 
 MAX_ID = 2**63 - 1
-
-
-def _print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
 def _entry_id(entry: int) -> int:
@@ -68,7 +57,7 @@ def _entry_id(entry: int) -> int:
 
 @journal_app.command("record")
 def record(
-    file: Annotated[Path, typer.Argument(help="A decision file (YAML).", show_default=False)],
+    file: FileArg,
     chose: Annotated[str, typer.Option("--chose", help="The option you chose (its id).")],
     note: NoteOpt = None, note_file: NoteFileOpt = None, edit_note: EditNoteOpt = False,
     samples: SamplesOpt = None, seed: SeedOpt = None, as_json: JsonOpt = False,
@@ -97,7 +86,7 @@ def record(
     with transaction(db) as conn:
         entry_id = add_entry(conn, rec)
     if as_json:
-        _print_json({"id": entry_id, "option": chose,
+        print_json({"id": entry_id, "option": chose,
                      "recorded": rec.recorded_at.date().isoformat()})
         return
     from crossroads.cli.journal_output import print_recorded
@@ -208,7 +197,7 @@ def checkin(
                                        if c.role and c.year <= t), *([role] if role else [])}
     row = assess(made, rec.prediction.years[t], rec.prediction.levels, reached)
     if as_json:
-        _print_json({"id": new_id, "entry": entry, **row})
+        print_json({"id": new_id, "entry": entry, **row})
         return
     from crossroads.cli.journal_output import print_checkin
 
@@ -230,7 +219,7 @@ def review(
         entries = list_entries(conn) if entry is None else [get_entry(conn, _entry_id(entry))]
     data = review_entries(entries)
     if as_json:
-        _print_json(data)
+        print_json(data)
         return
     from crossroads.cli.journal_output import print_review
 
@@ -300,7 +289,7 @@ def redecide(
             "tenure": standing.tenure,
             "pay": standing.pay, **verdict, "sentence": said}
     if as_json:
-        _print_json(data)
+        print_json(data)
         return
     from crossroads.cli.journal_output import print_redecide
 

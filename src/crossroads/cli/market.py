@@ -11,13 +11,12 @@ matches nothing exits 1 naming the filter that emptied it.
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from crossroads.cli.common import console, flag
+from crossroads.cli.options import JsonOpt, print_json
 
 if TYPE_CHECKING:
     from crossroads.evidence.market import MarketSummary
@@ -38,8 +37,7 @@ def market_command(
         "--family", help="Job family (see docs/evidence.md): data-scientist, ml-engineer, "
         "data-engineer, data-analyst, research-scientist, software-platform, lead-manager, "
         "product, other.", show_default=False)] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-    = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Salaries in the shipped aijobs.net data set (CC0): n, median, p10, p90 in USD."""
     from crossroads.errors import UsageError
@@ -52,7 +50,7 @@ def market_command(
         raise typer.BadParameter(str(exc), param_hint=flag(exc.argument)) from None
     summary = market_summary(query)  # nothing matches: one line and exit 1 (cli/common.py)
     if as_json:
-        sys.stdout.write(json.dumps(summary.to_dict(), indent=2, allow_nan=False) + "\n")
+        print_json(summary.to_dict())
         return
     _print_summary(summary)
 

@@ -15,17 +15,15 @@ import typer
 from rich.markup import escape
 
 from crossroads.cli.common import console, fail, load_or_exit
+from crossroads.cli.options import FileArg, SamplesOpt, SeedOpt, progress
 
 
 def report_command(
-    file: Annotated[Path, typer.Argument(help="A decision file (YAML).", show_default=False)],
+    file: FileArg,
     output: Annotated[Path, typer.Option(
         "-o", "--output", help="Where to write the HTML report.")] = Path("report.html"),
-    samples: Annotated[int | None, typer.Option(
-        help="Monte Carlo draws (default: the file's `samples`).", min=1,
-        show_default=False)] = None,
-    seed: Annotated[int | None, typer.Option(
-        help="Random seed (default: the file's `seed`).", min=0, show_default=False)] = None,
+    samples: SamplesOpt = None,
+    seed: SeedOpt = None,
 ) -> None:
     """Write an HTML report: verdict, options, charts and how to read each one."""
     from crossroads.cli.journal import report_journal
@@ -36,8 +34,9 @@ def report_command(
     if output.is_dir():
         fail(f"{output}: is a folder; give a file name such as {output / 'report.html'}")
     try:
-        with console.status("simulating and drawing the report", spinner="dots"):
-            bundle = build_bundle(model, samples=samples, seed=seed)
+        with progress("simulating and drawing the report", enabled=True) as update:
+            hear = None if update is None else (lambda stage, f: update(f, stage))
+            bundle = build_bundle(model, samples=samples, seed=seed, on_progress=hear)
             bundle["journal"] = report_journal(model.title)
             write_report(bundle, output)
     except OSError as exc:

@@ -21,7 +21,6 @@ imported inside the commands so that ``crossroads`` starts fast.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from crossroads.cli.common import Guarded, console, err_console, fail, printable
+from crossroads.cli.options import DbOpt, JsonOpt, print_json
 
 if TYPE_CHECKING:
     from crossroads.evidence.research import Conversation, Coverage
@@ -42,10 +42,6 @@ research_app = typer.Typer(
     cls=Guarded,
 )
 
-DbOpt = Annotated[str | None, typer.Option(
-    "--db", help="SQLAlchemy URL or SQLite file [default: $CROSSROADS_DB, else "
-    "crossroads.sqlite3 in the user data directory]", show_default=False)]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 IdArg = Annotated[int, typer.Argument(help="The conversation's id (see `research list`).")]
 MarketOpt = Annotated[str | None, typer.Option(
     "--market", help="ISO country code (SG) or a region (EU).", show_default=False)]
@@ -122,10 +118,6 @@ def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
     return out
 
 
-def _print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
-
-
 def _entry(conversation_id: int, conv: Conversation) -> dict[str, Any]:
     return {"id": conversation_id, **conv.to_dict()}
 
@@ -153,7 +145,7 @@ def add(
     with transaction(db) as conn:
         new_id = add_conversation(conn, conv)
     if as_json:
-        _print_json(_entry(new_id, conv))
+        print_json(_entry(new_id, conv))
     else:
         console.print(f"added conversation {new_id}: {_summary(conv)}", markup=False)
 
@@ -182,7 +174,7 @@ def list_(
     rows = {i: c for i, c in log.items()
             if id(c) in keep and (param is None or param in c.estimates)}
     if as_json:
-        _print_json({"conversations": [_entry(i, c) for i, c in rows.items()]})
+        print_json({"conversations": [_entry(i, c) for i, c in rows.items()]})
     else:
         _print_list(rows)
 
@@ -220,7 +212,7 @@ def show(conversation_id: IdArg, as_json: JsonOpt = False, db: DbOpt = None) -> 
     with transaction(db) as conn:
         conv = get_conversation(conn, conversation_id)
     if as_json:
-        _print_json(_entry(conversation_id, conv))
+        print_json(_entry(conversation_id, conv))
         return
     _print_conversation(conversation_id, conv)
 
@@ -280,7 +272,7 @@ def edit(
         conv = make_conversation(raw)
         update_conversation(conn, conversation_id, conv)
     if as_json:
-        _print_json(_entry(conversation_id, conv))
+        print_json(_entry(conversation_id, conv))
     else:
         console.print(f"updated conversation {conversation_id}: {_summary(conv)}",
                       markup=False)
@@ -305,7 +297,7 @@ def delete(conversation_id: IdArg, as_json: JsonOpt = False, db: DbOpt = None) -
     with transaction(db) as conn:
         gone = delete_conversation(conn, conversation_id)
     if as_json:
-        _print_json({"deleted": _entry(conversation_id, gone)})
+        print_json({"deleted": _entry(conversation_id, gone)})
     else:
         console.print(f"deleted conversation {conversation_id}: {_summary(gone)}",
                       markup=False)
@@ -342,7 +334,7 @@ def import_(
         ids = import_conversations(conn, log)
     _warn_formulas(text, kind, file)
     if as_json:
-        _print_json({"imported": len(ids), "ids": ids})
+        print_json({"imported": len(ids), "ids": ids})
     else:
         span = f" (ids {ids[0]}-{ids[-1]})" if ids else ""
         console.print(f"imported {len(ids)} conversations from {file}{span}", markup=False)
@@ -432,7 +424,7 @@ def coverage_(
     result = coverage(list(_load(db).values()), param or (), markets=market or (),
                       stages=stage or ())
     if as_json:
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
     else:
         _print_coverage(result)
 

@@ -22,6 +22,7 @@ from typing import Annotated, Any
 import typer
 
 from crossroads.cli.common import console, err_console, fail
+from crossroads.cli.options import DbOpt
 
 
 def serve_command(
@@ -36,9 +37,7 @@ def serve_command(
     no_token: Annotated[bool, typer.Option(
         "--no-token", help="Serve without a token (loopback only): anyone with an account "
         "on this machine can then read and change your decisions.")] = False,
-    db: Annotated[str | None, typer.Option(
-        "--db", help="Research log: SQLAlchemy URL or SQLite file (default: $CROSSROADS_DB, "
-        "else crossroads.sqlite3 in the user data directory)", show_default=False)] = None,
+    db: DbOpt = None,
     workers: Annotated[int, typer.Option(
         help="Simulation worker processes.", min=1, max=64)] = 2,
 ) -> None:
