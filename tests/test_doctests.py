@@ -1,5 +1,5 @@
 """Every docstring example in the package runs and says what it shows (once: the web
-package's are in tests/web/test_doctests.py, the CLI has none)."""
+package's are in tests/web/test_doctests.py)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ import crossroads
 
 MODULES = sorted(
     m.name for m in pkgutil.walk_packages(crossroads.__path__, "crossroads.")
-    if not m.name.startswith(("crossroads.web", "crossroads.cli"))
+    if not m.name.startswith("crossroads.web")
 )
 
 
 #: Modules whose examples are their documentation: losing them all is a failure, not a pass.
 WITH_EXAMPLES = {f"crossroads.analysis.{m}" for m in ("voi", "smaa", "sensitivity", "risk",
-                                                       "prices")} | {"crossroads.words"}
+                                                       "prices")} | {"crossroads.format"}
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,4 +1,4 @@
-"""docs/glossary.md and crossroads.glossary / crossroads.words say the same thing."""
+"""docs/glossary.md and crossroads.glossary / crossroads.format say the same thing."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import math
 import re
 from pathlib import Path
 
+from crossroads.format import CHANCE_WORDS, chance_word
 from crossroads.glossary import TERMS, tip
-from crossroads.words import CHANCE_WORDS, chance_word
 
 PAGE = (Path(__file__).parents[1] / "docs" / "glossary.md").read_text()
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 import crossroads
+from crossroads.format import money, pct
 from crossroads.results import RunResult
-from crossroads.words import money, pct
 from tests.conftest import decision_text
 
 

@@ -13,7 +13,7 @@ import math
 import pytest
 
 import crossroads
-from crossroads.words import money, pct
+from crossroads.format import money, pct
 from tests.conftest import decision_text
 
 N = 4000

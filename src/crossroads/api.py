@@ -702,8 +702,8 @@ def risk(model: Model, samples: int | None = None, seed: int | None = None,
 def option_value(model: Model, without: tuple[str, ...], samples: int | None = None,
                  seed: int | None = None) -> DictReport:
     """What the chance to move into roles ``without`` adds to each option, on the same draws."""
+    from crossroads.format import money
     from crossroads.model.edit import without_roles
-    from crossroads.verdict import money
 
     closed = without_roles(model, without)
     n = samples if samples is not None else model.samples

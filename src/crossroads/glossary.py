@@ -3,7 +3,7 @@ and the web app's.
 
 ``TERMS`` maps each term to the sentence or two docs/glossary.md prints under its heading;
 a test reads the page and checks that every text here is there, word for word, and that
-the page's table of words for chances is :data:`crossroads.words.CHANCE_WORDS`.
+the page's table of words for chances is :data:`crossroads.format.CHANCE_WORDS`.
 :func:`tip` finds the text for a table header such as "P(best)" or "90% of futures".
 """
 

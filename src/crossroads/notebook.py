@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from crossroads.words import money, pct
+from crossroads.format import money, pct
 
 __all__ = ["html", "review_html", "text"]
 

@@ -3,7 +3,7 @@
 Pure: it reads a finished run and returns text. Words mean what they say
 (docs/glossary.md): the sampling error is called the sampling error and the spread of
 futures the 90% range; a chance below 1% reads "under 1%"; a chance in words comes from
-the one table in :data:`crossroads.words.CHANCE_WORDS`; an input is named only when it
+the one table in :data:`crossroads.format.CHANCE_WORDS`; an input is named only when it
 explains at least :data:`MATTERS` of the variance of the gap between the two leaders.
 
 Sentences, in order (each a function below, each tested with a decision where it must
@@ -29,7 +29,7 @@ import math
 import re
 from typing import TYPE_CHECKING, Any
 
-from crossroads.words import chance_word, money, pct
+from crossroads.format import chance_word, money, pct
 
 if TYPE_CHECKING:
     from crossroads.model.compile import Model
@@ -385,5 +385,5 @@ def stranded_sentence(label: str, roles: dict[str, float], without: tuple[str, .
 
 
 def _share(share: float) -> str:
-    """A share of draws: one decimal, and "under 0.1%" rather than 0.0%."""
-    return "under 0.1%" if 0 < share < 0.0005 else f"{share:.1%}"
+    """A share of draws to 0.1%, never rounded to 0% or 100% (:func:`crossroads.format.pct`)."""
+    return pct(share, 1)

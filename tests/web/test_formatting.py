@@ -1,11 +1,11 @@
-"""The web app writes chances by the terminal's rule (crossroads.words.pct): a real chance
+"""The web app writes chances by the terminal's rule (crossroads.format.pct): a real chance
 is never "0%" or "100%" on a page, it reads "under 1%" or "over 99%"."""
 
 from __future__ import annotations
 
 import pytest
 
-from crossroads import words
+from crossroads import format as words
 from crossroads.web import formatting
 from crossroads.web.app import _templates
 from crossroads.web.dashboard import option_rows

@@ -106,7 +106,7 @@ async def test_deltas_show_each_numbers_change_from_the_unpinned_run(
     move, stay = pinned["deltas"]["move"], pinned["deltas"]["stay"]
     assert move["value"].startswith("+$") and stay["value"] == "±0"
     # the delta is the difference of the two runs' means, formatted as money
-    from crossroads.verdict import money
+    from crossroads.format import money
 
     diff = (pinned["result"]["options"]["move"]["value"]["mean"]
             - base["result"]["options"]["move"]["value"]["mean"])

@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from crossroads._types import FloatArray
+from crossroads.format import money_exact as money  # whole amounts: "$12,000"
 
 
 @dataclass(frozen=True)
@@ -102,17 +103,6 @@ class PricesResult:
                     "break_even_worth": q.break_even_worth, "better_above": q.better_above,
                     "sentence": q.sentence} for q in p.pairs}}
             for c, p in self.criteria.items()}}
-
-
-def money(x: float, currency: str = "USD") -> str:
-    """A whole-number amount with its currency: "$12,000", "-$500", "12,000 EUR".
-
-    >>> money(-1234.6), money(5e6, "EUR")
-    ('-$1,235', '5,000,000 EUR')
-    """
-    sign = "-" if round(x) < 0 else ""
-    body = f"{abs(x):,.0f}"
-    return f"{sign}${body}" if currency == "USD" else f"{sign}{body} {currency}"
 
 
 def value_lines(npv: FloatArray, points: Mapping[str, FloatArray],

@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from crossroads._types import FloatArray, IntArray
-from crossroads.words import pct
+from crossroads.format import pct
 
 #: money and scores as `run` keeps them: float32 money, float16 or float32 scores
 Kept = npt.NDArray[np.floating[Any]]

@@ -22,7 +22,7 @@ from crossroads.cli.options import (
     print_json,
     progress,
 )
-from crossroads.verdict import money
+from crossroads.format import money, pct
 
 
 def _emit(data: dict[str, Any], as_json: bool, table: Table | None = None) -> None:
@@ -119,7 +119,7 @@ def smaa_command(file: FileArg, samples: SamplesOpt = None, seed: SeedOpt = None
         table.add_column(f"rank {r + 1}", justify="right")
     table.add_column("confidence", justify="right")
     for oid, ranks in data["rank_acceptability"].items():
-        table.add_row(oid, *(f"{b:.0%}" for b in ranks), f"{data['confidence'][oid]:.0%}")
+        table.add_row(oid, *(pct(b) for b in ranks), pct(data["confidence"][oid]))
     _emit(data, as_json, table)
 
 
@@ -178,8 +178,8 @@ def risk_command(file: FileArg,
     for col in ("option", "worst 10% (CVaR)", "P(regret)", "P(behind baseline)", "dominates"):
         table.add_column(col, justify="left" if col in ("option", "dominates") else "right")
     for oid, o in data["options"].items():
-        table.add_row(oid, money(o["cvar"], model.currency), f"{o['p_regret']:.0%}",
-                      f"{o['p_behind_baseline']:.0%}", ", ".join(o["dominates"]) or "-")
+        table.add_row(oid, money(o["cvar"], model.currency), pct(o["p_regret"]),
+                      pct(o["p_behind_baseline"]), ", ".join(o["dominates"]) or "-")
     _emit(data, as_json, table)
 
 

@@ -9,8 +9,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from crossroads.cli.common import console
+from crossroads.format import money, pct
 from crossroads.journal.sentences import ordinal, pay_sentence
-from crossroads.verdict import money
 
 if TYPE_CHECKING:
     from crossroads.store.journal import Record
@@ -29,7 +29,7 @@ def prediction_table(rec: Record) -> Table:
         role = max(y.p_hold, key=lambda r: y.p_hold[r])
         table.add_row(str(y.year), money(y.pay[P50], cur),
                       f"{money(y.pay[P5], cur)}–{money(y.pay[P95], cur)}",
-                      f"{escape(pred.roles[role])} ({y.p_hold[role]:.0%})")
+                      f"{escape(pred.roles[role])} ({pct(y.p_hold[role])})")
     return table
 
 
@@ -50,7 +50,7 @@ def print_checkin(entry_id: int, row: Mapping[str, Any], rec: Record) -> None:
         console.print("- " + pay_sentence(row["year"], row["cash_percentile"]), markup=False)
     if row["p_role"] is not None:
         name = pred.roles[row["role"]]
-        console.print(f"- you gave {row['p_role']:.0%} to holding {name} in year "
+        console.print(f"- you gave {pct(row['p_role'])} to holding {name} in year "
                       f"{row['year']}", markup=False)
     for c, s in row["scores"].items():
         if s["percentile"] is not None:
@@ -71,7 +71,7 @@ def print_review(data: Mapping[str, Any]) -> None:
                 str(c["year"]), "" if c["cash"] is None else
                 money(c["cash"], e["currency"]) + (" before tax" if c.get("pre_tax") else ""),
                 "" if c["cash_percentile"] is None else f"{c['cash_percentile']:.1f}",
-                escape(c["role"] or ""), "" if c["p_role"] is None else f"{c['p_role']:.0%}")
+                escape(c["role"] or ""), "" if c["p_role"] is None else pct(c["p_role"]))
         console.print(table)
     cal = data["calibration"]
     console.print(f"calibration over {len(cal['pit'])} pay check-ins: PIT histogram (tenths) "
@@ -96,6 +96,6 @@ def print_redecide(data: Mapping[str, Any], currency: str) -> None:
                   money(data["stay_value_mean"], currency), "", "")
     for row in data["options"].values():
         table.add_row(escape(row["label"]), money(row["value_mean"], currency),
-                      money(row["gap_mean"], currency), f"{row['p_better']:.0%}")
+                      money(row["gap_mean"], currency), pct(row["p_better"]))
     console.print(table)
     console.print(data["sentence"], markup=False, soft_wrap=True)

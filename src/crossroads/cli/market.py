@@ -58,9 +58,11 @@ def market_command(
 def _print_summary(summary: MarketSummary) -> None:
     from rich.table import Table
 
+    from crossroads.format import money_exact
+
     table = Table("n", "p10", "median", "p90",
                   title=f"salary_in_usd, {summary.query.describe()}")
-    table.add_row(f"{summary.n:,}", *(f"${v:,.0f}" for v in
+    table.add_row(f"{summary.n:,}", *(money_exact(v) for v in
                                      (summary.p10, summary.median, summary.p90)))
     console.print(table)
     for warning in summary.warnings:

@@ -8,7 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from crossroads.cli.common import console, printable
-from crossroads.words import money, pct, top_share
+from crossroads.format import money, pct, top_share
 
 if TYPE_CHECKING:
     from crossroads.results import RunResult

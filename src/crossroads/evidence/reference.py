@@ -12,6 +12,7 @@ import numpy as np
 
 from crossroads._types import FloatArray
 from crossroads.evidence.market import MarketSummary
+from crossroads.format import money
 
 
 def compare(label: str, pay: float, salaries: FloatArray, summary: MarketSummary
@@ -25,10 +26,10 @@ def compare(label: str, pay: float, salaries: FloatArray, summary: MarketSummary
     """
     percentile = float(100.0 * np.mean(salaries <= pay)) if salaries.size else float("nan")
     sentence = (
-        f"{label}'s first-year base pay (${pay / 1e3:,.0f}k) sits at the "
+        f"{label}'s first-year base pay ({money(pay)}) sits at the "
         f"{ordinal(round(percentile))} "
         f"percentile of {summary.n:,} salaries for {summary.query.describe()} "
-        f"(median ${summary.median / 1e3:,.0f}k; aijobs.net, base pay only)."
+        f"(median {money(summary.median)}; aijobs.net, base pay only)."
     )
     return {**summary.to_dict(), "pay": pay, "percentile": percentile, "sentence": sentence}
 

@@ -156,7 +156,7 @@ def switch_verdict(result: Mapping[str, Any], stay: str) -> dict[str, Any]:
 
 def sentence(verdict: Mapping[str, Any], years_left: int, currency: str) -> str:
     """One sentence: switch or stay, by how much on average, how often."""
-    from crossroads.verdict import money
+    from crossroads.format import money, pct
 
     best = verdict["best_switch"]
     if best is None:
@@ -165,8 +165,8 @@ def sentence(verdict: Mapping[str, Any], years_left: int, currency: str) -> str:
     gap = money(abs(row["gap_mean"]), currency)
     if verdict["switch"]:
         return (f"Switching now to {row['label']} beats staying: {gap} more value on average "
-                f"over the {years_left} years left, better in {row['p_better']:.0%} of "
+                f"over the {years_left} years left, better in {pct(row['p_better'])} of "
                 "futures.")
     return (f"Staying in {verdict['stay_label']} beats switching now: the best switch, "
             f"{row['label']}, is worth {gap} less on average over the {years_left} years "
-            f"left (better in {row['p_better']:.0%} of futures).")
+            f"left (better in {pct(row['p_better'])} of futures).")

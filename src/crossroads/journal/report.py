@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from crossroads.format import money, pct
 from crossroads.journal.calibrate import Entry, review
-from crossroads.verdict import money
 
 __all__ = ["report_data", "report_rows"]
 
@@ -39,5 +39,5 @@ def report_rows(data: Mapping[str, Any]) -> list[tuple[str, ...]]:
                 str(e["id"]), str(e["label"]), str(c["year"]),
                 "" if c["cash"] is None else money(c["cash"], e["currency"]),
                 "" if c["cash_percentile"] is None else f"{c['cash_percentile']:.1f}",
-                c["role"] or "", "" if c["p_role"] is None else f"{c['p_role']:.0%}"))
+                c["role"] or "", "" if c["p_role"] is None else pct(c["p_role"])))
     return rows

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from crossroads.format import pct
+
 if TYPE_CHECKING:
     from crossroads.journal.calibrate import Entry
 
@@ -58,9 +60,9 @@ def role_sentences(year: int, reached: Mapping[str, Mapping[str, Any]],
             continue
         name, p = labels.get(role, role), row["p"]
         if role == held:
-            out.append(f"you gave {p:.0%} to being {name} by year {year}: you are")
+            out.append(f"you gave {pct(p)} to being {name} by year {year}: you are")
         elif p >= 0.5 and not row["reached"]:
-            out.append(f"you gave {p:.0%} to being {name} by year {year}: you are not")
+            out.append(f"you gave {pct(p)} to being {name} by year {year}: you are not")
     return out
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from crossroads.format import chance_word, money
 from crossroads.report.evidence_charts import (
     coverage_chart,
     first_pay,
@@ -43,8 +44,6 @@ from crossroads.report.figure import (
     pct,
     year_list,
 )
-from crossroads.verdict import money
-from crossroads.words import chance_word
 
 __all__ = [
     "Chart",

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from crossroads.evidence.reference import ordinal
+from crossroads.format import money
 from crossroads.report.figure import (
     Chart,
     Fig,
@@ -21,7 +22,6 @@ from crossroads.report.figure import (
     money_axis,
     year_list,
 )
-from crossroads.verdict import money
 
 __all__ = ["coverage_chart", "first_pay", "intersection_chart", "market_chart",
            "skills_chart"]

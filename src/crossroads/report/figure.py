@@ -84,8 +84,8 @@ def money_hover(currency: str, field: str = "x") -> str:
 
 
 def pct(p: float) -> str:
-    """0.837 -> '84%'; a chance below 1% is 'under 1%' (:func:`crossroads.words.pct`)."""
-    from crossroads.words import pct as words_pct
+    """0.837 -> '84%'; a chance below 1% is 'under 1%' (:func:`crossroads.format.pct`)."""
+    from crossroads.format import pct as words_pct
 
     return words_pct(p)
 

@@ -15,10 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from crossroads.format import chance_word, money
 from crossroads.report import charts as ch
 from crossroads.report.figure import finite, labels, pct
-from crossroads.verdict import money
-from crossroads.words import chance_word
 
 __all__ = ["Section", "Table", "build_sections", "options_table", "references"]
 

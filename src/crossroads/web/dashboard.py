@@ -10,9 +10,9 @@ import math
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from crossroads.verdict import money
+from crossroads.format import money
+from crossroads.format import pct as chance_pct
 from crossroads.web.params import label_of, param_notes, sketch, unit_of
-from crossroads.words import pct as chance_pct
 
 if TYPE_CHECKING:
     from crossroads.model.compile import Model

@@ -7,8 +7,8 @@ import re
 
 from markupsafe import Markup, escape
 
-from crossroads.verdict import money as _money
-from crossroads.words import pct as _chance_pct
+from crossroads.format import money as _money
+from crossroads.format import pct as _chance_pct
 
 __all__ = ["money", "num", "param", "pct", "ticks"]
 
@@ -25,7 +25,7 @@ def money(x: float | None, currency: str = "USD") -> str:
 
 
 def pct(p: float | None, digits: int = 0) -> str:
-    """A chance as a percentage, by the terminal's rule (:func:`crossroads.words.pct`): a
+    """A chance as a percentage, by the terminal's rule (:func:`crossroads.format.pct`): a
     real chance never rounds to 0% or 100% but reads "under 1%" or "over 99%", so a page
     never says "0%" where the terminal says "under 1%"; an em dash for a missing number.
 

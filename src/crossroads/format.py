@@ -1,9 +1,11 @@
-"""Words for numbers, written once: chances, percentages, money, "top x%".
+"""Numbers as words, written once: money, percentages, chances, "top x%".
 
-Every sentence the program says (the verdict, the report, the terminal tables, the web
-app) takes its words for a chance from :data:`CHANCE_WORDS`, the table printed in
-docs/glossary.md ("Words for chances"); a test checks that the two agree. A percentage
-below 1% is never rounded to "0%": it reads "under 1%".
+Every place that shows a number to a person (the verdict, the report, the terminal
+tables, the notebook, the journal, the web app) formats money with :func:`money` (short:
+``$1.82M``) or :func:`money_exact` (whole: ``$12,000``), a chance with :func:`pct`, and
+takes its words for a chance from :data:`CHANCE_WORDS`, the table printed in
+docs/glossary.md ("Words for chances"); a test checks that the two agree. A real chance
+is never rounded to "0%" or "100%": it reads "under 1%" or "over 99%".
 """
 
 from __future__ import annotations
@@ -70,6 +72,17 @@ def money(x: float, currency: str = "USD") -> str:
         body = f"{x / 1e3:.3g}k"
     else:
         body = f"{x:.0f}"
+    return f"{sign}${body}" if currency == "USD" else f"{sign}{body} {currency}"
+
+
+def money_exact(x: float, currency: str = "USD") -> str:
+    """A whole-number amount with its currency: "$12,000", "-$500", "12,000 EUR".
+
+    >>> money_exact(-1234.6), money_exact(5e6, "EUR"), money_exact(-0.4)
+    ('-$1,235', '5,000,000 EUR', '$0')
+    """
+    sign = "-" if round(x) < 0 else ""
+    body = f"{abs(x):,.0f}"
     return f"{sign}${body}" if currency == "USD" else f"{sign}{body} {currency}"
 
 
