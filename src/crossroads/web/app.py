@@ -7,14 +7,20 @@
 The app is an edge like the CLI: it reads and writes files and the database and calls the
 pure core. Every request first passes :class:`~crossroads.web.security.Guard`; simulations
 run in :class:`~crossroads.web.pool.SimPool`, started and stopped with the app's lifespan.
+
+Errors: a route lets any :class:`~crossroads.errors.CrossroadsError` out, and one handler
+answers it with the status of its class (:data:`STATUS`), as JSON under ``/api/`` and as
+the error page elsewhere. No body shows where the server keeps a file or its database.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from fastapi import FastAPI, Request
@@ -26,17 +32,74 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import crossroads
 from crossroads import glossary
+from crossroads.errors import (
+    CrossroadsError,
+    DecisionError,
+    StoreError,
+    TooManySamples,
+    UsageError,
+)
+from crossroads.store.journal import EntryNotFound
+from crossroads.store.research_log import ConversationNotFound
 from crossroads.web import formatting
 from crossroads.web.catalog import OutsideFolders
+from crossroads.web.compiled import problems_of
 from crossroads.web.context import WebContext
 from crossroads.web.pool import Busy, SimPool
 from crossroads.web.routes import ROUTERS
 from crossroads.web.security import CSRF_FIELD, Guard
 from crossroads.web.settings import Settings
 
-__all__ = ["create_app"]
+__all__ = ["STATUS", "create_app", "error_body"]
 
 HERE = Path(__file__).resolve().parent
+
+log = logging.getLogger("crossroads.web")
+
+#: The HTTP status of each kind of error, the first class that matches: what is not there
+#: is 404, a sample count over the memory budget 413 (with the most that fits), a decision
+#: file's problem or a refused value 422, a full queue or a database that cannot be used
+#: 503 (try again; the server's log says why).
+STATUS: tuple[tuple[type[CrossroadsError], int], ...] = (
+    (TooManySamples, 413),
+    (DecisionError, 422),
+    (OutsideFolders, 404),
+    (EntryNotFound, 404),
+    (ConversationNotFound, 404),
+    (UsageError, 422),
+    (Busy, 503),
+    (StoreError, 503),
+)
+
+
+def error_body(exc: CrossroadsError) -> tuple[int, dict[str, Any]]:
+    """The status and JSON body for ``exc``: ``{"error": one line}`` and what helps the
+    page act on it (``problems``, ``most``, ``param``). A decision file's problems name no
+    path (:func:`~crossroads.web.compiled.problems_of`); a database error says only that the
+    database failed, since its message holds the server's path or URL.
+
+    >>> status, body = error_body(DecisionError("/srv/me/d.yaml", 3, 9, "unknown param `x`"))
+    >>> status, body["error"], body["problems"][0]["text"]
+    (422, 'the file has problems', '3:9: unknown param `x`')
+    >>> error_body(StoreError("cannot open sqlite:////home/me/cr.sqlite3"))
+    (503, {'error': 'the database cannot be opened or used; the server log says why'})
+    """
+    status = next((code for cls, code in STATUS if isinstance(exc, cls)), 500)
+    body: dict[str, Any]
+    if isinstance(exc, TooManySamples):
+        body = {"error": f"{exc.message}: use at most {exc.most:,} samples",
+                "most": exc.most}
+    elif isinstance(exc, DecisionError):
+        body = {"error": "the file has problems", "problems": problems_of(exc)}
+    elif isinstance(exc, StoreError) and status != 404:
+        log.warning("database error: %s", exc)  # masked URL (StoreError), for the operator
+        body = {"error": "the database cannot be opened or used; the server log says why"}
+    else:
+        body = {"error": str(exc)}
+        param = getattr(exc, "param", None)
+        if param is not None:  # a pinned value: the page marks its slider
+            body["param"] = param
+    return status, body
 
 
 def _templates() -> Jinja2Templates:
@@ -107,13 +170,15 @@ def _handlers(app: FastAPI, ctx: WebContext) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return page(request, exc.status_code, str(exc.detail), exc.headers)
 
-    @app.exception_handler(OutsideFolders)
-    async def outside(request: Request, exc: OutsideFolders) -> Response:
-        return page(request, 404, str(exc))
-
-    @app.exception_handler(Busy)
-    async def busy(request: Request, exc: Busy) -> Response:
-        return page(request, 503, str(exc), {"Retry-After": str(exc.retry_after)})
+    @app.exception_handler(CrossroadsError)
+    async def crossroads_error(request: Request, exc: CrossroadsError) -> Response:
+        status, body = error_body(exc)
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Busy) else None
+        if _wants_json(request):
+            return JSONResponse(body, status, headers=headers)
+        problems = body.get("problems") or []
+        text = body["error"] + "".join(f"\n{p['text']}" for p in problems)
+        return page(request, status, text, headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -12,16 +12,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from crossroads.errors import DecisionError
 from crossroads.web.catalog import OutsideFolders
 from crossroads.web.checks import check_job
-from crossroads.web.compiled import problems_of, stamp
+from crossroads.web.compiled import stamp
 from crossroads.web.context import Ctx
 from crossroads.web.dashboard import option_deltas, scenario_table
 from crossroads.web.formatting import num, param
 from crossroads.web.params import unit_of
 from crossroads.web.versions import Conflict, save_if_unchanged
-from crossroads.web.whatif import BadOverrides, check_overrides, compute
+from crossroads.web.whatif import check_overrides, compute
 
 router = APIRouter(prefix="/api")
 
@@ -115,15 +114,9 @@ async def whatif(folder: int, rel: str, body: WhatIfIn,
     The ``Server-Timing`` header splits the time into queueing and the run itself.
     """
     file = ctx.catalog.resolve(folder, rel)
-    try:
-        model = await run_in_threadpool(ctx.models.get, file.path, db=ctx.settings.db,
-                                        version=ctx.research_version)
-        overrides = check_overrides(model, body.overrides)
-    except DecisionError as exc:
-        return JSONResponse({"error": "the file has problems", "problems": problems_of(exc)},
-                            422)
-    except BadOverrides as exc:
-        return JSONResponse({"error": str(exc), "param": exc.param}, 422)
+    model = await run_in_threadpool(ctx.models.get, file.path, db=ctx.settings.db,
+                                    version=ctx.research_version)
+    overrides = check_overrides(model, body.overrides)  # BadOverrides: 422 (web/app.py)
     out = await compute(ctx, file, overrides)
     fails_unpinned = "result" not in (await compute(ctx, file, {}) if overrides else out)
     if "problems" in out and not fails_unpinned:  # it is the pinned values that fail
@@ -166,15 +159,9 @@ def pinned_text(model: Any, name: str, value: float) -> str:
 async def compare(folder: int, rel: str, body: CompareIn, ctx: Ctx) -> Response:
     """Scenarios side by side: each set of pins run (or taken from the cache) in turn."""
     file = ctx.catalog.resolve(folder, rel)
-    try:
-        model = await run_in_threadpool(ctx.models.get, file.path, db=ctx.settings.db,
-                                        version=ctx.research_version)
-        pins = [(s.name, check_overrides(model, s.overrides)) for s in body.scenarios]
-    except DecisionError as exc:
-        return JSONResponse({"error": "the file has problems", "problems": problems_of(exc)},
-                            422)
-    except BadOverrides as exc:
-        return JSONResponse({"error": str(exc), "param": exc.param}, 422)
+    model = await run_in_threadpool(ctx.models.get, file.path, db=ctx.settings.db,
+                                    version=ctx.research_version)
+    pins = [(s.name, check_overrides(model, s.overrides)) for s in body.scenarios]
     base = await compute(ctx, file, {})
     runs = []
     for name, overrides in pins:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from crossroads.journal.calibrate import Entry, review
 from crossroads.journal.chart import fan_basis, fan_svg, pit_svg
-from crossroads.store import StoreError, transaction
+from crossroads.store import transaction
 from crossroads.store.journal import EntryNotFound, get_entry, list_entries
 from crossroads.web.context import Ctx, WebContext
 
@@ -31,13 +31,8 @@ def _entries(ctx: WebContext, entry_id: int | None) -> list[Entry]:
 
 async def _review(ctx: WebContext, entry_id: int | None) -> tuple[list[Entry], dict[str, Any]]:
     if entry_id is not None and not 1 <= entry_id <= MAX_ID:
-        raise HTTPException(404, str(EntryNotFound(entry_id)))
-    try:
-        entries = await run_in_threadpool(_entries, ctx, entry_id)
-    except EntryNotFound as exc:
-        raise HTTPException(404, str(exc)) from exc
-    except StoreError as exc:
-        raise HTTPException(503, str(exc)) from exc
+        raise EntryNotFound(entry_id)  # beyond any database's integers: 404 (web/app.py)
+    entries = await run_in_threadpool(_entries, ctx, entry_id)
     return entries, review(entries)
 
 

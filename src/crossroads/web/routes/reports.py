@@ -84,7 +84,9 @@ async def report_form(request: Request, folder: int, rel: str, ctx: Ctx,
         return _download(task)
     if task.state == "cancelled":
         raise HTTPException(409, f"the report was cancelled: {task.stage}")
-    raise HTTPException(422, failure(task.out, file.rel, samples) or task.stage)
+    too_many = task.out is not None and "too_many" in task.out  # TooManySamples, as 413
+    raise HTTPException(413 if too_many else 422,
+                        failure(task.out, file.rel, samples) or task.stage)
 
 
 @router.post("/api/report/{folder}/{rel:path}", name="report_start")
@@ -106,9 +108,12 @@ def _task(ctx: WebContext, task_id: str) -> ReportTask:
 
 @router.get("/api/report-task/{task_id}", name="report_task")
 async def report_task(task_id: str, ctx: Ctx) -> dict[str, Any]:
-    """Where a report stands: state, progress 0..1, the stage, and why it failed."""
+    """Where a report stands: state, progress 0..1, the stage, why it failed, and, when it
+    asked for more samples than fit in memory, the ``most`` that fit."""
     task = _task(ctx, task_id)
-    return {**task.to_dict(), "error": failure(task.out, task.label, task.job.samples)}
+    most = {"most": task.out["too_many"]} if task.out and "too_many" in task.out else {}
+    return {**task.to_dict(), "error": failure(task.out, task.label, task.job.samples),
+            **most}
 
 
 @router.post("/api/report-task/{task_id}/cancel", name="report_cancel")

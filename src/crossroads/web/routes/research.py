@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
@@ -25,7 +25,6 @@ from crossroads.evidence.research import (
 )
 from crossroads.store import (
     ConversationNotFound,
-    StoreError,
     add_conversation,
     delete_conversation,
     get_conversation,
@@ -48,7 +47,7 @@ def _conversation_id(conversation_id: int) -> int:
     """The id in the path; one beyond :data:`MAX_ID` names no conversation (404), where
     the database driver would raise OverflowError (a 500)."""
     if not -MAX_ID <= conversation_id <= MAX_ID:
-        raise HTTPException(404, str(ConversationNotFound(conversation_id)))
+        raise ConversationNotFound(conversation_id)  # 404 (web/app.py)
     return conversation_id
 
 
@@ -63,10 +62,7 @@ def _log(ctx: WebContext) -> dict[int, Conversation]:
 @router.get("", name="research")
 async def research_page(request: Request, ctx: Ctx) -> Response:
     """The log as a table, and its coverage: markets x stages x experience, and the gaps."""
-    try:
-        log = await run_in_threadpool(_log, ctx)
-    except StoreError as exc:
-        raise HTTPException(503, str(exc)) from exc
+    log = await run_in_threadpool(_log, ctx)
     cov = coverage(list(log.values()))
     grid: dict[tuple[str, str], int] = {}
     for (market, stage, _band), n in cov.counts.items():
@@ -136,11 +132,8 @@ async def edit_form(request: Request, conversation_id: ConversationId,
 
 
 def _get(ctx: WebContext, conversation_id: int) -> Conversation:
-    try:
-        with transaction(ctx.engine()) as conn:
-            return get_conversation(conn, conversation_id)
-    except ConversationNotFound as exc:
-        raise HTTPException(404, str(exc)) from exc
+    with transaction(ctx.engine()) as conn:
+        return get_conversation(conn, conversation_id)
 
 
 def parse_pairs(field: str, text: str) -> dict[str, str]:
@@ -224,9 +217,5 @@ def _write(ctx: WebContext, action: Any) -> None:
     try:
         with transaction(ctx.engine()) as conn:
             action(conn)
-    except ConversationNotFound as exc:
-        raise HTTPException(404, str(exc)) from exc
-    except StoreError as exc:
-        raise HTTPException(503, str(exc)) from exc
     finally:
         ctx.research_changed()
