@@ -191,7 +191,8 @@ def checkin(
         made = Checkin(t, amount, role, scores, note, day, pre_tax=pre_tax)
         problem = check_checkin(rec.prediction, made)
         if problem:
-            fail(f"journal entry {entry}: {problem}")
+            leave = "; leave --pre-tax out" if pre_tax and "before tax" in problem else ""
+            fail(f"journal entry {entry}: {problem}{leave}")
         new_id = add_checkin(conn, entry, made)
     reached = {rec.prediction.start, *(c.role for c in rec.checkins
                                        if c.role and c.year <= t), *([role] if role else [])}

@@ -87,8 +87,8 @@ def check_checkin(pred: Prediction, checkin: Checkin) -> str | None:
     if checkin.cash is not None and not math.isfinite(checkin.cash):
         return "the cash must be a finite number"
     if checkin.pre_tax and pred.years[checkin.year].pay_pre_tax is None:
-        return ("--pre-tax: the decision file taxes no pay, so its pay is already before "
-                "tax; leave --pre-tax out")
+        return ("the cash is marked as before tax, but the decision file taxes no pay, so "
+                "its pay is already before tax")
     return None
 
 
