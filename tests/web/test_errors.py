@@ -20,6 +20,7 @@ from crossroads.web import Settings
 from crossroads.web.app import error_body
 from crossroads.web.catalog import OutsideFolders
 from crossroads.web.pool import Busy
+from crossroads.web.routes.new import FormError
 from crossroads.web.whatif import BadOverrides
 from tests.web.conftest import running
 
@@ -35,6 +36,7 @@ pytestmark = pytest.mark.anyio
     (EntryNotFound(7), 404),
     (Busy(3), 503),
     (StoreError("cannot open database sqlite:////srv/me/cr.sqlite3: disk I/O error"), 503),
+    (FormError("name", "x.yaml already exists: choose another name", 409), 409),
     (CrossroadsError("anything else"), 500),
 ])
 def test_each_error_has_its_status_and_no_server_path(exc: CrossroadsError,

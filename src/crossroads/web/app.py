@@ -56,7 +56,8 @@ HERE = Path(__file__).resolve().parent
 
 log = logging.getLogger("crossroads.web")
 
-#: The HTTP status of each kind of error, the first class that matches: what is not there
+#: The HTTP status of each kind of error (unless it carries its own ``status``, as a refused
+#: form does), the first class that matches: what is not there
 #: is 404, a sample count over the memory budget 413 (with the most that fits), a decision
 #: file's problem or a refused value 422, a full queue or a database that cannot be used
 #: 503 (try again; the server's log says why).
@@ -84,7 +85,9 @@ def error_body(exc: CrossroadsError) -> tuple[int, dict[str, Any]]:
     >>> error_body(StoreError("cannot open sqlite:////home/me/cr.sqlite3"))
     (503, {'error': 'the database cannot be opened or used; the server log says why'})
     """
-    status = next((code for cls, code in STATUS if isinstance(exc, cls)), 500)
+    own = getattr(exc, "status", None)  # a web error that carries its own (FormError)
+    status = own if isinstance(own, int) else next(
+        (code for cls, code in STATUS if isinstance(exc, cls)), 500)
     body: dict[str, Any]
     if isinstance(exc, TooManySamples):
         body = {"error": f"{exc.message}: use at most {exc.most:,} samples",
