@@ -169,5 +169,5 @@ def test_a_seed_the_command_line_would_refuse_is_a_value_error(seed: object) -> 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), None, True, "3"])
 def test_a_pin_that_is_no_finite_number_is_a_value_error(value: object) -> None:
-    with pytest.raises(ValueError, match="param `x` must be pinned at a finite number"):
+    with pytest.raises(ValueError, match="x: expected a finite number up to 1e"):
         crossroads.run(crossroads.load(NORMAL), samples=100, overrides={"x": value})

@@ -18,8 +18,6 @@ matching the JSON shapes of docs/cli.md.
 
 from __future__ import annotations
 
-import math
-import numbers
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
@@ -38,6 +36,7 @@ from crossroads.engine.precision import AUTO_FLOOR
 from crossroads.errors import DecisionError, UnknownName, UsageError
 from crossroads.model.compile import Model, Resolver, compile_model
 from crossroads.model.parse import parse_decision
+from crossroads.model.pins import check_pins
 from crossroads.results import DictReport, RunResult, SensitivityReport, SkillsResult, VoiReport
 from crossroads.simulate.paths import simulate
 from crossroads.simulate.sampling import CHUNK, StreamPool, Streams, draw, inline_values
@@ -117,7 +116,12 @@ def run(model: Model, samples: int | Literal["auto"] | None = None, seed: int | 
     """Simulate every option and summarise: the numbers behind `crossroads run`.
 
     ``overrides`` pins params at fixed values (what-if sliders); params computed from them
-    follow. ``streams`` (a :class:`crossroads.simulate.sampling.StreamPool`) keeps the
+    follow. A pin is held to the web app's rule (:func:`crossroads.model.pins.check_pins`):
+    a known param, a finite number, a probability within 0 to 1, any other drawn param
+    within its 0.1st to 99.9th percentile; else a :class:`~crossroads.model.pins.BadPin`
+    (a ValueError; a KeyError too for an unknown name) naming it. To ask about a value
+    beyond that, change the param's estimate in the file.
+    ``streams`` (a :class:`crossroads.simulate.sampling.StreamPool`) keeps the
     random numbers for the next run of the same model and seed, which a what-if repeats
     with one slider moved; the results are the same with or without it. ``samples="auto"``
     (the default when the file says `samples: auto`) draws until the answer is as precise
@@ -130,15 +134,8 @@ def run(model: Model, samples: int | Literal["auto"] | None = None, seed: int | 
     check_budget(model, AUTO_FLOOR if n == "auto" else n)
     if seed is not None:
         whole_number("seed", seed, least=0)
-    unknown = set(overrides or {}) - set(model.params)
-    if unknown:
-        raise UnknownName(f"no such param: {', '.join(sorted(unknown))}", argument="overrides")
-    for name, value in (overrides or {}).items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
-                not math.isfinite(value):
-            raise UsageError(f"param `{name}` must be pinned at a finite number, got {value!r}",
-                             argument="overrides")
-    result = run_model(model, n, model.seed if seed is None else seed, overrides=overrides,
+    pins = check_pins(model, overrides) if overrides is not None else None
+    result = run_model(model, n, model.seed if seed is None else seed, overrides=pins,
                        on_progress=on_progress, streams=streams, extras=extras)
     return with_references(model, result)
 

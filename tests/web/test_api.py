@@ -245,6 +245,23 @@ async def test_whatif_refuses_a_pin_outside_the_params_range_naming_it(
     assert fine.status_code == 200
 
 
+@pytest.mark.parametrize("pins", [{"growth": -5.0}, {"growth": 1e12}, {"growth": 2e15},
+                                  {"no_such": 1.0}])
+async def test_whatif_and_the_library_refuse_a_pin_with_the_same_words(
+        client: httpx.AsyncClient, folder: Path, pins: dict) -> None:
+    import crossroads
+    from crossroads.model.pins import BadPin
+
+    (folder / "compounding.yaml").write_text(COMPOUNDING)
+    token = await csrf_token(client)
+    response = await post_json(client, "/api/whatif/0/compounding.yaml",
+                               {"overrides": pins}, token)
+    assert response.status_code == 422, response.text
+    with pytest.raises(BadPin) as caught:
+        crossroads.run(crossroads.load(COMPOUNDING), samples=100, overrides=pins)
+    assert response.json() == {"error": str(caught.value), "param": caught.value.param}
+
+
 def test_pin_range_is_the_central_998_per_mille() -> None:
     from scipy import stats
 
