@@ -8,7 +8,7 @@ from scipy import stats
 
 import crossroads
 from crossroads import api as A
-from crossroads.engine import loop
+from crossroads.engine import budget, loop
 from tests.conftest import EXAMPLES, decision_text
 
 # One year, no discount: the value gap between `bet` and `safe` is exactly x ~ N(100, 1000).
@@ -130,7 +130,7 @@ def test_collect_refuses_a_count_beyond_the_memory_budget_before_drawing(
         monkeypatch: pytest.MonkeyPatch) -> None:
     model = crossroads.load(NORMAL)
     monkeypatch.setattr(loop, "draw", lambda *a, **k: pytest.fail("drew before the check"))
-    per_draw = A.kept_bytes_per_draw(model)
+    per_draw = budget.kept_bytes_per_draw(model)
     with pytest.raises(crossroads.DecisionError, match="use at most"):
         A.collect(model, samples=(2 * 1024**3) // per_draw + 1)
 
@@ -146,7 +146,7 @@ def test_kept_bytes_per_draw_bounds_what_collect_keeps() -> None:
         if got.intersection is not None:
             arrays.append(got.intersection)
         kept = sum(a.nbytes for a in arrays) / got.n
-        bound = A.kept_bytes_per_draw(model, keep_skills=keep_skills) / 2  # one copy
+        bound = budget.kept_bytes_per_draw(model, keep_skills=keep_skills) / 2  # one copy
         assert kept <= bound <= 1.5 * kept
 
 

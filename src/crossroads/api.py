@@ -30,7 +30,7 @@ from crossroads._types import FloatArray
 from crossroads.analysis import summary as s
 from crossroads.engine import budget
 from crossroads.engine.budget import whole_number
-from crossroads.engine.collect import Sample, collect, kept_bytes_per_draw
+from crossroads.engine.collect import Sample, collect
 from crossroads.engine.loop import check_finite, run_model
 from crossroads.engine.precision import AUTO_FLOOR
 from crossroads.errors import DecisionError, UnknownName, UsageError
@@ -66,7 +66,7 @@ def load(source: str | os.PathLike[str], *, db: str | None = None) -> Model:
     resolver = _resolver(text, db, located.decision.research.weighting,
                          located.decision.research.cap)
     model = compile_model(located, resolver)
-    check_budget(model, model.samples)
+    budget.check(model, model.samples)
     if model.intersection:
         from crossroads.simulate.skilltrack import check_correlation
 
@@ -100,15 +100,6 @@ def _resolver(text: str | bytes, db: str | None, weighting: str, cap: float) -> 
                                  needs_research="research(" in raw)
 
 
-def check_budget(model: Model, samples: int, per_draw: int | None = None, *,
-                 keep_skills: bool = False) -> None:
-    """Refuse a sample count whose peak memory would exceed the budget, naming the most
-    that fits: what each draw keeps plus a chunk's working set
-    (:func:`crossroads.engine.budget.check_budget`, where both budgets are counted)."""
-    whole_number("samples", samples, least=1)
-    budget.check_budget(model, samples, per_draw, keep_skills=keep_skills)
-
-
 def run(model: Model, samples: int | Literal["auto"] | None = None, seed: int | None = None, *,
         overrides: Mapping[str, float] | None = None,
         on_progress: Callable[[float], None] | None = None,
@@ -131,7 +122,7 @@ def run(model: Model, samples: int | Literal["auto"] | None = None, seed: int | 
     screen and the verdict's sentences on them); every other number is the same.
     """
     n = samples_for_run(model, samples)
-    check_budget(model, AUTO_FLOOR if n == "auto" else n)
+    budget.check(model, AUTO_FLOOR if n == "auto" else n)
     if seed is not None:
         whole_number("seed", seed, least=0)
     pins = check_pins(model, overrides) if overrides is not None else None
@@ -704,7 +695,7 @@ def option_value(model: Model, without: tuple[str, ...], samples: int | None = N
 
     closed = without_roles(model, without)
     n = samples if samples is not None else model.samples
-    check_budget(model, n, per_draw=2 * kept_bytes_per_draw(model))  # two samples held
+    budget.check(model, n, "two samples")  # with and without the roles, both held
     with_it = collect(model, samples, seed)
     without_it = collect(closed, samples, seed)
     gain = with_it.value - without_it.value

@@ -45,15 +45,66 @@ def test_the_working_set_grows_with_options_times_years_up_to_one_chunk() -> Non
 
 
 def test_an_analysis_counts_its_own_kept_numbers_and_the_working_set() -> None:
-    from crossroads.engine.collect import collect, kept_bytes_per_draw
+    from crossroads.engine.collect import collect
 
     model = crossroads.load(wide_file(20, 60, 100))
     # what collect keeps: the analyses' numbers and each inline range the value reads
-    per_draw = kept_bytes_per_draw(model)
+    per_draw = budget.kept_bytes_per_draw(model)
     assert per_draw > budget.analyses_kept_bytes(model)  # the inline cash and raise ranges
     most = budget.largest_fitting(model, per_draw)
     with pytest.raises(crossroads.DecisionError, match=f"at most {most:,}"):
         collect(model, samples=most + 1)
+
+
+#: The largest count each purpose accepted before the budget was one module (measured on
+#: main at e62cbd8 with the old calls: largest_fitting with run's count, collect's
+#: kept_bytes_per_draw, twice it for option value, the journal's run + predictions).
+BEFORE: dict[str, dict[budget.Purpose, int]] = {
+    "wide": {"run": 18_531, "sample": 19_268, "sample with skills": 19_268,
+             "report": 19_268, "two samples": 18_123, "journal": 19_746},
+    "founding": {"run": 10_385_056, "sample": 840_385, "sample with skills": 342_321,
+                 "report": 356_710, "two samples": 420_192, "journal": 2_023_785},
+}
+
+
+@pytest.mark.parametrize("case", sorted(BEFORE))
+def test_each_purpose_refuses_at_the_same_count_as_before(case: str) -> None:
+    from crossroads.journal import predict as jp
+    from tests.conftest import EXAMPLES
+
+    model = crossroads.load(wide_file(20, 60, 100) if case == "wide"
+                            else EXAMPLES / "why-i-quit-data-science.yaml")
+    extra = jp.bytes_per_draw(model)
+    for purpose, most in BEFORE[case].items():
+        assert budget.most(model, purpose, extra=extra) == most, purpose
+        budget.check(model, most, purpose, extra=extra)
+        with pytest.raises(budget.TooManySamples) as info:
+            budget.check(model, most + 1, purpose, extra=extra)
+        err = info.value
+        assert (err.most, err.samples) == (most, most + 1), purpose
+        assert isinstance(err, crossroads.DecisionError)  # callers catching it keep working
+        assert err.hint == f"use at most {most:,} samples (set `samples:`)"
+
+
+def test_the_refusal_survives_a_trip_between_processes() -> None:
+    import pickle
+
+    model = crossroads.load(wide_file(20, 60, 100))
+    with pytest.raises(budget.TooManySamples) as info:
+        budget.check(model, 10**9)
+    back = pickle.loads(pickle.dumps(info.value))
+    assert type(back) is budget.TooManySamples
+    assert (back.format(), back.most, back.samples) == (info.value.format(), 18_531, 10**9)
+
+
+def test_when_not_one_draw_fits_the_refusal_offers_no_count(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    model = crossroads.load(wide_file(2, 5, 100))
+    monkeypatch.setattr(budget, "MEMORY_BUDGET_BYTES", budget.BASE_BYTES)  # room for nothing
+    with pytest.raises(crossroads.DecisionError) as info:
+        budget.check(model, 1)
+    assert not isinstance(info.value, budget.TooManySamples)
+    assert "even for one chunk" in info.value.message
 
 
 @pytest.mark.slow

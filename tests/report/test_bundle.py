@@ -80,11 +80,10 @@ def test_skills_are_asked_for_when_the_decision_has_skills(
 def test_a_count_the_analyses_cannot_hold_is_refused_before_the_run(
         model: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """`run` would accept it (it keeps less per draw); the report refuses up front."""
-    from crossroads.engine.collect import kept_bytes_per_draw
-    from crossroads.engine.loop import bytes_per_draw
+    from crossroads.engine import budget
 
-    n = (2 * 1024**3) // kept_bytes_per_draw(model, keep_skills=bool(model.skills)) + 1
-    assert bytes_per_draw(model) * n < 1024**3  # within run's own budget
+    n = budget.most(model, "report") + 1
+    assert n <= budget.most(model)  # within run's own budget
     monkeypatch.setattr(crossroads, "run", lambda *a, **k: pytest.fail("ran first"))
     with pytest.raises(crossroads.DecisionError, match="use at most"):
         build_bundle(model, samples=n)

@@ -126,6 +126,11 @@ async def test_report_with_too_many_samples_blames_the_query_not_the_file(
                       r"memory: use at most ([\d,]+)", text)
     assert found, text
     most = int(found.group(1).replace(",", ""))
+    from crossroads import load
+    from crossroads.engine import budget
+
+    # the refusal's own count (TooManySamples.most), no longer read back out of its hint
+    assert most == budget.most(load(folder / "small.yaml"), "report")
     assert 100 < most < 1_000_000_000
     assert "fix the file" not in text and str(folder) not in text
     broken = html.unescape((await _report(client, "broken.yaml", samples="500")).text)

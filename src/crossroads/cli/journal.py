@@ -64,8 +64,8 @@ def record(
     db: DbOpt = None,
 ) -> None:
     """Run the decision and keep the chosen option's predictions, year by year."""
-    from crossroads.api import check_budget, with_references
-    from crossroads.engine.loop import bytes_per_draw
+    from crossroads.api import with_references
+    from crossroads.engine import budget
     from crossroads.journal import predict as jp
     from crossroads.store import transaction
     from crossroads.store.journal import Record, add_entry
@@ -76,7 +76,7 @@ def record(
         fail(f"{file}: no option `{chose}`; the options are {', '.join(model.option_ids)}")
     n = samples if samples is not None else model.samples
     if isinstance(n, int):  # "auto" stops within the budget on its own
-        check_budget(model, n, bytes_per_draw(model) + jp.bytes_per_draw(model))
+        budget.check(model, n, "journal", extra=jp.bytes_per_draw(model))
     result, pred = jp.predict(model, chose, n, model.seed if seed is None else seed)
     result = with_references(model, result)
     raw = file.read_bytes()

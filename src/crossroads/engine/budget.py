@@ -17,12 +17,16 @@ years hold 5 MB per draw of a chunk however few draws are kept. :func:`check_bud
 refuses a count whose total exceeds :data:`MEMORY_BUDGET_BYTES` before anything is drawn
 with a :class:`~crossroads.errors.TooManySamples` that carries the largest count that fits
 (found by bisection: the total grows with ``n``).
+
+Every caller asks one question, :func:`check` ("may I keep ``n`` draws of this model for
+this :data:`Purpose`?"), or :func:`most` ("how many may I keep?"); the per-draw estimates
+of each purpose are counted here and nowhere else.
 """
 
 from __future__ import annotations
 
 import numbers
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -37,9 +41,15 @@ __all__ = [
     "CHUNK",
     "MEMORY_BUDGET_BYTES",
     "SCREEN_DRAWS",
+    "Purpose",
+    "TooManySamples",
     "analyses_kept_bytes",
+    "check",
     "check_budget",
+    "kept_bytes_per_draw",
+    "kept_inline",
     "largest_fitting",
+    "most",
     "peak_bytes",
     "run_kept_bytes",
     "score_dtype",
@@ -78,6 +88,22 @@ def analyses_kept_bytes(model: Model, *, keep_skills: bool = False) -> int:
     if keep_skills:
         per_draw += 8 * options * model.horizon * _series(model)
     return 2 * per_draw
+
+
+def kept_inline(model: Model) -> tuple[str, ...]:
+    """The inline ranges :func:`crossroads.engine.collect.collect` keeps: those the value
+    can read (the others' EVPPI is 0 by construction, so their draws are not needed)."""
+    from crossroads.model.inline import inert_inputs, inline_inputs
+
+    inert = inert_inputs(model)
+    return tuple(name for name in inline_inputs(model) if name not in inert)
+
+
+def kept_bytes_per_draw(model: Model, *, keep_skills: bool = False) -> int:
+    """What :func:`crossroads.engine.collect.collect` keeps per draw: the analyses' numbers
+    (:func:`analyses_kept_bytes`) with each inline range the value can read (float64,
+    counted twice like the rest)."""
+    return analyses_kept_bytes(model, keep_skills=keep_skills) + 16 * len(kept_inline(model))
 
 
 def _series(model: Model) -> int:
@@ -135,7 +161,8 @@ def whole_number(name: str, value: object, *, least: int) -> None:
 
 def check_budget(model: Model, samples: int, per_draw: int | None = None, *,
                  keep_skills: bool = False) -> None:
-    """Refuse, at the file's ``samples``, a count whose peak would exceed the budget.
+    """Refuse, at the file's ``samples``, a count whose peak would exceed the budget
+    (:class:`TooManySamples`); callers ask :func:`check` with their purpose instead.
 
     ``per_draw`` is what each draw keeps until the end: by default what `run` keeps;
     the analyses keep more and say how much (:func:`analyses_kept_bytes`).
@@ -159,3 +186,53 @@ def check_budget(model: Model, samples: int, per_draw: int | None = None, *,
         f"{samples:,} samples would need about {need / 1024**3:.1f} GiB ({shape}: "
         f"the results kept per draw and one chunk's year-by-year working set), over the "
         f"{budget} budget", samples=samples, most=most)
+
+
+Purpose = Literal["run", "sample", "sample with skills", "report", "two samples", "journal"]
+"""What the draws are kept for, which says how much each keeps:
+
+* ``"run"``: `run`'s results (:func:`run_kept_bytes`), the screen and a chunk;
+* ``"sample"`` / ``"sample with skills"``: one analyses' sample (:func:`kept_bytes_per_draw`),
+  the latter with every skill path kept, in what is kept and in the working set;
+* ``"report"``: the report's sample, with the skill paths kept when the file has skills
+  (the report's analyses run after its `run`: the larger of the two is this one);
+* ``"two samples"``: `option_value`'s, with and without the roles, both alive at once;
+* ``"journal"``: `run`'s results and the journal's predictions (``extra`` bytes a draw,
+  counted by :func:`crossroads.journal.predict.bytes_per_draw`), without the screen.
+"""
+
+
+def _shape(model: Model, purpose: Purpose, extra: int) -> tuple[int | None, bool]:
+    """(what each draw keeps, None for `run`'s own count with its screen; whether the
+    working set holds the skill paths) for ``purpose``."""
+    if purpose == "run":
+        return None, False
+    if purpose == "sample":
+        return kept_bytes_per_draw(model), False
+    if purpose == "sample with skills":
+        return kept_bytes_per_draw(model, keep_skills=True), True
+    if purpose == "report":
+        return kept_bytes_per_draw(model, keep_skills=bool(model.skills)), False
+    if purpose == "two samples":
+        return 2 * kept_bytes_per_draw(model), False
+    if purpose == "journal":
+        return run_kept_bytes(model) + extra, False
+    raise UsageError(f"unknown purpose {purpose!r}", argument="purpose")
+
+
+def most(model: Model, purpose: Purpose = "run", *, extra: int = 0) -> int:
+    """The largest sample count of ``model`` that fits the budget for ``purpose`` (0 if
+    not even one draw fits)."""
+    per_draw, keep_skills = _shape(model, purpose, extra)
+    return largest_fitting(model, per_draw, keep_skills=keep_skills)
+
+
+def check(model: Model, samples: int, purpose: Purpose = "run", *, extra: int = 0) -> None:
+    """May ``samples`` draws of ``model`` be kept for ``purpose``? Return if so; else raise
+    :class:`~crossroads.errors.TooManySamples` (at the file's ``samples:``) carrying the
+    most that fits in ``most`` (a plain DecisionError when not even one draw fits: no count
+    would do). ``samples`` must be a whole number of at least 1 (a UsageError otherwise).
+    """
+    per_draw, keep_skills = _shape(model, purpose, extra)
+    check_budget(model, samples, per_draw, keep_skills=keep_skills)
+

@@ -19,7 +19,8 @@ import numpy as np
 from crossroads._types import FloatArray
 from crossroads.analysis.stuck import StuckCounts
 from crossroads.engine import budget
-from crossroads.engine.budget import analyses_kept_bytes, whole_number
+from crossroads.engine.budget import kept_inline as _kept_inline
+from crossroads.engine.budget import whole_number
 from crossroads.engine.loop import Chunk, each_chunk, even_sizes
 from crossroads.model.compile import Model
 from crossroads.simulate.sampling import StreamPool, inline_values
@@ -122,8 +123,7 @@ def _freeze(got: Sample) -> None:
 def _collect(model: Model, n: int, seed: int | None, overrides: Mapping[str, Any] | None,
              keep_skills: bool, streams: StreamPool | None, keep_inline: bool = True
              ) -> Sample:
-    budget.check_budget(model, n, per_draw=kept_bytes_per_draw(model, keep_skills=keep_skills),
-                        keep_skills=keep_skills)
+    budget.check(model, n, "sample with skills" if keep_skills else "sample")
     seed = model.seed if seed is None else seed
     whole_number("seed", seed, least=0)
     parts: list[dict[str, Any]] = []
@@ -149,21 +149,6 @@ def _collect(model: Model, n: int, seed: int | None, overrides: Mapping[str, Any
     each_chunk(model, seed, even_sizes(n), add, overrides=overrides, streams=streams,
                keep_skills=keep_skills, cumulative_draws=n)
     return replace(_join(model, parts), stuck=stuck.shares(n))
-
-
-def kept_bytes_per_draw(model: Model, *, keep_skills: bool = False) -> int:
-    """What :func:`collect` keeps per draw (see :mod:`crossroads.engine.budget`), with each
-    inline range the value can read (float64, counted twice like the rest)."""
-    return analyses_kept_bytes(model, keep_skills=keep_skills) + 16 * len(_kept_inline(model))
-
-
-def _kept_inline(model: Model) -> tuple[str, ...]:
-    """The inline ranges :func:`collect` keeps: those the value can read (the others'
-    EVPPI is 0 by construction, so their draws are not needed)."""
-    from crossroads.model.inline import inert_inputs, inline_inputs
-
-    inert = inert_inputs(model)
-    return tuple(name for name in inline_inputs(model) if name not in inert)
 
 
 def _join(model: Model, parts: list[dict[str, Any]]) -> Sample:

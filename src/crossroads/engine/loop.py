@@ -17,19 +17,14 @@ from typing import Any, Literal
 import numpy as np
 
 from crossroads.analysis import summary as s
+from crossroads.engine import budget
 from crossroads.engine.accumulate import Accumulator, add_inline
-from crossroads.engine.budget import SCREEN_DRAWS, run_kept_bytes
+from crossroads.engine.budget import SCREEN_DRAWS
 from crossroads.engine.summarise import summarise
 from crossroads.model.compile import Model
 from crossroads.results import RunResult
 from crossroads.simulate.paths import Outcomes, simulate
 from crossroads.simulate.sampling import CHUNK, Draws, StreamPool, Streams, draw
-
-
-def bytes_per_draw(model: Model) -> int:
-    """What each draw keeps until the end of a run (see :mod:`crossroads.engine.budget`)."""
-    return run_kept_bytes(model)
-
 
 #: Per-draw results are kept in single precision: money must stay below its largest value.
 MONEY_LIMIT = float(np.finfo(np.float32).max)
@@ -182,9 +177,8 @@ def _run_auto(model: Model, seed: int, overrides: Mapping[str, float] | None,
     chunk of the streams, until the precision is met or the cap (the memory budget's, if
     lower) is reached: sizes and the stopping rule read only drawn numbers."""
     from crossroads.engine import precision as pr
-    from crossroads.engine.budget import largest_fitting
 
-    cap = max(min(pr.AUTO_CAP, largest_fitting(model)) // pr.AUTO_BLOCK, 1) * pr.AUTO_BLOCK
+    cap = max(min(pr.AUTO_CAP, budget.most(model)) // pr.AUTO_BLOCK, 1) * pr.AUTO_BLOCK
     acc, sums = Accumulator(model, cap, extras), pr.Sums(len(model.options))
     measured: list[pr.Precision] = []
 

@@ -48,12 +48,10 @@ def build_bundle(model: Model, *, samples: int | None = None, seed: int | None =
     """
     say = on_progress or (lambda _stage, _fraction: None)
     import crossroads
-    from crossroads.api import check_budget
-    from crossroads.engine.collect import kept_bytes_per_draw
+    from crossroads.engine import budget
 
     # the analyses keep more per draw than `run`: refuse before the run, not after it
-    check_budget(model, samples if samples is not None else model.samples,
-                 per_draw=kept_bytes_per_draw(model, keep_skills=bool(model.skills)))
+    budget.check(model, samples if samples is not None else model.samples, "report")
     steps = 1 + len(ANALYSES)
     bundle: dict[str, Any] = {"run": crossroads.run(
         model, samples=samples, seed=seed,
