@@ -4,6 +4,7 @@ refuse the same values with the same words, and accept the boundaries."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 
@@ -48,7 +49,7 @@ def model() -> Model:
 
 
 @pytest.mark.parametrize(("pins", "param", "message"), REFUSED)
-def test_the_library_refuses_a_pin_naming_the_param(model: Model, pins: dict,
+def test_the_library_refuses_a_pin_naming_the_param(model: Model, pins: dict[str, Any],
                                                     param: str, message: str) -> None:
     with pytest.raises(BadPin) as caught:
         crossroads.run(model, samples=100, overrides=pins)
