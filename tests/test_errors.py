@@ -27,6 +27,7 @@ def _classes() -> dict[str, type[BaseException]]:
     from crossroads.evidence.exchange import RecordError
     from crossroads.evidence.fields import FieldError
     from crossroads.model.limits import LimitError
+    from crossroads.model.pins import BadPin
     from crossroads.simulate.skills import SkillFieldError
     from crossroads.store.journal import EntryNotFound
     from crossroads.store.research_log import ConversationNotFound
@@ -36,12 +37,11 @@ def _classes() -> dict[str, type[BaseException]]:
     from crossroads.web.routes.new import FormError
     from crossroads.web.security import Refused
     from crossroads.web.settings import SettingsError
-    from crossroads.web.whatif import BadOverrides
 
     return {c.__name__: c for c in (
         ExprError, RecordError, FieldError, LimitError, SkillFieldError, EntryNotFound,
         ConversationNotFound, SchemaError, OutsideFolders, Busy, WorkerLost, FormError,
-        Refused, SettingsError, BadOverrides)}
+        Refused, SettingsError, BadPin)}
 
 
 def test_every_exception_class_in_the_package_is_a_crossroads_error() -> None:
@@ -65,7 +65,7 @@ def test_every_exception_class_in_the_package_is_a_crossroads_error() -> None:
 
 @pytest.mark.parametrize("name, base", [
     ("ExprError", UsageError), ("FieldError", UsageError), ("RecordError", UsageError),
-    ("OutsideFolders", UsageError), ("BadOverrides", UsageError), ("FormError", UsageError),
+    ("OutsideFolders", UsageError), ("BadPin", UsageError), ("FormError", UsageError),
     ("SettingsError", UsageError), ("SchemaError", StoreError),
     ("EntryNotFound", StoreError), ("ConversationNotFound", StoreError),
 ])
