@@ -110,7 +110,7 @@ def run(model: Model, samples: int | Literal["auto"] | None = None, seed: int | 
     follow. A pin is held to the web app's rule (:func:`crossroads.model.pins.check_pins`):
     a known param, a finite number, a probability within 0 to 1, any other drawn param
     within its 0.1st to 99.9th percentile; else a :class:`~crossroads.model.pins.BadPin`
-    (a ValueError; a KeyError too for an unknown name) naming it. To ask about a value
+    (a UsageError; an UnknownName too for an unknown name) naming it. To ask about a value
     beyond that, change the param's estimate in the file.
     ``streams`` (a :class:`crossroads.simulate.sampling.StreamPool`) keeps the
     random numbers for the next run of the same model and seed, which a what-if repeats
