@@ -1,4 +1,4 @@
-"""The intersection tables on disk: the same numbers, owner-only files, safe to lose."""
+"""Tables on disk (intersection, beta): the same numbers, owner-only files, safe to lose."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from crossroads import sample
+from crossroads.estimate.dists import Beta, Pert, fit_range
 from crossroads.simulate import intersection as ix
+from crossroads.simulate import table_cache
 from crossroads.simulate.table_cache import cache_dir
 
 
@@ -62,3 +65,52 @@ def test_off_and_an_unwritable_folder_still_give_the_table(tmp_path: Path,
     assert np.array_equal(ix._equicorr_table(2, 0.5), built)
     ix._equicorr_table.cache_clear()
     assert os.path.isfile(blocked)
+
+
+@pytest.fixture
+def beta_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("CROSSROADS_CACHE_DIR", str(tmp_path))
+    sample._beta_table.cache_clear()
+    yield tmp_path / "beta"
+    sample._beta_table.cache_clear()
+
+
+def test_a_beta_table_is_kept_and_read_back_bit_for_bit(beta_folder: Path) -> None:
+    fit = fit_range(0.04, 0.09, probability=True)
+    assert isinstance(fit, Beta)
+    built = sample._build_beta_table(fit.a, fit.b)
+    z = np.linspace(-10.0, 10.0, 4001)
+    first = sample.from_normal(fit, z)
+    (path,) = beta_folder.glob("table-*.npy")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(beta_folder.stat().st_mode) == 0o700
+    sample._beta_table.cache_clear()
+    x, slope = sample._beta_table(fit.a, fit.b)  # from disk
+    assert np.array_equal(x, built[0]) and np.array_equal(slope, built[1])
+    assert not x.flags.writeable and not slope.flags.writeable
+    assert np.array_equal(sample.from_normal(fit, z), first)
+    pert = Pert(1.0, 2.0, 4.0)
+    assert np.array_equal(sample.from_normal(pert, z), sample.from_normal(pert, z))
+    assert len(list(beta_folder.glob("table-*.npy"))) == 2
+
+
+def test_a_beta_table_is_named_by_the_libraries_that_computed_it(
+        beta_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert table_cache.library_versions().startswith("scipy ")
+    sample._beta_table(2.0, 5.0)
+    monkeypatch.setattr(table_cache, "library_versions", lambda: "scipy 0.0, numpy 0.0")
+    sample._beta_table.cache_clear()
+    sample._beta_table(2.0, 5.0)
+    assert len(list(beta_folder.glob("table-*.npy"))) == 2  # not the other versions' copy
+
+
+def test_a_damaged_beta_table_is_built_again(beta_folder: Path) -> None:
+    built = sample._build_beta_table(2.0, 5.0)
+    sample._beta_table(2.0, 5.0)
+    (path,) = beta_folder.glob("table-*.npy")
+    table = np.stack(built)
+    table[1, 7] = np.nan
+    np.save(path, table)
+    sample._beta_table.cache_clear()
+    x, slope = sample._beta_table(2.0, 5.0)
+    assert np.array_equal(x, built[0]) and np.array_equal(slope, built[1])

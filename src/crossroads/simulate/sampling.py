@@ -28,6 +28,7 @@ import hashlib
 import threading
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -306,11 +307,25 @@ _Z_STEP = 18.0 / 2000
 
 @functools.lru_cache(maxsize=256)
 def _beta_table(a: float, b: float) -> tuple[FloatArray, FloatArray]:
+    """The beta quantile and its slope in z at the normal scores of ``_Z_GRID``: built once
+    per shape and user, then read from the disk cache (:mod:`crossroads.simulate.table_cache`),
+    so that a later run needs no SciPy to draw a beta."""
+    from crossroads.simulate.table_cache import cached, library_versions
+
+    x, slope = cached("table", (a, b, library_versions()), (2, len(_Z_GRID)), Path(__file__),
+                      lambda: np.stack(_build_beta_table(a, b)), dtype=np.float64,
+                      folder="beta")
+    for table in (x, slope):
+        table.flags.writeable = False
+    return x, slope
+
+
+def _build_beta_table(a: float, b: float) -> tuple[FloatArray, FloatArray]:
     """The beta quantile and its slope in z at the normal scores of ``_Z_GRID``.
 
-    ``x(z) = I^-1(Phi(z))`` has slope ``dx/dz = phi(z) / f(x)`` (f the beta density);
-    built once per shape. The slope is set to 0 where it is not finite (only beyond
-    |z| of about 8, where x has rounded to 0 or 1).
+    ``x(z) = I^-1(Phi(z))`` has slope ``dx/dz = phi(z) / f(x)`` (f the beta density).
+    The slope is set to 0 where it is not finite (only beyond |z| of about 8, where x has
+    rounded to 0 or 1).
     """
     from scipy import special
 
@@ -324,8 +339,6 @@ def _beta_table(a: float, b: float) -> tuple[FloatArray, FloatArray]:
         log_pdf = (a - 1) * np.log(x) + (b - 1) * np.log(y) - special.betaln(a, b)
         slope = np.exp(-0.5 * _Z_GRID**2 - 0.5 * np.log(2.0 * np.pi) - log_pdf)
     slope = np.where(np.isfinite(slope), slope, 0.0)
-    for table in (x, slope):
-        table.flags.writeable = False
     return x, slope
 
 

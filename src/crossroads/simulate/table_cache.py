@@ -1,17 +1,27 @@
-"""The intersection tables kept on disk between runs (docs/performance.md, "Start-up").
+"""Tables kept on disk between runs (docs/performance.md, "Start-up").
 
-A table of the intersection rank (:mod:`crossroads.simulate.intersection`) costs 0.1-0.3 s
-to build and is the same for every run with the same number of skills and correlation, so
-a fresh process reads it from the user's cache folder instead of building it again:
+Some numbers cost a fresh process more to compute than to read, and are the same for
+every run that asks for them, so a fresh process reads them from the user's cache folder:
+
+* ``intersection``: a table of the intersection rank (:mod:`crossroads.simulate.intersection`)
+  costs 0.1-0.3 s to build and is the same for every run with the same number of skills
+  and correlation;
+* ``beta``: the quantile table a beta or PERT is drawn from (:func:`crossroads.sample.from_normal`)
+  costs about 10 ms a shape to build with SciPy's inverse incomplete beta function (whose
+  import alone costs a few tenths of a second, when nothing else in the file needs it).
+
+How they are kept:
 
 * one file per table, named by a digest of the crossroads version, the source of the
-  module that builds it (any change to the algorithm is a new name), the table's kind and
-  its arguments; its shape and dtype are checked on reading;
-* in ``platformdirs.user_cache_dir("crossroads")/intersection`` (``CROSSROADS_CACHE_DIR``
+  module that builds it (any change to the algorithm is a new name), the table's kind, its
+  arguments and anything else its numbers depend on (the SciPy and NumPy versions for a
+  beta); its shape and dtype are checked on reading;
+* in ``platformdirs.user_cache_dir("crossroads")/<folder>`` (``CROSSROADS_CACHE_DIR``
   moves it; ``off`` turns the cache off), a 0700 folder of 0600 files, written to a
   temporary file and renamed, so a reader never sees half a table;
 * safe to lose: a missing, unreadable or malformed file is built again, and a folder
-  that cannot be written is silently left alone. The numbers are the same either way.
+  that cannot be written is silently left alone. The numbers are the same either way:
+  a file holds exactly the bits its builder returned.
 """
 
 from __future__ import annotations
@@ -21,23 +31,25 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
 
-Table = npt.NDArray[np.float32]
+Table = npt.NDArray[Any]
+T = TypeVar("T", bound=Table)
 
 
-def cache_dir() -> Path | None:
-    """Where the tables live, or None when ``CROSSROADS_CACHE_DIR=off``."""
+def cache_dir(folder: str = "intersection") -> Path | None:
+    """Where the tables of ``folder`` live, or None when ``CROSSROADS_CACHE_DIR=off``."""
     where = os.environ.get("CROSSROADS_CACHE_DIR")
     if where == "off":
         return None
     if where:
-        return Path(where) / "intersection"
+        return Path(where) / folder
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("crossroads")) / "intersection"
+    return Path(platformdirs.user_cache_dir("crossroads")) / folder
 
 
 def _name(kind: str, args: tuple[object, ...], source: Path) -> str:
@@ -50,21 +62,37 @@ def _name(kind: str, args: tuple[object, ...], source: Path) -> str:
 
 
 def cached(kind: str, args: tuple[object, ...], shape: tuple[int, ...], source: Path,
-           build: Callable[[], Table]) -> Table:
-    """The table ``build()`` makes, read from the cache when a valid copy is there."""
-    folder = cache_dir()
-    if folder is None:
+           build: Callable[[], T], *, dtype: type[np.generic] = np.float32,
+           folder: str = "intersection") -> T:
+    """The table ``build()`` makes, read from the cache when a valid copy is there.
+
+    ``args`` names the table (with everything its numbers depend on besides ``source``);
+    a copy is valid when it has ``shape``, ``dtype`` and no NaN.
+    """
+    where = cache_dir(folder)
+    if where is None:
         return build()
     try:
-        path = folder / _name(kind, args, source)
+        path = where / _name(kind, args, source)
         table = np.load(path, allow_pickle=False)
-        if table.shape == shape and table.dtype == np.float32 and not np.isnan(table).any():
-            return np.asarray(table)
+        if table.shape == shape and table.dtype == dtype and not np.isnan(table).any():
+            return cast("T", np.asarray(table))
     except (OSError, ValueError):
         pass  # missing or malformed: build it
     table = build()
-    _write(folder, path, table)
+    _write(where, path, table)
     return table
+
+
+def library_versions() -> str:
+    """The SciPy and NumPy versions, for the name of a table built with their functions:
+    a table read back must hold the bits this process would compute. SciPy's top-level
+    package is a few milliseconds to import (its ``special`` module is what costs), and is
+    already imported when the file fitted a beta; its installed metadata is slower to read.
+    """
+    import scipy
+
+    return f"scipy {scipy.__version__}, numpy {np.__version__}"
 
 
 def _write(folder: Path, path: Path, table: Table) -> None:
