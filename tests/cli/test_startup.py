@@ -1,14 +1,18 @@
 """Start-up: `crossroads run FILE --json` imports only what it uses (docs/performance.md).
 
-Each check runs a fresh interpreter, since what is imported depends on what ran before.
+Each check runs a fresh interpreter, since what is imported depends on what ran before,
+with its own disk cache (``CROSSROADS_CACHE_DIR``), since what a run computes or reads
+depends on what earlier runs kept there.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 import typer
@@ -21,12 +25,16 @@ from tests.conftest import EXAMPLES, ROOT
 FOUNDING = str(EXAMPLES / "why-i-quit-data-science.yaml")
 
 
-def _modules_after(code: str) -> set[str]:
-    """The modules a fresh interpreter has imported after running ``code``."""
+def _modules_after(code: str, cache: Path | str = "off") -> set[str]:
+    """The modules a fresh interpreter has imported after running ``code`` with ``cache`` as
+    its disk cache (none by default: everything computed, as on a first run)."""
     script = textwrap.dedent(code) + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         cwd=ROOT, check=True).stdout
+                         cwd=ROOT, check=True,
+                         env={**os.environ, "CROSSROADS_CACHE_DIR": str(cache)}).stdout
     return set(json.loads(out.splitlines()[-1]))
+
+
 
 
 def test_run_json_imports_no_rich_no_analyses_and_no_other_command() -> None:
@@ -49,8 +57,55 @@ def test_run_json_imports_no_rich_no_analyses_and_no_other_command() -> None:
 
 def test_load_imports_neither_scipy_optimize_nor_scipy_stats() -> None:
     modules = _modules_after(f"import crossroads; crossroads.load({FOUNDING!r})")
-    assert "scipy.special" in modules  # the founding case has probability ranges
+    assert "scipy.special" in modules  # the founding case has probability ranges: betas
     assert not {"scipy.optimize", "scipy.stats", "crossroads.analysis.voi"} & modules
+
+
+#: Two options whose every range is a param of the normal family (log-normal, normal,
+#: floored normal), one of them a PERT: nothing here needs a normal function without a
+#: closed form, and the PERT's table is built once, then read from the disk cache.
+NORMAL_RANGES = ("decision: go?\n"
+                 "params: {pay: 100k to 120k, fun_stay: 3 to 5, fun_go: 4 to 6, cut: 0 to 10k, "
+                 "worth: 1k to 2k, bump: -1k to 3k, share: 'pert(0.1, 0.2, 0.4)'}\n"
+                 "options:\n"
+                 "  stay: {roles: {r: {cash: pay + bump, criteria: {fun: fun_stay}}}}\n"
+                 "  go: {roles: {r: {cash: pay * (1 - share) - cut, criteria: {fun: fun_go}}}}\n"
+                 "criteria: {fun: {worth: worth}}\n")
+
+
+def test_run_imports_scipy_special_only_for_what_needs_it(tmp_path: Path) -> None:
+    """The rule: `run` imports ``scipy.special`` only to compute what has no closed form in
+    NumPy: a beta fitted to a probability range, the table of a beta or PERT that the disk
+    cache lacks, skills (a standing and its percentile), the screen's rank of an inline
+    range, a shape drawn through its quantile function (uniform, triangular...). A file
+    without them imports none of SciPy's modules (a table read from the cache asks SciPy's
+    top-level package for its version); ``scipy.stats``, ``scipy.optimize`` and SALib never
+    (above)."""
+    decision = tmp_path / "normal.yaml"
+    decision.write_text(NORMAL_RANGES)
+    code = f"""
+        import sys
+        sys.argv = ["crossroads", "run", {str(decision)!r}, "--samples", "3000", "--json"]
+        from crossroads.cli import main
+        try:
+            main()
+        except SystemExit as exc:
+            assert not exc.code, exc.code
+    """
+    assert "scipy.special" in _modules_after(code, tmp_path)  # the PERT's table, built
+    assert list((tmp_path / "beta").glob("table-*.npy"))
+    again = _modules_after(code, tmp_path)  # the table read: only SciPy's version is asked
+    assert not {m for m in again if m.startswith(("scipy.special", "scipy.stats", "scipy.linalg"))}
+
+
+def test_literal_constants_are_scipys_to_the_last_bit() -> None:
+    from scipy import special
+
+    from crossroads.estimate.dists import Z95
+    from crossroads.simulate.skills import TOP_QUARTILE_Z
+
+    assert TOP_QUARTILE_Z == float(special.ndtri(0.75))
+    assert Z95 == float(special.ndtri(0.95))
 
 
 def test_a_file_without_normal_or_beta_functions_needs_no_scipy() -> None:

@@ -149,7 +149,7 @@ def add_inline(acc: Accumulator, draws: Draws) -> None:
     start = acc.filled - draws.n  # acc.add has counted this chunk
     if start >= INLINE_DRAWS or len(acc.model.options) < 2 or not acc.extras:
         return
-    from scipy.special import ndtr
+    from crossroads.estimate.normal import ndtr
 
     if acc.inline_keys is None:  # the same for every chunk: found once per run
         from crossroads.model.inline import inert_inputs, inline_inputs

@@ -20,7 +20,7 @@ import numpy as np
 from crossroads._types import FloatArray
 from crossroads.engine.precision import AUTO_ANALYSIS_SAMPLES
 from crossroads.errors import DecisionError, did_you_mean
-from crossroads.estimate.dists import Constant, Dist
+from crossroads.estimate.dists import Z95, Constant, Dist
 from crossroads.estimate.expr import FUNCTIONS, Compiled, ExprError, RandomNode, compile_estimate
 from crossroads.model import limits, rails
 from crossroads.model.companies import CompanySpec, compile_companies
@@ -263,7 +263,10 @@ def _check_worth(c: _DecisionCompiler, spec: CriterionSpec) -> None:
     dist = spec.worth.expr.as_dist()
     if dist is None:
         return
-    low = float(np.asarray(dist.ppf(np.array([0.05])))[0])
+    # The 5th percentile: closed-form for the normal family (``-Z95`` is its normal score),
+    # so that loading a file of money ranges needs no inverse normal from SciPy.
+    low = float(np.asarray(dist.from_normal(np.array([-Z95])) if dist.base == "normal"
+                           else dist.ppf(np.array([0.05])))[0])
     if low < 0:
         where = "its 90% range reaches" if not isinstance(dist, Constant) else "got"
         fewer = "less" if spec.better == "lower" else "more"

@@ -32,9 +32,9 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from crossroads._types import FloatArray
+from crossroads.estimate.normal import ndtr, ndtri
 
 __all__ = ["intersection_top_pct", "validate_correlation"]
 
@@ -79,9 +79,9 @@ def intersection_top_pct(z: FloatArray, corr: float | FloatArray) -> FloatArray:
     flat = points.reshape(-1, k)
     rho, matrix = validate_correlation(corr, k)
     if k == 1 or rho == 0.0:
-        prob = special.ndtr(-flat).prod(axis=1)
+        prob = ndtr(-flat).prod(axis=1)
     elif rho is not None and rho >= 1.0:
-        prob = special.ndtr(-flat.max(axis=1))
+        prob = ndtr(-flat.max(axis=1))
     elif k in _GRID_POINTS:
         table = _table(k, rho, matrix)
         prob = _interp_prob(table, flat)
@@ -148,7 +148,7 @@ def _factor_nodes(rho: float) -> tuple[FloatArray, FloatArray]:
 def _factor_probs(t: FloatArray, z: FloatArray, rho: float) -> FloatArray:
     """``P(Z_i >= z | t) = Phi((sqrt(rho) t - z) / sqrt(1 - rho))``, shape ``t.shape + z.shape``."""
     shift = np.sqrt(rho) * t.reshape(t.shape + (1,) * z.ndim)
-    return np.asarray(special.ndtr((shift - z) / np.sqrt(1.0 - rho)), dtype=np.float64)
+    return np.asarray(ndtr((shift - z) / np.sqrt(1.0 - rho)), dtype=np.float64)
 
 
 def _table(k: int, rho: float | None, matrix: bytes) -> LogTable:
@@ -231,7 +231,7 @@ def _sobol_normals(k: int) -> Iterator[FloatArray]:
     engine = qmc.Sobol(d=k, scramble=False)
     n, block = 2**_QMC_LOG2, 2**20
     for _ in range(n // block):
-        yield special.ndtri(engine.random(block) + 0.5 / n)
+        yield ndtri(engine.random(block) + 0.5 / n)
 
 
 def _interp_prob(log_table: LogTable, points: FloatArray) -> FloatArray:
