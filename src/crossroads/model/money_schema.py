@@ -20,7 +20,7 @@ TAX_TABLES = ("IN", "SG", "UK", "US")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Tax(_Strict):
