@@ -3,17 +3,18 @@
 Every row is a fresh process from the shell, measured in the same run with the machine's
 load stated, so the ratios hold even when the absolute times move with the load. The rows
 up to the auto run are interleaved (each repeat runs every one of them in turn), so a burst
-of load stretches them alike. crossroads is byte-compiled first, as an install from a wheel
-is: an editable checkout run with ``PYTHONDONTWRITEBYTECODE`` would otherwise compile every
-crossroads module from source in every process (about 0.1 s of CPU), which the libraries,
-installed with their bytecode, never pay.
+of load stretches them alike. crossroads is byte-compiled first (``make bench`` does it too,
+before every section), as an install from a wheel is: an editable checkout run with
+``PYTHONDONTWRITEBYTECODE`` would otherwise compile every crossroads module from source in
+every process (about 0.1 s of CPU), which the libraries, installed with their bytecode,
+never pay.
 
 * the libraries alone (``import numpy, pydantic, ruamel.yaml``), the floor no change to
   crossroads can remove; the founding case with ``--samples auto`` should take at most 5x it
   (and at most 1.0 s on a quiet machine);
 * start-up alone: ``import crossroads.cli``, and a run of one draw (imports, load, one draw);
 * the auto run with a warm disk cache (what every run after a file's first one pays) and
-  with an empty one (the first run of a file: intersection tables and beta fits built);
+  with an empty one (the first run of a file: intersection and beta tables built);
 * ``report`` against ``run`` at the same samples (target: within 3x);
 * ``sensitivity`` against ``run`` at the same samples (target: within 2x).
 
@@ -184,7 +185,7 @@ def _section(rows: list[tuple[str, tuple[Timing, Timing]]], draws: str, reached:
                      "command's process), which a busy machine stretches far less than the "
                      "wall clock; the 1.0 s target is wall time on a quiet machine.")
     sec.notes.append("The rows up to the auto runs are interleaved, one round unmeasured first; "
-                     "the warm auto run reads the intersection table and the beta fits from "
+                     "the warm auto run reads the intersection and beta tables from "
                      "the disk cache its first run wrote, the cold one starts from an empty "
                      f"`CROSSROADS_CACHE_DIR` each time. {compiled}.")
     return sec
