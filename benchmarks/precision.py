@@ -51,7 +51,7 @@ TIMEOUT = 900
 def _wall(cmd: list[str], repeats: int) -> tuple[Timing, Timing]:
     """Wall time and CPU time (user + system of the child: steadier than the wall clock on
     a shared machine, where busy neighbours stretch it) of ``repeats`` runs of ``cmd``."""
-    return _interleaved([(cmd, dict)], repeats)[0]
+    return _interleaved([(cmd, dict)], repeats, warm=False)[0]
 
 
 #: A command and a function giving the extra environment of one run of it (a new cache
@@ -59,12 +59,14 @@ def _wall(cmd: list[str], repeats: int) -> tuple[Timing, Timing]:
 Command = tuple[list[str], Callable[[], dict[str, str]]]
 
 
-def _interleaved(commands: Sequence[Command], repeats: int) -> list[tuple[Timing, Timing]]:
-    """``_wall`` of several commands, run in turn (A, B, C, A, B, C...) after one unmeasured
-    round, so that the operating system's file cache is as warm for each."""
+def _interleaved(commands: Sequence[Command], repeats: int, *, warm: bool = True
+                 ) -> list[tuple[Timing, Timing]]:
+    """``_wall`` of several commands, run in turn (A, B, C, A, B, C...), after one unmeasured
+    round when ``warm``, so that the operating system's file cache is as warm for each."""
     walls: list[list[float]] = [[] for _ in commands]
     cpus: list[list[float]] = [[] for _ in commands]
-    for round_ in range(repeats + 1):
+    first = 0 if warm else 1
+    for round_ in range(first, repeats + 1):
         for i, (cmd, extra) in enumerate(commands):
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
