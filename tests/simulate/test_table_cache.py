@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from crossroads import sample
 from crossroads.estimate.dists import Beta, Pert, fit_range
 from crossroads.simulate import intersection as ix
+from crossroads.simulate import sampling as sample
 from crossroads.simulate import table_cache
 from crossroads.simulate.table_cache import cache_dir
 

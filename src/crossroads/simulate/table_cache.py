@@ -6,9 +6,10 @@ every run that asks for them, so a fresh process reads them from the user's cach
 * ``intersection``: a table of the intersection rank (:mod:`crossroads.simulate.intersection`)
   costs 0.1-0.3 s to build and is the same for every run with the same number of skills
   and correlation;
-* ``beta``: the quantile table a beta or PERT is drawn from (:func:`crossroads.sample.from_normal`)
-  costs about 10 ms a shape to build with SciPy's inverse incomplete beta function (whose
-  import alone costs a few tenths of a second, when nothing else in the file needs it).
+* ``beta``: the quantile table a beta or PERT is drawn from
+  (:func:`crossroads.simulate.sampling.from_normal`) costs about 10 ms a shape to build with
+  SciPy's inverse incomplete beta function (whose import alone costs a few tenths of a
+  second, when nothing else in the file needs it).
 
 How they are kept:
 
