@@ -93,7 +93,7 @@ def _byte_compile() -> str:
         return "crossroads not found: not byte-compiled"
     folder = Path(spec.origin).parent
     compiled = compileall.compile_dir(folder, quiet=1)
-    return f"{folder} byte-compiled first ({'ok' if compiled else 'with errors'})"
+    return "crossroads byte-compiled first" + ("" if compiled else " (with errors)")
 
 
 def _auto_draws(exe: str, case: Path) -> tuple[str, str]:
