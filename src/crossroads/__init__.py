@@ -17,14 +17,15 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from crossroads.api import load, run
 from crossroads.errors import DecisionError
 
 if TYPE_CHECKING:
     from crossroads.api import (
+        load,
         option_value,
         prices,
         risk,
+        run,
         sensitivity,
         skills,
         smaa,
@@ -35,8 +36,12 @@ __version__ = "0.1.0"
 
 #: Names bound on first use (PEP 562). Each analysis imports what it needs (SciPy's stats and
 #: optimisers, the analysis modules) inside its function: `crossroads run` loads none of it.
+#: `load` and `run` too, so that `import crossroads` (and the command line, which imports it
+#: first) imports no NumPy until a decision is loaded: `crossroads.cli.main` sets the BLAS
+#: threads of `run` before NumPy starts them.
 _LAZY = {name: "crossroads.api" for name in
-         ("option_value", "prices", "risk", "sensitivity", "skills", "smaa", "voi")}
+         ("load", "option_value", "prices", "risk", "run", "sensitivity", "skills", "smaa",
+          "voi")}
 
 __all__ = [
     "DecisionError",

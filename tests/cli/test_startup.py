@@ -168,3 +168,29 @@ def test_a_deleted_lazy_name_stays_deleted(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.delattr(crossroads, "smaa")  # resolves it first, as any attribute lookup
     assert getattr(crossroads, "smaa", None) is None
     assert "smaa" not in dir(crossroads)
+
+
+def test_the_command_line_imports_no_numpy_before_its_command_runs() -> None:
+    assert not {"numpy", "pydantic", "crossroads.api"} & _modules_after("import crossroads.cli")
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "1"), ("2", "2")])
+def test_run_asks_openblas_for_one_thread_unless_told(given: str | None, expected: str) -> None:
+    script = textwrap.dedent(f"""
+        import contextlib, io, os, sys
+        sys.argv = ["crossroads", "run", {FOUNDING!r}, "--samples", "50", "--json"]
+        from crossroads.cli import main
+        with contextlib.redirect_stdout(io.StringIO()):
+            try:
+                main()
+            except SystemExit as exc:
+                assert not exc.code, exc.code
+        print(os.environ["OPENBLAS_NUM_THREADS"])
+    """)
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    env["CROSSROADS_CACHE_DIR"] = "off"
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=ROOT, check=True, env=env).stdout
+    assert out.split() == [expected]
