@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 import crossroads
+from crossroads.format import money, pct
 from crossroads.results import RunResult
 from crossroads.verdict import write_verdict
-from crossroads.words import money, pct
 from tests.conftest import decision_text
 
 
