@@ -230,13 +230,19 @@ def _break_even_all(result: RunResult) -> str | None:
             continue
         p = be["p_within_horizon"]
         word = chance_word(p)  # "rarely breaks even", but "breaks even about half the time"
-        when = (f"breaks even by year {be['median_year']} in half of futures"
+        when = (f"{_by_year(be['median_year'])} in half of futures"
                 if be["median_year"] is not None else
                 f"breaks even {word}" if word.startswith("about") else f"{word} breaks even")
         parts.append(f"{o['label']} {when} ({pct(p)} within {result.horizon} years)")
     if not parts:
         return None
     return f"On cash against {base}: " + "; ".join(parts) + "."
+
+
+def _by_year(year: int) -> str:
+    """Year 0 is the first year (as in the file and the charts): ahead from the start is
+    not "breaking even by year 0"."""
+    return "is ahead from the first year" if year == 0 else f"breaks even by year {year}"
 
 
 def _views(result: RunResult) -> list[str]:

@@ -221,7 +221,8 @@ def _cash_reading(run: Mapping[str, Any]) -> str:
         return "The shaded bands hold 90% of futures; the line is the median."
     parts = []
     for k, be in rows[:3]:
-        when = (f"by year {be['median_year']} in half the futures"
+        when = (("ahead from the first year" if be["median_year"] == 0 else
+                 f"by year {be['median_year']}") + " in half the futures"
                 if be.get("median_year") is not None
                 else chance_word(be['p_within_horizon']))
         parts.append(f"{names[k]} {when} ({pct(be['p_within_horizon'])} within "
