@@ -31,7 +31,7 @@ from crossroads.analysis import summary as s
 from crossroads.engine import budget
 from crossroads.engine.budget import whole_number
 from crossroads.engine.collect import Sample, collect
-from crossroads.engine.loop import check_finite, run_model
+from crossroads.engine.loop import Keeper, check_finite, run_model
 from crossroads.engine.precision import AUTO_FLOOR
 from crossroads.errors import DecisionError, UnknownName, UsageError
 from crossroads.model.compile import Model, Resolver, compile_model
@@ -103,7 +103,8 @@ def _resolver(text: str | bytes, db: str | None, weighting: str, cap: float) -> 
 def run(model: Model, samples: int | Literal["auto"] | None = None, seed: int | None = None, *,
         overrides: Mapping[str, float] | None = None,
         on_progress: Callable[[float], None] | None = None,
-        streams: StreamPool | None = None, extras: bool = True) -> RunResult:
+        streams: StreamPool | None = None, extras: bool = True,
+        keep: Keeper | None = None) -> RunResult:
     """Simulate every option and summarise: the numbers behind `crossroads run`.
 
     ``overrides`` pins params at fixed values (what-if sliders); params computed from them
@@ -120,6 +121,8 @@ def run(model: Model, samples: int | Literal["auto"] | None = None, seed: int | 
     ``extras=False`` skips what a what-if slider does not redraw
     (:data:`crossroads.engine.loop.EXTRAS`: ``p_best_expected``, the quick SMAA, the input
     screen and the verdict's sentences on them); every other number is the same.
+    ``keep`` (a :class:`crossroads.engine.collect.SampleKeeper`) keeps the analyses' sample
+    of the same draws in the same pass (the report); the numbers are the same either way.
     """
     n = samples_for_run(model, samples)
     budget.check(model, AUTO_FLOOR if n == "auto" else n)
@@ -127,7 +130,7 @@ def run(model: Model, samples: int | Literal["auto"] | None = None, seed: int | 
         whole_number("seed", seed, least=0)
     pins = check_pins(model, overrides) if overrides is not None else None
     result = run_model(model, n, model.seed if seed is None else seed, overrides=pins,
-                       on_progress=on_progress, streams=streams, extras=extras)
+                       on_progress=on_progress, streams=streams, extras=extras, keep=keep)
     return with_references(model, result)
 
 

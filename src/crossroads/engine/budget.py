@@ -194,8 +194,9 @@ Purpose = Literal["run", "sample", "sample with skills", "report", "two samples"
 * ``"run"``: `run`'s results (:func:`run_kept_bytes`), the screen and a chunk;
 * ``"sample"`` / ``"sample with skills"``: one analyses' sample (:func:`kept_bytes_per_draw`),
   the latter with every skill path kept, in what is kept and in the working set;
-* ``"report"``: the report's sample, with the skill paths kept when the file has skills
-  (the report's analyses run after its `run`: the larger of the two is this one);
+* ``"report"``: the report's one pass: `run`'s results and screen beside the analyses'
+  sample of the same draws (with the skill paths when the file has skills), both kept
+  while the run goes;
 * ``"two samples"``: `option_value`'s, with and without the roles, both alive at once;
 * ``"journal"``: `run`'s results and the journal's predictions (``extra`` bytes a draw,
   counted by :func:`crossroads.journal.predict.bytes_per_draw`), without the screen.
@@ -211,8 +212,10 @@ def _shape(model: Model, purpose: Purpose, extra: int) -> tuple[int | None, bool
         return kept_bytes_per_draw(model), False
     if purpose == "sample with skills":
         return kept_bytes_per_draw(model, keep_skills=True), True
-    if purpose == "report":
-        return kept_bytes_per_draw(model, keep_skills=bool(model.skills)), False
+    if purpose == "report":  # the screen counted for every draw: an overestimate past it
+        both = run_kept_bytes(model) + _screen_bytes(model)
+        return both + kept_bytes_per_draw(model, keep_skills=bool(model.skills)), \
+            bool(model.skills)
     if purpose == "two samples":
         return 2 * kept_bytes_per_draw(model), False
     if purpose == "journal":

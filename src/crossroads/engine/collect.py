@@ -126,29 +126,60 @@ def _collect(model: Model, n: int, seed: int | None, overrides: Mapping[str, Any
     budget.check(model, n, "sample with skills" if keep_skills else "sample")
     seed = model.seed if seed is None else seed
     whole_number("seed", seed, least=0)
-    parts: list[dict[str, Any]] = []
-    stuck = StuckCounts(model)
-    inline = _kept_inline(model) if keep_inline else ()
+    keeper = SampleKeeper(model, keep_skills=keep_skills, keep_inline=keep_inline)
+    # every draw's cumulative cash is reduced, as before the loops were one (the reduce's
+    # default then); the analyses read none of it
+    each_chunk(model, seed, even_sizes(n), keeper.add, overrides=overrides, streams=streams,
+               keep_skills=keep_skills, cumulative_draws=n)
+    return keeper.sample()
 
-    def add(chunk: Chunk) -> None:
+
+class SampleKeeper:
+    """Keeps, chunk by chunk, what the analyses read of each draw: :func:`collect`'s own
+    loop, or one pass of `run` (``run_model(..., keep=keeper)``) so that the report's
+    analyses read the run's own draws instead of simulating them again."""
+
+    def __init__(self, model: Model, *, keep_skills: bool = False,
+                 keep_inline: bool = True) -> None:
+        self.model, self.keep_skills = model, keep_skills
+        self.parts: list[dict[str, Any]] = []
+        self.stuck = StuckCounts(model)
+        self.inline = _kept_inline(model) if keep_inline else ()
+        self.n = 0
+        #: what one pass of `run` and this keeper hold together (the budget's count)
+        self.purpose: budget.Purpose = "report"
+
+    def add(self, chunk: Chunk) -> None:
         out, r, size = chunk.outcomes, chunk.reduced, chunk.size
-        stuck.add(out.stuck)
-        parts.append({
+        self.stuck.add(out.stuck)
+        self.n += size
+        keep_skills = self.keep_skills
+        self.parts.append({
             "value": r.value, "npv": r.npv, "points": r.points, "scores": r.scores,
             "worth": out.worth, "terminal": r.terminal,
             "params": {k: np.broadcast_to(np.asarray(v, dtype=np.float64), (size,))
                        for k, v in out.params.items() if np.ndim(v) <= 1},
-            "inline": inline_values(model, chunk.draws.streams, size, inline),
+            "inline": inline_values(self.model, chunk.draws.streams, size, self.inline),
             "skills": {k: np.array(v) for k, v in out.skills.items()} if keep_skills else {},
             "intersection": (np.array(out.intersection)
                              if keep_skills and out.intersection is not None else None),
         })
 
-    # every draw's cumulative cash is reduced, as before the loops were one (the reduce's
-    # default then); the analyses read none of it
-    each_chunk(model, seed, even_sizes(n), add, overrides=overrides, streams=streams,
-               keep_skills=keep_skills, cumulative_draws=n)
-    return replace(_join(model, parts), stuck=stuck.shares(n))
+    def sample(self) -> Sample:
+        """The draws kept so far, joined (the parts are dropped)."""
+        got = replace(_join(self.model, self.parts), stuck=self.stuck.shares(self.n))
+        self.parts = []
+        return got
+
+
+def share(model: Model, seed: int, got: Sample, *, keep_skills: bool) -> None:
+    """Within :func:`one_sample`, let the analyses that ask :func:`collect` for ``got.n``
+    draws of ``model`` with ``seed`` read ``got`` (the report's run's own draws)."""
+    shared = _SHARED.get()
+    if shared is None:
+        raise RuntimeError("share() is for use within one_sample()")
+    _freeze(got)
+    shared[(id(model), got.n, seed, keep_skills, True)] = (model, got)
 
 
 def _join(model: Model, parts: list[dict[str, Any]]) -> Sample:

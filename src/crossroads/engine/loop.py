@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
 from crossroads.analysis import summary as s
 from crossroads.engine import budget
 from crossroads.engine.accumulate import Accumulator, add_inline
-from crossroads.engine.budget import SCREEN_DRAWS
+from crossroads.engine.budget import SCREEN_DRAWS, Purpose
 from crossroads.engine.summarise import summarise
 from crossroads.model.compile import Model
 from crossroads.results import RunResult
@@ -116,6 +116,16 @@ def _one_chunk(model: Model, seed: int, at: tuple[int, int, int],
     return Chunk(index, start, draws, outcomes, reduced)
 
 
+class Keeper(Protocol):
+    """What else one pass of `run` feeds (the report's one sample, many analyses: the
+    analyses' per-draw arrays, :class:`crossroads.engine.collect.SampleKeeper`)."""
+
+    keep_skills: bool   # simulate the skills year by year too (their numbers only added)
+    purpose: Purpose    # what the run and the keeper keep together (an auto run's cap)
+
+    def add(self, chunk: Chunk) -> None: ...
+
+
 #: What a run computes beyond the numbers of each option: the keys a lean run
 #: (``run_model(..., extras=False)``) leaves empty, and the verdict's sentences on them
 #: (what research can settle, SMAA's weighing, the input that matters) with them.
@@ -127,7 +137,7 @@ def run_model(model: Model, n: int | Literal["auto"], seed: int, *,
               on_progress: Callable[[float], None] | None = None,
               streams: StreamPool | None = None,
               on_chunk: Callable[[Outcomes], None] | None = None,
-              extras: bool = True) -> RunResult:
+              extras: bool = True, keep: Keeper | None = None) -> RunResult:
     """Simulate ``n`` draws of every option with ``seed`` and summarise them; ``"auto"``
     draws until the answer is as precise as :mod:`crossroads.engine.precision` states.
 
@@ -140,26 +150,33 @@ def run_model(model: Model, n: int | Literal["auto"], seed: int, *,
     option's numbers and charts: it skips the :data:`EXTRAS` (each option's
     ``p_best_expected`` is None, ``weighted`` and ``screen_share`` None, ``screen`` empty;
     about a quarter of a 20,000-draw run) and every other number is the same.
+
+    ``keep`` receives every chunk too, after the run has accumulated it: the report keeps
+    the analyses' sample of the run's own draws (an auto run's cap then counts what both
+    keep). The run's numbers are the same with or without it.
     """
     if n == "auto":
-        return _run_auto(model, seed, overrides, on_progress, streams, on_chunk, extras)
+        return _run_auto(model, seed, overrides, on_progress, streams, on_chunk, extras,
+                         keep)
     acc = Accumulator(model, n, extras)
     sizes = even_sizes(n)
 
     def add(chunk: Chunk) -> None:
-        _add_chunk(acc, chunk, on_chunk)
+        _add_chunk(acc, chunk, on_chunk, keep)
         if on_progress is not None:
             on_progress((chunk.index + 1) / len(sizes))
 
     each_chunk(model, seed, sizes, add, overrides=overrides, streams=streams,
+               keep_skills=keep is not None and keep.keep_skills,
                views=model.views, cumulative_draws=SCREEN_DRAWS)
     return summarise(model, n, seed, acc)
 
 
 def _add_chunk(acc: Accumulator, chunk: Chunk,
-               on_chunk: Callable[[Outcomes], None] | None) -> None:
+               on_chunk: Callable[[Outcomes], None] | None, keep: Keeper | None = None
+               ) -> None:
     """Accumulate one chunk of the run into ``acc``, then show its outcomes to
-    ``on_chunk``."""
+    ``on_chunk`` and the chunk to ``keep``."""
     reduced, outcomes = chunk.reduced, chunk.outcomes
     acc.add(reduced, outcomes.params)
     add_inline(acc, chunk.draws)
@@ -167,18 +184,22 @@ def _add_chunk(acc: Accumulator, chunk: Chunk,
     acc.stuck.add(outcomes.stuck)
     if on_chunk is not None:
         on_chunk(outcomes)
+    if keep is not None:
+        keep.add(chunk)
 
 
 def _run_auto(model: Model, seed: int, overrides: Mapping[str, float] | None,
               on_progress: Callable[[float], None] | None, streams: StreamPool | None,
-              on_chunk: Callable[[Outcomes], None] | None, extras: bool = True) -> RunResult:
+              on_chunk: Callable[[Outcomes], None] | None, extras: bool = True,
+              keep: Keeper | None = None) -> RunResult:
     """The floor's draws, then as many more as the precision so far says are missing
     (whole blocks of :data:`~crossroads.engine.precision.AUTO_BLOCK`), each step its own
     chunk of the streams, until the precision is met or the cap (the memory budget's, if
     lower) is reached: sizes and the stopping rule read only drawn numbers."""
     from crossroads.engine import precision as pr
 
-    cap = max(min(pr.AUTO_CAP, budget.most(model)) // pr.AUTO_BLOCK, 1) * pr.AUTO_BLOCK
+    cap = max(min(pr.AUTO_CAP, budget.most(model, "run" if keep is None else keep.purpose))
+              // pr.AUTO_BLOCK, 1) * pr.AUTO_BLOCK
     acc, sums = Accumulator(model, cap, extras), pr.Sums(len(model.options))
     measured: list[pr.Precision] = []
 
@@ -190,13 +211,14 @@ def _run_auto(model: Model, seed: int, overrides: Mapping[str, float] | None,
             size = 0 if measured[-1].met else measured[-1].more(cap, CHUNK)
 
     def add(chunk: Chunk) -> None:
-        _add_chunk(acc, chunk, on_chunk)
+        _add_chunk(acc, chunk, on_chunk, keep)
         r = chunk.reduced
         sums.add(r.value, acc.chunk_best)   # the counts acc.add made of this chunk
         if on_progress is not None:
             on_progress(acc.filled / cap)
 
     each_chunk(model, seed, sizes(), add, overrides=overrides, streams=streams,
+               keep_skills=keep is not None and keep.keep_skills,
                views=model.views, cumulative_draws=SCREEN_DRAWS)
     got = measured[-1]
     acc.trim()

@@ -40,33 +40,43 @@ def build_bundle(model: Model, *, samples: int | None = None, seed: int | None =
                  on_progress: Callable[[str, float], None] | None = None) -> dict[str, Any]:
     """Run ``model`` and every available analysis; return the bundle a report is built from.
 
-    ``samples`` and ``seed`` override the decision file's, for the run and for each analysis
-    that accepts them. ``skills`` is left out when the decision declares no skills. A sample
-    count the analyses' memory budget refuses raises DecisionError before anything runs.
+    ``samples`` and ``seed`` override the decision file's. The run and the analyses read
+    one sample, drawn and simulated once: the run keeps each draw the analyses read as it
+    goes, and each analysis that accepts ``samples`` is asked for the run's count (with
+    ``samples: auto``, the count the run chose, in its own blocks of draws). ``skills`` is
+    left out when the decision declares no skills. A sample count whose kept numbers (the
+    run's and the analyses') the memory budget refuses raises DecisionError before
+    anything runs.
     ``on_progress(stage, fraction)`` hears the share of the work done (the web app's
     progress bar), the run's chunks included.
     """
     say = on_progress or (lambda _stage, _fraction: None)
     import crossroads
+    from crossroads.api import samples_for_run
     from crossroads.engine import budget
+    from crossroads.engine.collect import SampleKeeper, one_sample, share
+    from crossroads.engine.precision import AUTO_FLOOR
 
-    # the analyses keep more per draw than `run`: refuse before the run, not after it
-    budget.check(model, samples if samples is not None else model.samples, "report")
+    # one pass: the run's draws are kept for the analyses as they are simulated, so both
+    # read the same futures (an auto run's: its own count, in its own blocks). What both
+    # keep is refused before the run, not after it.
+    keep_skills = bool(model.skills) and "skills" in ANALYSES
+    keeper = SampleKeeper(model, keep_skills=keep_skills)
+    n = samples_for_run(model, samples)
+    budget.check(model, AUTO_FLOOR if n == "auto" else n, keeper.purpose)
     steps = 1 + len(ANALYSES)
-    bundle: dict[str, Any] = {"run": crossroads.run(
-        model, samples=samples, seed=seed,
-        on_progress=lambda f: say("run", f / steps)).to_dict()}
-    from crossroads.engine.collect import collect, one_sample
-
-    with one_sample():  # the analyses read one sample of the same draws
-        if model.skills and "skills" in ANALYSES:  # kept with the skills: one sample for all
-            collect(model, samples, seed, keep_skills=True)
+    result = crossroads.run(model, samples=samples, seed=seed, keep=keeper,
+                            on_progress=lambda f: say("run", f / steps))
+    bundle: dict[str, Any] = {"run": result.to_dict()}
+    with one_sample():  # the analyses read the run's sample
+        share(model, result.seed, keeper.sample(), keep_skills=keep_skills)
+        del keeper
         for done, (key, kwargs) in enumerate(ANALYSES.items(), 1):
             analysis = getattr(crossroads, key, None)
             if not callable(analysis) or (key == "skills" and not model.skills):
                 continue
             say(key, done / steps)
-            extra = _accepted(analysis, {"samples": samples, "seed": seed})
+            extra = _accepted(analysis, {"samples": result.samples, "seed": result.seed})
             bundle[key] = analysis(model, **kwargs, **extra).to_dict()
     say("done", 1.0)
     return bundle
