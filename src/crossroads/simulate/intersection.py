@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from crossroads._types import FloatArray
+from crossroads.estimate.normal import ALGORITHM as NORMAL_ALGORITHM
 from crossroads.estimate.normal import ndtr, ndtri
 
 __all__ = ["intersection_top_pct", "validate_correlation"]
@@ -159,10 +160,12 @@ def _table(k: int, rho: float | None, matrix: bytes) -> LogTable:
 def _on_disk(kind: str, args: tuple[object, ...], k: int,
              build: Callable[[], LogTable]) -> LogTable:
     """``build()``, or its copy from an earlier run (:mod:`.table_cache`); the grid's
-    constants are part of the name, as is this module's source."""
+    constants are part of the name, as is this module's source and the version of the normal
+    functions the table is computed with (:data:`crossroads.estimate.normal.ALGORITHM`: a
+    table computed with SciPy's, or an earlier version of the project's, is never read)."""
     from crossroads.simulate.table_cache import cached
 
-    consts = (_Z_MAX, _GRID_POINTS[k], _T_MAX, _QMC_LOG2)
+    consts = (_Z_MAX, _GRID_POINTS[k], _T_MAX, _QMC_LOG2, NORMAL_ALGORITHM)
     return cached(kind, (*args, consts), (_GRID_POINTS[k],) * k, Path(__file__), build)
 
 
