@@ -194,3 +194,34 @@ def test_run_asks_openblas_for_one_thread_unless_told(given: str | None, expecte
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          cwd=ROOT, check=True, env=env).stdout
     assert out.split() == [expected]
+
+
+def test_run_on_the_founding_case_with_a_warm_cache_imports_no_scipy_special(
+        tmp_path: Path) -> None:
+    """The founding case's normal functions are the project's own (crossroads.estimate.normal),
+    so once its tables are on disk `run` imports no ``scipy.special``; and a cold cache, a
+    warm one and none give the same bytes."""
+    code = f"""
+        import sys
+        sys.argv = ["crossroads", "run", {FOUNDING!r}, "--samples", "600", "--json"]
+        from crossroads.cli import main
+        try:
+            main()
+        except SystemExit as exc:
+            assert not exc.code, exc.code
+    """
+    script = textwrap.dedent(code) + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+
+    def run(cache: Path | str) -> tuple[str, set[str]]:
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                             cwd=ROOT, check=True,
+                             env={**os.environ, "CROSSROADS_CACHE_DIR": str(cache)}).stdout
+        *body, modules = out.splitlines()
+        return "\n".join(body), set(json.loads(modules))
+
+    cold, _ = run(tmp_path)
+    assert list((tmp_path / "intersection").glob("*.npy"))
+    warm, modules = run(tmp_path)
+    none, _ = run("off")
+    assert cold == warm == none
+    assert not {m for m in modules if m.startswith(("scipy.special", "scipy.stats"))}

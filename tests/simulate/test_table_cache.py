@@ -114,3 +114,28 @@ def test_a_damaged_beta_table_is_built_again(beta_folder: Path) -> None:
     sample._beta_table.cache_clear()
     x, slope = sample._beta_table(2.0, 5.0)
     assert np.array_equal(x, built[0]) and np.array_equal(slope, built[1])
+
+
+def test_an_intersection_table_is_named_by_the_normal_functions_version(
+        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table computed with other normal functions (SciPy's, before they were the project's
+    own, or an earlier version) is never read: their version is part of the name."""
+    ix._equicorr_table(2, 0.3)
+    monkeypatch.setattr(ix, "NORMAL_ALGORITHM", "another ndtr")
+    ix._equicorr_table.cache_clear()
+    ix._equicorr_table(2, 0.3)
+    assert len(list(folder.glob("equicorr-*.npy"))) == 2
+
+
+def test_a_beta_fit_is_kept_and_read_back_bit_for_bit(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from crossroads.estimate import dists
+
+    monkeypatch.setenv("CROSSROADS_CACHE_DIR", str(tmp_path))
+    solved = dists._solve_beta(0.3, 0.5)
+    assert table_cache.beta_fit(0.3, 0.5, dists._solve_beta, dists.__file__) == solved
+    (path,) = (tmp_path / "beta").glob("fit-*.npy")
+    calls: list[tuple[float, float]] = []
+    again = table_cache.beta_fit(0.3, 0.5, lambda lo, hi: calls.append((lo, hi)) or (1.0, 1.0),
+                                 dists.__file__)
+    assert again == solved and calls == []  # read from disk, not solved

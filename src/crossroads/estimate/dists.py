@@ -578,8 +578,17 @@ def _fit_beta(lo: float, hi: float) -> Beta:
     with the interval's mean and variance converges in a handful of steps and needs only
     :mod:`scipy.special`, whereas importing :mod:`scipy.optimize` cost a quarter of a
     second at start-up. tests/estimate/test_fit.py checks it against the least-squares fit
-    it replaced on a grid of intervals. Fits are cached: files repeat `30% to 50%`.
+    it replaced on a grid of intervals. Fits are cached: files repeat `30% to 50%`; and
+    kept on disk between runs (:mod:`crossroads.simulate.table_cache`, beside the beta
+    tables), so that a later run of the same file imports no :mod:`scipy.special`.
     """
+    from crossroads.simulate.table_cache import beta_fit  # the disk is its business, not ours
+
+    return Beta(*beta_fit(lo, hi, _solve_beta, __file__))
+
+
+def _solve_beta(lo: float, hi: float) -> tuple[float, float]:
+    """The shape ``(a, b)`` of :func:`_fit_beta`, solved (SciPy's inverse incomplete beta)."""
     residual = _beta_residual(lo, hi)
     m, sd = (lo + hi) / 2.0, (hi - lo) / (2.0 * Z95)
     k = max(m * (1.0 - m) / sd**2 - 1.0, 0.5)
@@ -594,7 +603,7 @@ def _fit_beta(lo: float, hi: float) -> Beta:
         x, y, r = step
     if not max(abs(r[0]), abs(r[1])) < 1e-6:
         raise ValueError(f"could not fit a beta to {lo:g} to {hi:g}")
-    return Beta(_bounded_exp(x), _bounded_exp(y))
+    return _bounded_exp(x), _bounded_exp(y)
 
 
 def _bounded_exp(t: float) -> float:

@@ -85,6 +85,20 @@ def cached(kind: str, args: tuple[object, ...], shape: tuple[int, ...], source: 
     return table
 
 
+def beta_fit(lo: float, hi: float, solve: Callable[[float, float], tuple[float, float]],
+             source: str) -> tuple[float, float]:
+    """The shape ``(a, b)`` of the beta fitted to the probability range ``lo`` to ``hi``:
+    ``solve(lo, hi)`` (:func:`crossroads.estimate.dists._fit_beta`, SciPy's inverse incomplete
+    beta) the first time, then read back bit for bit, so that a later run of the file imports
+    no :mod:`scipy.special`. Named like a beta table (folder ``beta``), by ``source`` (the
+    file of the module that solves it) and the libraries' versions; kept here so that
+    :mod:`crossroads.estimate` itself does no I/O."""
+    a, b = cached("fit", (lo, hi, library_versions()), (2,), Path(source),
+                  lambda: np.array(solve(lo, hi), dtype=np.float64), dtype=np.float64,
+                  folder="beta")
+    return float(a), float(b)
+
+
 def library_versions() -> str:
     """The SciPy and NumPy versions, for the name of a table built with their functions:
     a table read back must hold the bits this process would compute. SciPy's top-level
