@@ -139,3 +139,16 @@ def test_a_beta_fit_is_kept_and_read_back_bit_for_bit(tmp_path: Path,
     again = table_cache.beta_fit(0.3, 0.5, lambda lo, hi: calls.append((lo, hi)) or (1.0, 1.0),
                                  dists.__file__)
     assert again == solved and calls == []  # read from disk, not solved
+
+
+def test_a_full_folder_keeps_no_more_tables_but_still_gives_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a file (or many web requests) with thousands of distinct ranges must not fill the disk
+    monkeypatch.setenv("CROSSROADS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(table_cache, "MAX_FILES", 3)
+    source = Path(table_cache.__file__)
+    tables = [table_cache.cached("t", (i,), (2,), source,
+                                 lambda i=i: np.array([i, i + 0.5], dtype=np.float32))
+              for i in range(6)]
+    assert [t.tolist() for t in tables] == [[i, i + 0.5] for i in range(6)]
+    assert len(list((tmp_path / "intersection").iterdir())) == 3

@@ -20,6 +20,8 @@ How they are kept:
 * in ``platformdirs.user_cache_dir("crossroads")/<folder>`` (``CROSSROADS_CACHE_DIR``
   moves it; ``off`` turns the cache off), a 0700 folder of 0600 files, written to a
   temporary file and renamed, so a reader never sees half a table;
+* bounded: a folder keeps at most :data:`MAX_FILES` files; past that a table is built
+  and used but not kept;
 * safe to lose: a missing, unreadable or malformed file is built again, and a folder
   that cannot be written is silently left alone. The numbers are the same either way:
   a file holds exactly the bits its builder returned.
@@ -110,9 +112,26 @@ def library_versions() -> str:
     return f"scipy {scipy.__version__}, numpy {np.__version__}"
 
 
-def _write(folder: Path, path: Path, table: Table) -> None:
-    """Write atomically, owner-only; give up quietly if the folder is not writable."""
+MAX_FILES = 2_000
+"""The most files a cache folder keeps (a beta table is 32 KB, so about 64 MB). Every
+distinct probability range or beta shape in a file is a table, so a hostile or generated
+file, or the web app fed many of them, could otherwise fill the disk: past this many, a
+table is still built and used, just not kept."""
+
+
+def _full(folder: Path) -> bool:
     try:
+        with os.scandir(folder) as entries:
+            return sum(1 for _ in entries) >= MAX_FILES
+    except OSError:
+        return False  # no folder yet: mkdir below makes it
+
+
+def _write(folder: Path, path: Path, table: Table) -> None:
+    """Write atomically, owner-only; give up quietly if the folder is not writable or full."""
+    try:
+        if _full(folder):
+            return
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".npy")  # 0600
         try:
