@@ -9,6 +9,7 @@ ranges ``inline_values`` returns, a pinned inline range, and the refusals.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 
@@ -148,3 +149,37 @@ def test_a_param_drawn_each_year_has_one_uniform_per_draw_and_year(source: str) 
     u = _generator(2, 0, "params.g#0").random((N, 4))
     scale = 2.0 if source.startswith("2") else 1.0
     np.testing.assert_allclose(g, scale * _pert_ppf(1, 2, 9, u), rtol=1e-9)
+
+
+def test_a_field_with_an_unresolved_market_estimate_says_so_whole_or_by_rows() -> None:
+    from crossroads.estimate.expr import ExprError, compile_estimate
+
+    model = crossroads.load("decision: t\noptions:\n  a: {roles: {r: {cash: 1}}}\n")
+    expr = compile_estimate('1 + market(title="ML Engineer", level=SE, country=DE) + (1 to 2)')
+    f = dataclasses.replace(model.options[0].roles[0].cash, expr=expr)
+    d = draw(model, 10, Streams(1))
+    for ask in (lambda: d.evaluate(f), lambda: d.evaluate_rows(f, np.array([1, 2])),
+                lambda: d.evaluate_rows(f, np.array([1, 2]), {"x": 1.0})):
+        with pytest.raises(ExprError, match=r"market\(\.\.\.\) has no distribution yet"):
+            ask()
+
+
+def test_a_fields_rows_that_are_not_finite_are_refused_at_the_field() -> None:
+    # pert(0, 0, 1) is Beta(1, 5): x < 0.5, and the log NaN, with probability 1 - 0.5^5
+    text = ("decision: t\noptions:\n  a: {roles: {r: {cash: \"log(pert(0, 0, 1) - 0.5)\"}}}\n")
+    model = crossroads.load(text)
+    d = draw(model, 200, Streams(1))
+    for ask in (d.evaluate_rows, lambda f, rows: d.evaluate(f)):
+        with pytest.raises(DecisionError, match="not a finite number in"):
+            ask(model.options[0].roles[0].cash, np.arange(200))
+
+
+@pytest.mark.parametrize(("pin", "u"), [(-1e300, 1e-12), (1e300, 1 - 1e-12)])
+def test_an_inline_range_pinned_beyond_its_support_is_its_1e_12_quantile(pin: float,
+                                                                          u: float) -> None:
+    # the quantile 0 or 1 of a normal is infinite: a pin is clipped to [1e-12, 1 - 1e-12]
+    text = "decision: t\noptions:\n  a: {roles: {r: {cash: \"normal(0, 1)\"}}}\n"
+    model = crossroads.load(text)
+    d = draw(model, 5, Streams(1), overrides={"a.r.cash": pin})
+    got = d.evaluate(model.options[0].roles[0].cash)
+    np.testing.assert_allclose(got, np.full(5, stats.norm.ppf(u)), rtol=1e-6)
