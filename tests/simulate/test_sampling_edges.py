@@ -125,7 +125,11 @@ def test_a_value_that_is_not_finite_is_refused_with_its_share_and_an_example() -
     ok = np.array([1.0, 2.0])
     assert finite(f, ok, None) is ok
     text = "decision: t\nparams:\n  z: 0\n  y: 1 / z\noptions:\n  a: {roles: {r: {cash: y}}}\n"
-    with pytest.raises(DecisionError, match=r"not a finite number in 100\.0% of draws"):
+    # line 4, column 6: where `y`'s estimate is written
+    with pytest.raises(DecisionError, match=r"^<string>:4:6: this estimate is not a finite "
+                       r"number in 100\.0% of draws \(one gives inf\) \(look for a division by "
+                       r"a value that can be 0, log or sqrt of a value that can be negative, "
+                       r"or numbers beyond 1e308\)$"):
         draw(crossroads.load(text), 10, Streams(1))
 
 
@@ -183,3 +187,20 @@ def test_an_inline_range_pinned_beyond_its_support_is_its_1e_12_quantile(pin: fl
     d = draw(model, 5, Streams(1), overrides={"a.r.cash": pin})
     got = d.evaluate(model.options[0].roles[0].cash)
     np.testing.assert_allclose(got, np.full(5, stats.norm.ppf(u)), rtol=1e-6)
+
+
+def test_a_fields_each_year_range_has_one_uniform_per_draw_and_year() -> None:
+    text = ("decision: t\nhorizon: 4\noptions:\n"
+            "  a: {roles: {r: {cash: \"1 + each_year(pert(1, 2, 9))\"}}}\n")
+    model = crossroads.load(text)
+    f = model.options[0].roles[0].cash
+    got = draw(model, N, Streams(6)).evaluate(f)
+    u = _generator(6, 0, f"{f.key}#0").random((N, 4))
+    np.testing.assert_allclose(got, 1 + _pert_ppf(1, 2, 9, u), rtol=1e-9)
+
+
+def test_a_param_that_is_one_distribution_is_its_quantile_of_its_keys_normals() -> None:
+    text = "decision: t\nparams:\n  x: pert(1, 2, 9)\noptions:\n  a: {roles: {r: {cash: x}}}\n"
+    x = draw(crossroads.load(text), N, Streams(9, chunk=4)).params["x"]
+    z = _generator(9, 4, "params.x#0").standard_normal(N)
+    np.testing.assert_allclose(x, _pert_ppf(1, 2, 9, stats.norm.cdf(z)), atol=1e-9)
