@@ -86,8 +86,14 @@ def test_an_inline_range_pinned_at_a_value_is_that_value_in_every_draw() -> None
     z0 = _generator(7, 0, f"{f.key}#0").standard_normal(N)
     want = d.params["y"] + _pert_ppf(0, 1, 2, stats.norm.cdf(z0)) + 15.0
     np.testing.assert_allclose(d.evaluate(f), want, rtol=1e-9)
-    with pytest.raises(UnknownName, match="a.r.nope"):
-        draw(model, N, Streams(7), overrides={"a.r.nope": 1.0})
+    with pytest.raises(UnknownName, match=r"is named a\.r\.nope, b\.x$") as caught:
+        draw(model, N, Streams(7), overrides={"b.x": 1.0, "a.r.nope": 1.0})
+    assert caught.value.argument == "overrides"
+    # the same streams, drawn unpinned first: the pin is not hidden by the kept nodes
+    streams = Streams(7)
+    assert not np.allclose(draw(model, N, streams).evaluate(f), want)
+    np.testing.assert_allclose(draw(model, N, streams, overrides={"a.r.cash#1": 15.0})
+                               .evaluate(f), want, rtol=1e-9)
 
 
 def test_a_stream_pool_keeps_each_model_its_own_streams() -> None:
