@@ -19,7 +19,15 @@ from scipy import stats
 
 import crossroads
 from crossroads.errors import DecisionError, UnknownName
-from crossroads.simulate.sampling import StreamPool, Streams, draw, finite, inline_values
+from crossroads.estimate.dists import Beta, Pert
+from crossroads.simulate.sampling import (
+    StreamPool,
+    Streams,
+    draw,
+    finite,
+    from_normal,
+    inline_values,
+)
 
 N = 2000
 TEXT = ("decision: t\nhorizon: 3\nparams:\n  y: 2 * pert(1, 2, 9)\noptions:\n"
@@ -147,7 +155,9 @@ def test_a_correlated_param_must_be_a_single_distribution() -> None:
     except DecisionError as e:  # refused when the file is compiled: also fine
         assert "single distribution" in str(e)
         return
-    with pytest.raises(DecisionError, match="`y` is correlated, so it must be a single"):
+    with pytest.raises(DecisionError, match=r"^<string>:4:6: `y` is correlated, so it must be "
+                       r"a single distribution such as `3 to 4` or `pert\(1, 2, 4\)`, not an "
+                       r"expression or a constant"):
         draw(model, 10, Streams(1))
 
 
@@ -210,3 +220,27 @@ def test_a_param_that_is_one_distribution_is_its_quantile_of_its_keys_normals() 
     x = draw(crossroads.load(text), N, Streams(9, chunk=4)).params["x"]
     z = _generator(9, 4, "params.x#0").standard_normal(N)
     np.testing.assert_allclose(x, _pert_ppf(1, 2, 9, stats.norm.cdf(z)), atol=1e-9)
+
+
+@pytest.mark.parametrize("dist", [Beta(2.0, 5.0), Pert(1.0, 2.0, 9.0)])
+def test_a_beta_far_beyond_the_tables_grid_is_its_end(dist: Beta | Pert) -> None:
+    # the table spans z in [-9, 9] and a normal score beyond it is read at its end
+    # (probability 2e-19): SciPy's beta at Phi(clip(z)), each tail from its own side
+    z = np.array([-40.0, -20.0, -9.5, -9.0, 8.995, 9.0, 9.5, 20.0, 40.0])
+    zc = np.clip(z, -9.0, 9.0)
+    a, b = (dist.a, dist.b) if isinstance(dist, Beta) else (dist.alpha, dist.beta)
+    lo, hi = (0.0, 1.0) if isinstance(dist, Beta) else (dist.lo, dist.hi)
+    exact = np.where(z < 0, stats.beta(a, b).ppf(stats.norm.cdf(zc)),
+                     1 - stats.beta(b, a).ppf(stats.norm.cdf(-zc)))
+    np.testing.assert_allclose(from_normal(dist, z), lo + (hi - lo) * exact, rtol=0,
+                               atol=1e-9 * (hi - lo))
+
+
+def test_perfectly_correlated_params_are_comonotone_and_finite() -> None:
+    # [[1, 1], [1, 1]] has an eigenvalue 0 that rounds either side of it
+    text = ("decision: t\nparams:\n  x: 3 to 4\n  y: pert(1, 2, 9)\ncorrelations:\n"
+            "  - [x, y, 1.0]\noptions:\n  a: {roles: {r: {cash: x + y}}}\n")
+    d = draw(crossroads.load(text), N, Streams(1)).params
+    assert np.isfinite(d["x"]).all() and np.isfinite(d["y"]).all()
+    order = np.argsort(d["x"])
+    assert np.all(np.diff(d["y"][order]) >= 0)
