@@ -313,15 +313,17 @@ def _notes(sec: Section, a: Latencies, b: Latencies, load: tuple[str, str]) -> N
 # ------------------------------------------------- section 8: what-ifs while reports build
 
 REPORT_TARGET_MS = 500.0
+REPORT_SAMPLES = 100_000
+"""The reports' draws: enough that each builds through many what-ifs."""
 
 
 def whatif_during_reports(case: Path, requests: int) -> Section:
     """Section 8: what-if latency through the server while two full reports build.
 
-    Two reports of the file at its own sample count are started (the dashboard's POST),
-    then ``requests`` what-ifs are sent one at a time, each a new slider position, as in
-    section 7 (b); the report tasks are polled between them, as the page does, so they are
-    not cancelled as abandoned. Then the reports are cancelled, a draft report (20,000
+    Two reports of :data:`REPORT_SAMPLES` draws are started (the dashboard's POST), each
+    replaced when it ends, then ``requests`` what-ifs are sent one at a time, each a new
+    slider position, as in section 7 (b); the report tasks are polled between them, as the
+    page does, so they are not cancelled as abandoned. Then the reports are cancelled, a draft report (20,000
     draws) is built to the end, and the resident memory of the server and every process it
     started is read before it, at its peak and after it.
     """
@@ -346,8 +348,10 @@ def whatif_during_reports(case: Path, requests: int) -> Section:
                  _row("of which queue", lat, "queue")]
     running = sum(1 for n in states if n == 2)
     sec.notes += [
-        f"Report tasks building during the timed what-ifs: both in {running} of "
-        f"{len(states)} requests (the others: one building, one queued or starting).",
+        f"Report tasks building during the timed what-ifs (reports of "
+        f"{REPORT_SAMPLES:,} draws, each replaced when it ends): both in {running} of "
+        f"{len(states)} requests, read just after each answer (the others: one building, "
+        "one queued or starting).",
         "Memory (resident, MiB) of the server and every process it started: "
         + ", ".join(f"{k} {v:,.0f}" for k, v in memory.items()) + ".",
         f"Load average at the start: {load_start}; at the end: {machine.load()}.",
@@ -376,7 +380,11 @@ def _under_reports(port: int, name: str, requests: int
                   cpu=server_timing(headers.get("server-timing", "")).get("cpu", float("nan")))
     memory = {"before the reports": _family_mib(port)}
     start = page["whatif"].replace("/api/whatif/", "/api/report/")
-    tasks = [json.loads(browser.post_json(start, {"samples": None})[2]) for _ in range(2)]
+    # Reports of REPORT_SAMPLES draws (about 10-15 s each here): a report at the file's
+    # `samples: auto` now builds in about 3 s, over before the what-ifs would begin. A
+    # report that ends is replaced, so two build through every timed what-if.
+    tasks = [json.loads(browser.post_json(start, {"samples": REPORT_SAMPLES})[2])
+             for _ in range(2)]
     time.sleep(3.0)  # both report processes started and importing
     out = Latencies()
     states: list[int] = []
@@ -392,6 +400,9 @@ def _under_reports(port: int, name: str, requests: int
                 cpu=timing.get("cpu", float("nan")))
         polled = [json.loads(browser.request("GET", t["poll"])[2]) for t in tasks]
         states.append(sum(t["state"] == "running" for t in polled))
+        for i, got in enumerate(polled):
+            if got["state"] not in ("queued", "running"):
+                tasks[i] = json.loads(browser.post_json(start, {"samples": REPORT_SAMPLES})[2])
     memory["during two reports"] = _family_mib(port)
     for t in tasks:
         browser.post_json(f"/api/report-task/{t['id']}/cancel", {})
