@@ -323,9 +323,9 @@ def whatif_during_reports(case: Path, requests: int) -> Section:
     Two reports of :data:`REPORT_SAMPLES` draws are started (the dashboard's POST), each
     replaced when it ends, then ``requests`` what-ifs are sent one at a time, each a new
     slider position, as in section 7 (b); the report tasks are polled between them, as the
-    page does, so they are not cancelled as abandoned. Then the reports are cancelled, a draft report (20,000
-    draws) is built to the end, and the resident memory of the server and every process it
-    started is read before it, at its peak and after it.
+    page does, so they are not cancelled as abandoned. Then the reports are cancelled, a
+    draft report (20,000 draws) is built to the end, and the resident memory of the server
+    and every process it started is read before it, at its peak and after it.
     """
     sec = Section(8, f"What-ifs while two reports build: {case.name} at {SAMPLES:,} draws",
                   f"p95 at most {REPORT_TARGET_MS:.0f} ms per what-if, client round trip",
